@@ -1,0 +1,264 @@
+"""The base of every canonical model: frozen, strict about unknown fields, invariants checked together.
+
+A record's invariants run even when some of its fields are malformed, so a document's every
+problem is reported at once: pydantic's field errors and the contract's cross-field rules land in
+one `ValidationError`, each located at the field it concerns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, Self, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from canonical.errors import CanonicalValidationError
+from canonical.ids import check_id, id_for
+from canonical.money import fits_minor_units, is_currency, minor_units
+from canonical.types import Kind, Money, UtcDatetime
+
+Loc = tuple[int | str, ...]
+
+
+@dataclass(frozen=True)
+class Breach:
+    """An invariant broken at `loc` (relative to the record), with a reason in finance words."""
+
+    loc: Loc
+    reason: str
+
+
+class Doc:
+    """A tolerant read-only view of a document for invariant checks.
+
+    It reads validated records and raw input alike; a value that cannot be read as the wanted type
+    reads as None, and the checks that need it are skipped (pydantic reports the value itself).
+    """
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+
+    def raw(self, key: str) -> Any:
+        """The value as given."""
+        return self._data.get(key)
+
+    def dec(self, key: str) -> Decimal | None:
+        """The value as a Decimal, or None."""
+        return as_decimal(self._data.get(key))
+
+    def day(self, key: str) -> date | None:
+        """The value as a date, or None."""
+        value = self._data.get(key)
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return None
+        return None
+
+    def text(self, key: str) -> str | None:
+        """The value as a string (enums give their value), or None."""
+        value = self._data.get(key)
+        if isinstance(value, str):
+            return str(value)
+        return None
+
+    def items(self, key: str) -> list[Doc]:
+        """The list at `key` as Docs; non-mapping elements read as empty."""
+        value = self._data.get(key)
+        if not isinstance(value, list | tuple):
+            return []
+        return [Doc(v if isinstance(v, Mapping) else {}) for v in value]
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """Read Decimal, int or a decimal string exactly; anything else (float included) is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return result if result.is_finite() else None
+    return None
+
+
+def _is_money(annotation: Any, metadata: list[Any]) -> bool:
+    return any(isinstance(m, Kind) and m.name == "money" for m in metadata) or any(
+        isinstance(m, Kind) and m.name == "money" for m in getattr(annotation, "__metadata__", ())
+    )
+
+
+def _nested_model(annotation: Any) -> type[CanonicalModel] | None:
+    """The model class inside `list[Model]` (or `Model | None`), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, CanonicalModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+class CanonicalModel(BaseModel):
+    """Frozen, unknown fields refused; JSON numbers read exactly as Decimal."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, /, *args: Any, **kw: Any) -> Self:
+        """Parse JSON with every number read exactly (no float on the way), then validate."""
+        return cls.model_validate(json.loads(json_data, parse_float=Decimal), *args, **kw)
+
+    @classmethod
+    def money_locs(cls, doc: Doc, prefix: Loc = ()) -> Iterator[tuple[Loc, Decimal]]:
+        """Every money value of the document with its location."""
+        for name, field in cls.model_fields.items():
+            if _is_money(field.annotation, field.metadata):
+                value = doc.dec(name)
+                if value is not None:
+                    yield (*prefix, name), value
+                continue
+            nested = _nested_model(field.annotation)
+            if nested is not None:
+                for i, item in enumerate(doc.items(name)):
+                    yield from nested.money_locs(item, (*prefix, name, i))
+
+
+CustomValue = bool | int | Money | date | str | None
+
+
+class Record(CanonicalModel):
+    """Fields every canonical record has, and the machinery that checks the record's invariants."""
+
+    OBJECT: ClassVar[str] = ""
+    PREFIX: ClassVar[str] = ""
+    GENERATED: ClassVar[frozenset[str]] = frozenset({"id"})
+    """Fields filled in when left out of the input (so not required on input)."""
+
+    id: str = Field(description="Hub id, stable for the record's life.")
+    connection_id: str | None = Field(
+        None, description="The ERP connection (tenant, ERP, organisation) the record belongs to."
+    )
+    remote_id: str | None = Field(None, description="The ERP's own id of the record.")
+    remote_updated_at: UtcDatetime | None = Field(
+        None, description="When the ERP last changed the record (the incremental-sync cursor)."
+    )
+    remote_deleted: bool = Field(
+        False, description="True once the ERP deleted, archived or voided the record."
+    )
+    custom_fields: dict[str, CustomValue] = Field(
+        default_factory=dict,
+        description="Tenant-defined attributes such as GL code, cost center or project id.",
+    )
+    remote_data: dict[str, Any] | None = Field(
+        None, description="The raw ERP payload, returned only when asked for.", repr=False
+    )
+    created_at: UtcDatetime | None = Field(None, description="When the hub first stored the record.")
+    updated_at: UtcDatetime | None = Field(None, description="When the hub last changed the record.")
+    version: int = Field(1, ge=1, description="Increments on every change (optimistic concurrency).")
+
+    @field_validator("id")
+    @classmethod
+    def _check_prefix(cls, value: str) -> str:
+        return check_id(value, cls.PREFIX)
+
+    @classmethod
+    def prepare(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """Fill what can be derived from the input (a new id, computed totals) before validation."""
+        if "id" not in data:
+            data["id"] = id_for(cls.OBJECT)
+        return data
+
+    @classmethod
+    def invariants(cls, doc: Doc) -> Iterator[Breach]:
+        """The contract's cross-field rules; each broken rule yields a Breach."""
+        return iter(())
+
+    @classmethod
+    def _minor_unit_breaches(cls, doc: Doc) -> Iterator[Breach]:
+        currency = doc.text("currency")
+        if currency is None or not is_currency(currency):
+            return
+        places = minor_units(currency)
+        for loc, value in cls.money_locs(doc):
+            if not fits_minor_units(value, currency):
+                yield Breach(loc, f"{value} has more than {places} decimal places, the most {currency} has")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _validate_record(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        if isinstance(data, cls):
+            return data
+        if isinstance(data, Mapping):
+            data = cls.prepare(dict(data))
+        errors: list[InitErrorDetails] = []
+        record: Self | None = None
+        try:
+            record = handler(data)
+        except ValidationError as exc:
+            errors.extend(_reraisable(exc))
+        if record is not None:
+            doc = Doc(record.model_dump())
+        else:
+            doc = Doc(data if isinstance(data, Mapping) else {})
+        for breach in (*cls._minor_unit_breaches(doc), *cls.invariants(doc)):
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError("invariant", _escape(breach.reason)),
+                    loc=breach.loc,
+                    input=None,
+                )
+            )
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        assert record is not None
+        return record
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any] | str | bytes) -> Self:
+        """Validate a mapping or a JSON text; raise CanonicalValidationError with canonical paths."""
+        try:
+            if isinstance(data, str | bytes):
+                return cls.model_validate_json(data)
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise CanonicalValidationError.from_pydantic(cls.OBJECT, exc) from None
+
+    def to_json_dict(self, *, include_remote_data: bool = False) -> dict[str, Any]:
+        """The record as JSON-ready data (money as strings); `remote_data` only when asked for."""
+        exclude = None if include_remote_data else {"remote_data"}
+        return self.model_dump(mode="json", exclude=exclude)
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _reraisable(exc: ValidationError) -> Iterator[InitErrorDetails]:
+    for err in exc.errors(include_url=False):
+        yield InitErrorDetails(
+            type=PydanticCustomError(err["type"], _escape(err["msg"])),
+            loc=err["loc"],
+            input=err.get("input"),
+        )

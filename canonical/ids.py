@@ -1,0 +1,41 @@
+"""Hub ids: a type prefix and a ULID, so ids sort by creation time and say what they name."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ulid import ULID
+
+PREFIXES: Final[dict[str, str]] = {
+    "supplier": "sup",
+    "customer": "cus",
+    "invoice": "inv",
+    "payment": "pay",
+    "journal_entry": "jnl",
+    "account": "acc",
+    "tax_rate": "tax",
+    "dimension": "dim",
+    "event": "evt",
+}
+
+
+def new_id(prefix: str) -> str:
+    """A new time-sortable hub id such as `inv_01J9Z3...` (prefix without the underscore)."""
+    return f"{prefix}_{ULID()}"
+
+
+def id_for(object_name: str) -> str:
+    """A new hub id for a canonical object name (`invoice` -> `inv_...`)."""
+    return new_id(PREFIXES[object_name])
+
+
+def check_id(value: str, prefix: str) -> str:
+    """Return `value` when it is a well-formed id with `prefix`, else raise ValueError."""
+    head, sep, tail = value.partition("_")
+    if not sep or head != prefix:
+        raise ValueError(f"id must start with '{prefix}_' (got '{value}')")
+    try:
+        ULID.from_str(tail)
+    except ValueError:
+        raise ValueError(f"'{tail}' after '{prefix}_' is not a ULID") from None
+    return value

@@ -1,0 +1,125 @@
+"""Annotated field types of the model: each validates its value and names its kind for the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+from canonical.money import is_currency
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Marks a field type with the name the path catalogue shows for it (`money`, `iban`, ...)."""
+
+    name: str
+
+
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", "expected a decimal string, got a boolean")
+    if isinstance(value, float):
+        raise PydanticCustomError(
+            "money_float",
+            "a float cannot hold an exact amount; give a decimal string such as \"12.30\"",
+        )
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise PydanticCustomError(
+                "decimal_parsing", "'{value}' is not a decimal number", {"value": value}
+            ) from None
+    else:
+        raise PydanticCustomError(
+            "decimal_type", "expected a decimal string, got {kind}", {"kind": type(value).__name__}
+        )
+    if not result.is_finite():
+        raise PydanticCustomError("decimal_finite", "the number must be finite")
+    return result
+
+
+_DECIMAL_SCHEMA = WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN})
+
+Money = Annotated[Decimal, BeforeValidator(_to_decimal), _DECIMAL_SCHEMA, Kind("money")]
+"""An amount of money: Decimal in Python, a decimal string in JSON; floats are refused."""
+
+DecimalValue = Annotated[Decimal, BeforeValidator(_to_decimal), _DECIMAL_SCHEMA, Kind("decimal")]
+"""A non-money exact number (quantity, unit price, rate, percentage)."""
+
+
+def _currency(value: str) -> str:
+    if not is_currency(value):
+        raise PydanticCustomError(
+            "currency", "'{value}' is not an ISO 4217 currency code", {"value": value}
+        )
+    return value
+
+
+def _country(value: str) -> str:
+    if len(value) != 2 or pycountry.countries.get(alpha_2=value) is None:
+        raise PydanticCustomError(
+            "country", "'{value}' is not an ISO 3166-1 alpha-2 country code", {"value": value}
+        )
+    return value
+
+
+def _iban(value: str) -> str:
+    try:
+        return str(IBAN(value).compact)
+    except SchwiftyException as exc:
+        raise PydanticCustomError("iban", "invalid IBAN: {reason}", {"reason": str(exc)}) from None
+
+
+def _bic(value: str) -> str:
+    try:
+        return str(BIC(value).compact)
+    except SchwiftyException as exc:
+        raise PydanticCustomError("bic", "invalid BIC: {reason}", {"reason": str(exc)}) from None
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError(
+            "timezone", "timestamp has no time zone; give it in UTC, e.g. 2026-01-31T09:00:00Z"
+        )
+    return value.astimezone(UTC)
+
+
+def _email(value: str) -> str:
+    local, sep, domain = value.partition("@")
+    if not sep or not local or "." not in domain or " " in value or domain.startswith("."):
+        raise PydanticCustomError("email", "'{value}' is not an e-mail address", {"value": value})
+    return value
+
+
+CurrencyCode = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$"),
+    AfterValidator(_currency),
+    Kind("currency"),
+]
+CountryCode = Annotated[
+    str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_country), Kind("country")
+]
+Iban = Annotated[str, AfterValidator(_iban), Kind("iban")]
+Bic = Annotated[str, AfterValidator(_bic), Kind("bic")]
+Email = Annotated[str, AfterValidator(_email), Kind("email")]
+UtcDatetime = Annotated[datetime, AfterValidator(_utc), Kind("datetime")]
+Text = Annotated[str, Field(min_length=1), Kind("string")]
+"""A non-empty string."""

@@ -1,0 +1,3 @@
+"""The hub: store, jobs, API, webhooks and the `hub` command."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,48 @@
+"""The `hub` command: one Typer app, each command group in its own module."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hub import __version__
+
+app = typer.Typer(
+    name="hub",
+    help="Ledgerhub: the open ERP integration hub. Run `hub COMMAND --help` for examples.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ledgerhub {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Ledgerhub: the open ERP integration hub."""
+
+
+def _register() -> None:
+    # Each command group registers itself here, one line each.
+    from hub.cli import schema
+
+    schema.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the `hub` console script."""
+    app()
