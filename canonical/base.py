@@ -126,7 +126,9 @@ class CanonicalModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, /, *args: Any, **kw: Any) -> Self:
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, /, *args: Any, **kw: Any
+    ) -> Self:
         """Parse JSON with every number read exactly (no float on the way), then validate."""
         return cls.model_validate(json.loads(json_data, parse_float=Decimal), *args, **kw)
 
@@ -174,9 +176,15 @@ class Record(CanonicalModel):
     remote_data: dict[str, Any] | None = Field(
         None, description="The raw ERP payload, returned only when asked for.", repr=False
     )
-    created_at: UtcDatetime | None = Field(None, description="When the hub first stored the record.")
-    updated_at: UtcDatetime | None = Field(None, description="When the hub last changed the record.")
-    version: int = Field(1, ge=1, description="Increments on every change (optimistic concurrency).")
+    created_at: UtcDatetime | None = Field(
+        None, description="When the hub first stored the record."
+    )
+    updated_at: UtcDatetime | None = Field(
+        None, description="When the hub last changed the record."
+    )
+    version: int = Field(
+        1, ge=1, description="Increments on every change (optimistic concurrency)."
+    )
 
     @field_validator("id")
     @classmethod
@@ -203,7 +211,9 @@ class Record(CanonicalModel):
         places = minor_units(currency)
         for loc, value in cls.money_locs(doc):
             if not fits_minor_units(value, currency):
-                yield Breach(loc, f"{value} has more than {places} decimal places, the most {currency} has")
+                yield Breach(
+                    loc, f"{value} has more than {places} decimal places, the most {currency} has"
+                )
 
     @model_validator(mode="wrap")
     @classmethod

@@ -87,7 +87,9 @@ def _kind_of(annotation: Any, metadata: list[Any]) -> tuple[str, tuple[str, ...]
     return "any", ()
 
 
-def _walk(model: type[CanonicalModel], prefix: str, obj: str, parent_required: bool) -> list[PathInfo]:
+def _walk(
+    model: type[CanonicalModel], prefix: str, obj: str, parent_required: bool
+) -> list[PathInfo]:
     out: list[PathInfo] = []
     generated = getattr(model, "GENERATED", frozenset())
     for name, field in model.model_fields.items():
@@ -119,7 +121,9 @@ def _walk(model: type[CanonicalModel], prefix: str, obj: str, parent_required: b
     for name, computed in model.model_computed_fields.items():
         kind, _ = _kind_of(computed.return_type, [])
         out.append(
-            PathInfo(f"{prefix}.{name}", obj, kind, False, computed.description or "", read_only=True)
+            PathInfo(
+                f"{prefix}.{name}", obj, kind, False, computed.description or "", read_only=True
+            )
         )
     return out
 

@@ -12,7 +12,7 @@ from pydantic import Field
 from canonical.base import Breach, CanonicalModel, Doc, Record, as_decimal
 from canonical.enums import DocumentType, InvoiceDirection, InvoiceStatus, TaxMode
 from canonical.money import format_money
-from canonical.types import CurrencyCode, DecimalValue, Money
+from canonical.types import CurrencyCode, DecimalValue, HubId, Money
 
 Dimensions = dict[str, str]
 """Analytic tags of a line, by kind: `cost_center`, `project`, `department`, `location`, or a tenant's own."""
@@ -74,7 +74,7 @@ class Invoice(Record):
     number: str | None = Field(None, description="The invoice number shown on the document.")
     reference: str | None = Field(None, description="A free reference (the supplier's, or ours).")
     purchase_order_number: str | None = Field(None, description="The purchase order it bills.")
-    party_id: str | None = Field(
+    party_id: HubId | None = Field(
         None, description="Hub id of the supplier (payable) or customer (receivable)."
     )
     issue_date: date | None = Field(None, description="Date of the invoice.")
@@ -83,7 +83,9 @@ class Invoice(Record):
     exchange_rate: DecimalValue | None = Field(
         None, gt=0, description="Rate to the organisation's base currency."
     )
-    status: InvoiceStatus = Field(InvoiceStatus.DRAFT, description="Where the invoice is in its life.")
+    status: InvoiceStatus = Field(
+        InvoiceStatus.DRAFT, description="Where the invoice is in its life."
+    )
     tax_mode: TaxMode = Field(TaxMode.EXCLUSIVE, description="How line amounts relate to tax.")
     memo: str | None = Field(None, description="A note on the whole invoice.")
     lines: list[InvoiceLine] = Field(default_factory=list, description="The invoice's lines.")
@@ -155,9 +157,7 @@ class Invoice(Record):
             yield Breach(("amount_due",), f"a paid invoice has nothing due, but {m(due)} is due")
         issued, due_date = doc.day("issue_date"), doc.day("due_date")
         if issued and due_date and due_date < issued:
-            yield Breach(
-                ("due_date",), f"due date {due_date} is before the issue date {issued}"
-            )
+            yield Breach(("due_date",), f"due date {due_date} is before the issue date {issued}")
         seen: dict[int, int] = {}
         for i, line in enumerate(lines):
             number = line.raw("line_number")

@@ -13,7 +13,7 @@ from canonical.base import Breach, CanonicalModel, Doc, Record
 from canonical.enums import JournalStatus
 from canonical.invoice import Dimensions
 from canonical.money import format_money
-from canonical.types import CurrencyCode, Money, Text
+from canonical.types import CurrencyCode, HubId, Money, Text
 
 
 class JournalLine(CanonicalModel):
@@ -27,7 +27,7 @@ class JournalLine(CanonicalModel):
     dimensions: Dimensions = Field(
         default_factory=dict, description="Analytic tags by kind: cost_center, project, ..."
     )
-    party_id: str | None = Field(None, description="Hub id of a supplier or customer concerned.")
+    party_id: HubId | None = Field(None, description="Hub id of a supplier or customer concerned.")
 
 
 class JournalEntry(Record):
@@ -49,7 +49,9 @@ class JournalEntry(Record):
         cur = doc.text("currency")
         lines = doc.items("lines")
         if isinstance(doc.raw("lines"), list | tuple) and len(lines) < 2:
-            yield Breach(("lines",), f"a journal entry needs at least two lines, it has {len(lines)}")
+            yield Breach(
+                ("lines",), f"a journal entry needs at least two lines, it has {len(lines)}"
+            )
         debits: Decimal | None = Decimal(0)
         credits: Decimal | None = Decimal(0)
         for i, line in enumerate(lines):

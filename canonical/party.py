@@ -94,5 +94,3 @@ class Customer(Party):
     default_account_code: str | None = Field(
         None, description="The customer's usual revenue account code."
     )
-
-

@@ -12,21 +12,19 @@ from pydantic import Field, computed_field
 from canonical.base import Breach, CanonicalModel, Doc, Record
 from canonical.enums import PaymentDirection, PaymentMethod, PaymentStatus
 from canonical.money import format_money
-from canonical.types import CurrencyCode, Money
+from canonical.types import CurrencyCode, HubId, Money
 
 
 class Allocation(CanonicalModel):
     """The part of a payment applied to one invoice."""
 
-    invoice_id: str | None = Field(None, description="Hub id of the invoice paid.")
+    invoice_id: HubId | None = Field(None, description="Hub id of the invoice paid.")
     invoice_number: str | None = Field(None, description="Number of the invoice paid.")
     amount: Money = Field(description="Amount applied to the invoice.")
     discount_amount: Money | None = Field(
         None, description="Early-payment or settlement discount taken on the invoice."
     )
-    short_pay_reason: str | None = Field(
-        None, description="Why less than the amount due was paid."
-    )
+    short_pay_reason: str | None = Field(None, description="Why less than the amount due was paid.")
 
 
 class Remittance(CanonicalModel):
@@ -47,7 +45,7 @@ class Payment(Record):
     direction: PaymentDirection = Field(
         description="outbound: we pay a supplier; inbound: a customer pays us."
     )
-    party_id: str | None = Field(None, description="Hub id of the supplier or customer.")
+    party_id: HubId | None = Field(None, description="Hub id of the supplier or customer.")
     payment_date: date = Field(description="Date of the payment.")
     amount: Money = Field(description="Amount of the payment.")
     currency: CurrencyCode = Field(description="ISO 4217 currency of the payment.")
@@ -77,7 +75,9 @@ class Payment(Record):
         cur = doc.text("currency")
         amount = doc.dec("amount")
         if amount is not None and amount <= 0:
-            yield Breach(("amount",), f"payment amount {format_money(amount, cur)} must be positive")
+            yield Breach(
+                ("amount",), f"payment amount {format_money(amount, cur)} must be positive"
+            )
         allocated: Decimal | None = Decimal(0)
         for i, allocation in enumerate(doc.items("allocations")):
             value = allocation.dec("amount")

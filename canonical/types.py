@@ -32,7 +32,7 @@ def _to_decimal(value: Any) -> Decimal:
     if isinstance(value, float):
         raise PydanticCustomError(
             "money_float",
-            "a float cannot hold an exact amount; give a decimal string such as \"12.30\"",
+            'a float cannot hold an exact amount; give a decimal string such as "12.30"',
         )
     if isinstance(value, Decimal):
         result = value
@@ -123,3 +123,5 @@ Email = Annotated[str, AfterValidator(_email), Kind("email")]
 UtcDatetime = Annotated[datetime, AfterValidator(_utc), Kind("datetime")]
 Text = Annotated[str, Field(min_length=1), Kind("string")]
 """A non-empty string."""
+HubId = Annotated[str, Field(min_length=1), Kind("id")]
+"""A hub id of another record (`sup_...`, `inv_...`)."""

@@ -67,7 +67,9 @@ class RateLimited(ConnectorError):
     category = "rate_limited"
     retryable = True
 
-    def __init__(self, message: str, *, retry_after: float, scope: str = "minute", **kw: object) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float, scope: str = "minute", **kw: object
+    ) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.retry_after = retry_after
         self.scope = scope

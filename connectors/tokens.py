@@ -27,7 +27,7 @@ class TokenSet(BaseModel):
     access_token: SecretStr
     refresh_token: SecretStr | None = None
     expires_at: datetime
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
     scope: str | None = None
 
     def expires_within(self, seconds: float) -> bool:

@@ -13,7 +13,9 @@ from rich.table import Table
 from canonical import OBJECTS, catalogue
 from canonical.schema import export_schemas
 
-app = typer.Typer(help="The canonical model: its path catalogue and JSON Schemas.", no_args_is_help=True)
+app = typer.Typer(
+    help="The canonical model: its path catalogue and JSON Schemas.", no_args_is_help=True
+)
 
 
 @app.command("paths")
@@ -22,7 +24,9 @@ def paths(
         str | None,
         typer.Option("--object", help=f"Only this object: {', '.join(OBJECTS)}."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON lines instead of a table.")
+    ] = False,
 ) -> None:
     """Print every canonical path with its type, whether required, and its meaning.
 
@@ -34,7 +38,12 @@ def paths(
     entries = catalogue(object_name)
     if as_json:
         for e in entries:
-            row = {"path": e.path, "type": e.type, "required": e.required, "description": e.description}
+            row = {
+                "path": e.path,
+                "type": e.type,
+                "required": e.required,
+                "description": e.description,
+            }
             if e.enum_values:
                 row["values"] = list(e.enum_values)
             typer.echo(json.dumps(row))

@@ -1,0 +1,49 @@
+"""How adapters turn ERP ids into hub ids and back.
+
+Canonical records refer to each other by hub id (`invoice.party_id` is a `sup_...`), while the ERP
+refers by its own ids. Translation asks an `IdResolver`; the hub answers from its bindings table
+(remote id <-> hub id, minted once and kept), `hub extract` from `StableIds`, which derives the
+same id from the same remote id on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Protocol
+
+from ulid import ULID
+
+from canonical.ids import PREFIXES
+
+
+class IdResolver(Protocol):
+    """Maps (object, remote id) to a hub id and back, for one connection."""
+
+    def hub_id(self, object_name: str, remote_id: str) -> str:
+        """The hub id bound to `remote_id` (minted and bound on first sight)."""
+        ...
+
+    def remote_id(self, object_name: str, hub_id: str) -> str | None:
+        """The ERP id bound to `hub_id`, or None when the record is not in the ERP yet."""
+        ...
+
+
+class StableIds:
+    """Hub ids derived from a hash of (connection, object, remote id): the same on every run."""
+
+    def __init__(self, connection_id: str) -> None:
+        self.connection_id = connection_id
+        self._reverse: dict[str, str] = {}
+
+    def hub_id(self, object_name: str, remote_id: str) -> str:
+        """A deterministic hub id for `remote_id`."""
+        key = f"{self.connection_id}\x1f{object_name}\x1f{remote_id}".encode()
+        digest = bytearray(hashlib.sha256(key).digest()[:16])
+        digest[0] &= 0x7F  # keep the ULID's timestamp within its 48-bit range
+        hub_id = f"{PREFIXES[object_name]}_{ULID.from_bytes(bytes(digest))}"
+        self._reverse[hub_id] = remote_id
+        return hub_id
+
+    def remote_id(self, object_name: str, hub_id: str) -> str | None:
+        """The remote id seen for `hub_id` in this run, if any."""
+        return self._reverse.get(hub_id)
