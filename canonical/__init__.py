@@ -1,6 +1,7 @@
 """The canonical finance model v1: the hub's public language.
 
-    from canonical import Supplier, Customer, Invoice, Payment, JournalEntry, Account, TaxRate, Dimension, Event
+    from canonical import Supplier, Customer, Invoice, Payment, JournalEntry
+    from canonical import Account, TaxRate, Dimension, Event
 
 Every model is frozen and refuses unknown fields; money is Decimal (a decimal string in JSON);
 `Model.parse(data)` raises `CanonicalValidationError`, whose violations name canonical paths.

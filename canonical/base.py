@@ -1,4 +1,4 @@
-"""The base of every canonical model: frozen, strict about unknown fields, invariants checked together.
+"""The base of every canonical model: frozen, no unknown fields, invariants checked together.
 
 A record's invariants run even when some of its fields are malformed, so a document's every
 problem is reported at once: pydantic's field errors and the contract's cross-field rules land in
@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Self, get_args
+from typing import Any, ClassVar, Literal, Self, get_args
 
 from pydantic import (
     BaseModel,
@@ -127,10 +127,24 @@ class CanonicalModel(BaseModel):
 
     @classmethod
     def model_validate_json(
-        cls, json_data: str | bytes | bytearray, /, *args: Any, **kw: Any
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Literal["allow", "ignore", "forbid"] | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
     ) -> Self:
         """Parse JSON with every number read exactly (no float on the way), then validate."""
-        return cls.model_validate(json.loads(json_data, parse_float=Decimal), *args, **kw)
+        return cls.model_validate(
+            json.loads(json_data, parse_float=Decimal),
+            strict=strict,
+            extra=extra,
+            context=context,
+            by_alias=by_alias,
+            by_name=by_name,
+        )
 
     @classmethod
     def money_locs(cls, doc: Doc, prefix: Loc = ()) -> Iterator[tuple[Loc, Decimal]]:
@@ -247,7 +261,7 @@ class Record(CanonicalModel):
 
     @classmethod
     def parse(cls, data: Mapping[str, Any] | str | bytes) -> Self:
-        """Validate a mapping or a JSON text; raise CanonicalValidationError with canonical paths."""
+        """Validate a mapping or JSON text; raise CanonicalValidationError naming paths."""
         try:
             if isinstance(data, str | bytes):
                 return cls.model_validate_json(data)

@@ -91,7 +91,7 @@ def _walk(
     model: type[CanonicalModel], prefix: str, obj: str, parent_required: bool
 ) -> list[PathInfo]:
     out: list[PathInfo] = []
-    generated = getattr(model, "GENERATED", frozenset())
+    generated: frozenset[str] = getattr(model, "GENERATED", frozenset())
     for name, field in model.model_fields.items():
         path = f"{prefix}.{name}"
         required = field.is_required() and name not in generated and parent_required
@@ -144,7 +144,7 @@ _INDEX: dict[str, PathInfo] = {}
 
 
 def lookup(path: str) -> PathInfo | None:
-    """The catalogue entry of `path`; open-map keys (`invoice.custom_fields.x`) resolve to a string entry."""
+    """The catalogue entry of `path`; open-map keys (`invoice.custom_fields.x`) are strings."""
     if not _INDEX:
         _INDEX.update((p.path, p) for p in catalogue())
     if path in _INDEX:

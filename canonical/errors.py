@@ -39,7 +39,7 @@ def loc_to_path(object_name: str, loc: Sequence[int | str]) -> str:
 
 
 class CanonicalValidationError(ValueError):
-    """A document broke the canonical contract; `violations` lists every problem, each with its path."""
+    """A document broke the contract; `violations` lists every problem, each with its path."""
 
     def __init__(self, object_name: str, violations: Iterable[Violation]) -> None:
         self.object_name = object_name

@@ -15,7 +15,7 @@ from canonical.money import format_money
 from canonical.types import CurrencyCode, DecimalValue, HubId, Money
 
 Dimensions = dict[str, str]
-"""Analytic tags of a line, by kind: `cost_center`, `project`, `department`, `location`, or a tenant's own."""
+"""Analytic tags by kind: `cost_center`, `project`, `department`, `location`, or a tenant's own."""
 
 STANDARD_DIMENSIONS = ("cost_center", "project", "department", "location")
 

@@ -27,7 +27,7 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 
 
 def fits_minor_units(amount: Decimal, currency: str) -> bool:
-    """True when `amount` has no more precision than the currency allows (1.50 fits USD, 1.505 not)."""
+    """True when `amount` fits the currency's minor units (1.50 fits USD, 1.505 does not)."""
     try:
         return round_money(amount, currency) == amount
     except InvalidOperation:

@@ -16,7 +16,7 @@ def json_schema(object_name: str) -> dict[str, Any]:
     """The JSON Schema of one canonical object (or `event`) as input documents must satisfy it."""
     model = Event if object_name == "event" else OBJECTS[object_name]
     schema = model.model_json_schema(mode="validation")
-    generated = getattr(model, "GENERATED", frozenset())
+    generated: frozenset[str] = getattr(model, "GENERATED", frozenset())
     if "required" in schema:
         schema["required"] = [f for f in schema["required"] if f not in generated]
     return {"$schema": DIALECT, "$id": f"urn:ledgerhub:canonical:v1:{object_name}", **schema}

@@ -20,7 +20,7 @@ class TaxNumberCheck:
 
 def _module(country: str, kind: str) -> ModuleType | None:
     try:
-        module: ModuleType | None = get_cc_module(country.lower(), kind)
+        module: ModuleType | None = get_cc_module(country.lower(), kind)  # type: ignore[assignment]
     except (ImportError, ValueError):
         return None
     return module

@@ -1,4 +1,4 @@
-"""Annotated field types of the model: each validates its value and names its kind for the catalogue."""
+"""Annotated field types: each validates its value and names its kind for the catalogue."""
 
 from __future__ import annotations
 

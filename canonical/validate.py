@@ -42,7 +42,7 @@ def _notices(object_name: str, data: Mapping[str, Any]) -> list[Violation]:
 
 
 def validate_document(object_name: str, data: Mapping[str, Any] | str | bytes) -> ValidationReport:
-    """Validate `data` as `object_name`; never raises for invalid data, only for an unknown object."""
+    """Validate `data` as `object_name`; raises only for an unknown object, never for bad data."""
     if object_name not in OBJECTS:
         raise KeyError(f"unknown canonical object '{object_name}' (known: {', '.join(OBJECTS)})")
     if isinstance(data, str | bytes):

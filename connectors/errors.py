@@ -1,8 +1,8 @@
 """One error tree for every adapter, named by what the caller should do about it.
 
     ConnectorError
-    ├── AuthError            re-authorize the connection (invalid_grant, revoked consent, 401 after refresh)
-    ├── RateLimited          wait `retry_after` seconds; `scope` says which budget (minute, day, concurrent)
+    ├── AuthError            re-authorize (invalid_grant, revoked consent, 401 after refresh)
+    ├── RateLimited          wait `retry_after` seconds; `scope` names the budget (minute, day)
     ├── TransientError       retry with backoff (5xx, timeouts, dropped connections, ERP offline)
     ├── ValidationError      the record is wrong: fix the data
     ├── MappingError         the mapping produced something the ERP cannot take: fix the mapping

@@ -57,7 +57,7 @@ class TokenStore(Protocol):
         ...
 
     def refresh_lock(self, connection_id: str) -> AbstractContextManager[None]:
-        """A lock held while refreshing, exclusive across threads (and processes, where the store can)."""
+        """A lock held while refreshing: exclusive across threads, and processes where it can be."""
         ...
 
 
