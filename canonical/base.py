@@ -27,8 +27,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from canonical.errors import CanonicalValidationError
 from canonical.ids import check_id, id_for
-from canonical.money import fits_minor_units, is_currency, minor_units
-from canonical.types import Kind, Money, UtcDatetime
+from canonical.money import exact_arithmetic, fits_minor_units, is_currency, minor_units
+from canonical.types import CustomValue, Kind, UtcDatetime
 
 Loc = tuple[int | str, ...]
 
@@ -84,6 +84,22 @@ class Doc:
         if not isinstance(value, list | tuple):
             return []
         return [Doc(v if isinstance(v, Mapping) else {}) for v in value]
+
+
+def reference_breach(
+    loc: Loc, value: str | None, prefixes: tuple[str, ...], what: str
+) -> Breach | None:
+    """A Breach when `value` is not the hub id of `what` (one of `prefixes`), else None."""
+    if not value:
+        return None
+    for prefix in prefixes:
+        try:
+            check_id(value, prefix)
+        except ValueError:
+            continue
+        return None
+    kinds = " or ".join(f"{p}_..." for p in prefixes)
+    return Breach(loc, f"'{value}' is not the hub id of {what} ({kinds})")
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -161,9 +177,6 @@ class CanonicalModel(BaseModel):
                     yield from nested.money_locs(item, (*prefix, name, i))
 
 
-CustomValue = bool | int | Money | date | str | None
-
-
 class Record(CanonicalModel):
     """Fields every canonical record has, and the machinery that checks the record's invariants."""
 
@@ -224,7 +237,12 @@ class Record(CanonicalModel):
             return
         places = minor_units(currency)
         for loc, value in cls.money_locs(doc):
-            if not fits_minor_units(value, currency):
+            if fits_minor_units(value, currency):
+                continue
+            if places == 0:
+                reason = f"{value} is not a whole amount: {currency} has no decimal places"
+                yield Breach(loc, reason)
+            else:
                 yield Breach(
                     loc, f"{value} has more than {places} decimal places, the most {currency} has"
                 )
@@ -234,8 +252,21 @@ class Record(CanonicalModel):
     def _validate_record(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
         if isinstance(data, cls):
             return data
+        # Sums of 30-digit amounts must not round at Python's default 28 digits.
+        with exact_arithmetic():
+            return cls._validate_exactly(data, handler)
+
+    @classmethod
+    def _validate_exactly(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        derived: set[str] = set()
+        given_computed: dict[str, Any] = {}
         if isinstance(data, Mapping):
+            given = set(data)
             data = cls.prepare(dict(data))
+            derived = set(data) - given
+            # Computed fields (payment.unallocated_amount) come back in a record's own JSON: take
+            # them on input so a dump reads back, and check them rather than trust them.
+            given_computed = {k: data.pop(k) for k in cls.model_computed_fields if k in data}
         errors: list[InitErrorDetails] = []
         record: Self | None = None
         try:
@@ -246,7 +277,12 @@ class Record(CanonicalModel):
             doc = Doc(record.model_dump())
         else:
             doc = Doc(data if isinstance(data, Mapping) else {})
-        for breach in (*cls._minor_unit_breaches(doc), *cls.invariants(doc)):
+        # A value the record derived itself repeats its inputs' precision: report the inputs only.
+        minor = (b for b in cls._minor_unit_breaches(doc) if b.loc[0] not in derived)
+        breaches = [*minor, *cls.invariants(doc)]
+        if record is not None:
+            breaches.extend(_computed_breaches(record, given_computed))
+        for breach in breaches:
             errors.append(
                 InitErrorDetails(
                     type=PydanticCustomError("invariant", _escape(breach.reason)),
@@ -273,6 +309,14 @@ class Record(CanonicalModel):
         """The record as JSON-ready data (money as strings); `remote_data` only when asked for."""
         exclude = None if include_remote_data else {"remote_data"}
         return self.model_dump(mode="json", exclude=exclude)
+
+
+def _computed_breaches(record: Record, given: Mapping[str, Any]) -> Iterator[Breach]:
+    for name, value in given.items():
+        actual = getattr(record, name)
+        same = as_decimal(value) == actual if isinstance(actual, Decimal) else value == actual
+        if not same:
+            yield Breach((name,), f"{name} is computed as {actual}, not {value}")
 
 
 def _escape(text: str) -> str:

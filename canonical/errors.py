@@ -55,7 +55,8 @@ class CanonicalValidationError(ValueError):
         violations = []
         for err in exc.errors(include_url=False):
             reason = _REASONS.get(err["type"], err["msg"])
-            if err["type"].endswith("_parsing") or err["type"] == "enum":
+            quoted = repr(err.get("input")) in err["msg"]
+            if (err["type"].endswith("_parsing") or err["type"] == "enum") and not quoted:
                 reason = f"{err['msg']} (got {err['input']!r})"
             violations.append(Violation(loc_to_path(object_name, err["loc"]), reason, err["type"]))
         return cls(object_name, violations)

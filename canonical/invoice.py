@@ -9,10 +9,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from canonical.base import Breach, CanonicalModel, Doc, Record, as_decimal
+from canonical.base import Breach, CanonicalModel, Doc, Record, as_decimal, reference_breach
 from canonical.enums import DocumentType, InvoiceDirection, InvoiceStatus, TaxMode
 from canonical.money import format_money
-from canonical.types import CurrencyCode, DecimalValue, HubId, Money
+from canonical.types import CurrencyCode, CustomValue, DecimalValue, HubId, Money
 
 Dimensions = dict[str, str]
 """Analytic tags by kind: `cost_center`, `project`, `department`, `location`, or a tenant's own."""
@@ -41,9 +41,13 @@ class InvoiceLine(CanonicalModel):
         default_factory=dict,
         description="Analytic tags by kind: cost_center, project, department, location, ...",
     )
-    custom_fields: dict[str, str | int | bool | Money | date | None] = Field(
+    custom_fields: dict[str, CustomValue] = Field(
         default_factory=dict, description="Tenant-defined attributes of the line."
     )
+
+
+_PARTY_OF = {"payable": ("sup", "a supplier"), "receivable": ("cus", "a customer")}
+"""The hub-id prefix and kind of an invoice's party, by direction."""
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -155,6 +159,13 @@ class Invoice(Record):
                 )
         if doc.text("status") == InvoiceStatus.PAID and due is not None and due != 0:
             yield Breach(("amount_due",), f"a paid invoice has nothing due, but {m(due)} is due")
+        direction = doc.text("direction")
+        if direction in _PARTY_OF:
+            prefix, kind = _PARTY_OF[direction]
+            where = f"{kind}, the party of a {direction} invoice"
+            breach = reference_breach(("party_id",), doc.text("party_id"), (prefix,), where)
+            if breach:
+                yield breach
         issued, due_date = doc.day("issue_date"), doc.day("due_date")
         if issued and due_date and due_date < issued:
             yield Breach(("due_date",), f"due date {due_date} is before the issue date {issued}")

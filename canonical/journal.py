@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from canonical.base import Breach, CanonicalModel, Doc, Record
+from canonical.base import Breach, CanonicalModel, Doc, Record, reference_breach
 from canonical.enums import JournalStatus
 from canonical.invoice import Dimensions
 from canonical.money import format_money
@@ -55,6 +55,14 @@ class JournalEntry(Record):
         debits: Decimal | None = Decimal(0)
         credits: Decimal | None = Decimal(0)
         for i, line in enumerate(lines):
+            party = reference_breach(
+                ("lines", i, "party_id"),
+                line.text("party_id"),
+                ("sup", "cus"),
+                "a supplier or customer",
+            )
+            if party:
+                yield party
             debit = line.dec("debit") if line.raw("debit") is not None else Decimal(0)
             credit = line.dec("credit") if line.raw("credit") is not None else Decimal(0)
             if debit is None or credit is None:

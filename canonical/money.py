@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from contextlib import AbstractContextManager
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext, localcontext
 from functools import lru_cache
 
 import pycountry
@@ -21,9 +22,21 @@ def minor_units(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+EXACT_PRECISION = 100
+"""Significant digits of arithmetic in checks: the default 28 would round 30-digit amounts."""
+
+
+def exact_arithmetic() -> AbstractContextManager[Context]:
+    """A decimal context in which sums of amounts are exact (the default rounds at 28 digits)."""
+    return localcontext(prec=max(EXACT_PRECISION, getcontext().prec))
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round half away from zero to the currency's minor units (commercial rounding)."""
-    return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
+    places = minor_units(currency)
+    # quantize fails when the result has more digits than the context allows: give it room.
+    with localcontext(prec=max(getcontext().prec, amount.adjusted() + places + 2)):
+        return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def fits_minor_units(amount: Decimal, currency: str) -> bool:

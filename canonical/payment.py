@@ -9,9 +9,9 @@ from typing import ClassVar
 
 from pydantic import Field, computed_field
 
-from canonical.base import Breach, CanonicalModel, Doc, Record
+from canonical.base import Breach, CanonicalModel, Doc, Record, reference_breach
 from canonical.enums import PaymentDirection, PaymentMethod, PaymentStatus
-from canonical.money import format_money
+from canonical.money import exact_arithmetic, format_money
 from canonical.types import CurrencyCode, HubId, Money
 
 
@@ -66,9 +66,10 @@ class Payment(Record):
 
     @computed_field(description="Part of the amount not allocated to any invoice.")  # type: ignore[prop-decorator]
     @property
-    def unallocated_amount(self) -> Decimal:
+    def unallocated_amount(self) -> Money:
         """The payment amount less its allocations."""
-        return self.amount - sum((a.amount for a in self.allocations), Decimal(0))
+        with exact_arithmetic():
+            return self.amount - sum((a.amount for a in self.allocations), Decimal(0))
 
     @classmethod
     def invariants(cls, doc: Doc) -> Iterator[Breach]:
@@ -78,8 +79,21 @@ class Payment(Record):
             yield Breach(
                 ("amount",), f"payment amount {format_money(amount, cur)} must be positive"
             )
+        party = reference_breach(
+            ("party_id",), doc.text("party_id"), ("sup", "cus"), "a supplier or customer"
+        )
+        if party:
+            yield party
         allocated: Decimal | None = Decimal(0)
         for i, allocation in enumerate(doc.items("allocations")):
+            invoice = reference_breach(
+                ("allocations", i, "invoice_id"),
+                allocation.text("invoice_id"),
+                ("inv",),
+                "an invoice",
+            )
+            if invoice:
+                yield invoice
             value = allocation.dec("amount")
             if value is None:
                 allocated = None

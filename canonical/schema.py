@@ -19,6 +19,11 @@ def json_schema(object_name: str) -> dict[str, Any]:
     generated: frozenset[str] = getattr(model, "GENERATED", frozenset())
     if "required" in schema:
         schema["required"] = [f for f in schema["required"] if f not in generated]
+    if model.model_computed_fields:
+        # A record's own JSON carries its computed fields; accept them, marked read-only.
+        produced = model.model_json_schema(mode="serialization")["properties"]
+        for name in model.model_computed_fields:
+            schema["properties"][name] = {**produced[name], "readOnly": True}
     return {"$schema": DIALECT, "$id": f"urn:ledgerhub:canonical:v1:{object_name}", **schema}
 
 

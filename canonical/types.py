@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -61,6 +61,30 @@ Money = Annotated[Decimal, BeforeValidator(_to_decimal), _DECIMAL_SCHEMA, Kind("
 
 DecimalValue = Annotated[Decimal, BeforeValidator(_to_decimal), _DECIMAL_SCHEMA, Kind("decimal")]
 """A non-money exact number (quantity, unit price, rate, percentage)."""
+
+
+def _custom_value(value: Any) -> Any:
+    # Dispatch on the Python type: a union would guess, and read the GL code "0600" as 600.
+    if value is None or isinstance(value, bool | int | str | date):
+        return value
+    if isinstance(value, Decimal):
+        return _to_decimal(value)
+    if isinstance(value, float):
+        return _to_decimal(value)  # refused with the float message
+    raise PydanticCustomError(
+        "custom_value",
+        "a custom field holds a string, number, boolean, date or null, not {kind}",
+        {"kind": type(value).__name__},
+    )
+
+
+CustomValue = Annotated[
+    bool | int | str | Decimal | date | None,
+    PlainValidator(_custom_value),
+    WithJsonSchema({"type": ["string", "number", "boolean", "null"]}),
+    Kind("any"),
+]
+"""A custom field value: strings stay strings (no guessing); tenant definitions type them."""
 
 
 def _currency(value: str) -> str:
