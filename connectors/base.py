@@ -1,0 +1,324 @@
+"""The connector contract: declared resources, one shared read loop, batched idempotent writes.
+
+An adapter declares its ERP's resources (`Resource`) and implements three things only it knows:
+how to fetch one page (`fetch_page`), how to translate one item (`translate_item`), and how to
+send one batch of writes (`write_batch`). Paging, resumable incremental cursors with an overlap
+window, de-duplication at page edges, per-record failure capture and capability listing are
+written here once, for every ERP.
+
+A read is resumable. Its cursor is an opaque JSON `ReadState` that the hub stores with each
+committed page: a pass that dies after page 7 resumes at page 8 of the same pass. When a pass
+completes, the next one starts from the time the completed pass started, less the overlap
+window — so nothing changed during a pass is missed, and the store's content hash makes the
+records re-read by the overlap change nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import ValidationError as PydanticValidationError
+
+from canonical import CanonicalValidationError, Record
+from connectors.errors import ConnectorError, MappingError
+
+log = logging.getLogger("ledgerhub.connectors")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One readable collection of an ERP, declared rather than coded.
+
+    `cursor` names the ERP's last-modified field used for incremental reads (None: always read
+    in full); `page_size` None means one request returns everything; `deletes` says how a
+    deletion shows (a status, an archive flag, a log) for the capability listing.
+    """
+
+    name: str
+    path: str
+    collection: str
+    model: type[BaseModel]
+    objects: tuple[str, ...]
+    id_field: str
+    cursor: str | None = None
+    page_size: int | None = None
+    params: Mapping[str, str] = field(default_factory=dict)
+    order: str | None = None
+    deletes: str | None = None
+    description: str = ""
+
+
+class ReadState(BaseModel):
+    """Where a read stands; stored as the cursor after each committed page."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: datetime | None = None
+    next_since: datetime | None = None
+    page: int = 0
+    done: bool = True
+
+    def dump(self) -> str:
+        """The state as the opaque cursor string the hub stores."""
+        return self.model_dump_json()
+
+    @classmethod
+    def load(cls, cursor: str | None) -> ReadState | None:
+        """Parse a stored cursor; None when there is none."""
+        return cls.model_validate_json(cursor) if cursor else None
+
+
+@dataclass
+class FetchedPage:
+    """What `fetch_page` returns: the raw items, whether it was the last page, the server time."""
+
+    items: list[dict[str, Any]]
+    last: bool
+    server_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordFailure:
+    """An item that could not become a canonical record, with the error that says why."""
+
+    resource: str
+    remote_id: str | None
+    error: ConnectorError
+
+
+@dataclass
+class Page:
+    """One page of a read, translated: records, failures, and the cursor to store with it."""
+
+    resource: str
+    number: int
+    records: list[Record]
+    failures: list[RecordFailure]
+    cursor: str
+    last: bool
+    fetched: int
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The outcome of writing one record: the ERP's id and record, or the error."""
+
+    index: int
+    remote_id: str | None = None
+    record: Record | None = None
+    error: ConnectorError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the ERP took the record."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    """A resource's capabilities, for listings."""
+
+    name: str
+    objects: tuple[str, ...]
+    incremental: bool
+    paged: bool
+    deletes: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an adapter can read and write."""
+
+    erp: str
+    title: str
+    resources: tuple[ResourceInfo, ...]
+    writes: tuple[str, ...]
+    auth: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for `--json` output."""
+        return {
+            "erp": self.erp,
+            "title": self.title,
+            "auth": list(self.auth),
+            "writes": list(self.writes),
+            "resources": [
+                {
+                    "name": r.name,
+                    "objects": list(r.objects),
+                    "incremental": r.incremental,
+                    "paged": r.paged,
+                    "deletes": r.deletes,
+                    "description": r.description,
+                }
+                for r in self.resources
+            ],
+        }
+
+
+class ConnectionConfig(BaseModel):
+    """How to reach one ERP organisation: endpoints, app credentials, and ERP-specific options."""
+
+    model_config = ConfigDict(frozen=True)
+
+    connection_id: str
+    base_url: str
+    client_id: str
+    client_secret: SecretStr
+    tenant_id: str | None = None
+    grant: str = "client_credentials"
+    scopes: tuple[str, ...] = ()
+    redirect_uri: str | None = None
+    options: dict[str, str] = {}
+
+
+def utcnow() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+class Connector(ABC):
+    """Base of every adapter: the shared read loop, write batching and capability listing."""
+
+    ERP: ClassVar[str]
+    TITLE: ClassVar[str]
+    RESOURCES: ClassVar[tuple[Resource, ...]]
+    WRITES: ClassVar[tuple[str, ...]] = ()
+    AUTH: ClassVar[tuple[str, ...]] = ()
+    WRITE_BATCH: ClassVar[int] = 50
+    OVERLAP: ClassVar[timedelta] = timedelta(minutes=5)
+
+    @classmethod
+    def capabilities(cls) -> Capabilities:
+        """The adapter's resources and writable objects."""
+        infos = tuple(
+            ResourceInfo(
+                r.name,
+                r.objects,
+                r.cursor is not None,
+                r.page_size is not None,
+                r.deletes,
+                r.description,
+            )
+            for r in cls.RESOURCES
+        )
+        return Capabilities(cls.ERP, cls.TITLE, infos, cls.WRITES, cls.AUTH)
+
+    @classmethod
+    def resource(cls, name: str) -> Resource:
+        """The declared resource called `name`."""
+        for r in cls.RESOURCES:
+            if r.name == name:
+                return r
+        known = ", ".join(r.name for r in cls.RESOURCES)
+        raise KeyError(f"{cls.ERP} has no resource '{name}' (known: {known})")
+
+    @abstractmethod
+    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
+        """Fetch page `page` (from 1) of `resource`, changed since `since` (None: all)."""
+
+    @abstractmethod
+    def translate_item(self, resource: Resource, item: dict[str, Any]) -> list[Record]:
+        """Turn one raw item into canonical records (raises MappingError when it cannot)."""
+
+    @abstractmethod
+    def write_batch(
+        self, object_name: str, records: Sequence[Record], idempotency_key: str
+    ) -> list[WriteResult]:
+        """Send at most WRITE_BATCH records of one object in one request."""
+
+    def close(self) -> None:  # noqa: B027 - adapters without resources to free need not override
+        """Release connections."""
+
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, name: str, cursor: str | None = None, *, full: bool = False) -> Iterator[Page]:
+        """Read `name` page by page from `cursor`; each Page carries the cursor to store with it."""
+        resource = self.resource(name)
+        state = None if full else ReadState.load(cursor)
+        if state is None or state.done:
+            since = None if state is None or resource.cursor is None else state.next_since
+            state = ReadState(since=since, next_since=None, page=0, done=False)
+        previous_ids: set[str] = set()
+        number = state.page
+        while True:
+            number += 1
+            fetched = self.fetch_page(resource, state.since, number)
+            if state.next_since is None:
+                started = fetched.server_time or utcnow()
+                state = state.model_copy(update={"next_since": started - self.OVERLAP})
+            records, failures, ids = self._translate_page(resource, fetched.items, previous_ids)
+            previous_ids = ids
+            state = state.model_copy(update={"page": number, "done": fetched.last})
+            yield Page(
+                resource.name,
+                number,
+                records,
+                failures,
+                state.dump(),
+                fetched.last,
+                len(fetched.items),
+            )
+            if fetched.last:
+                return
+
+    def _translate_page(
+        self, resource: Resource, items: list[dict[str, Any]], previous_ids: set[str]
+    ) -> tuple[list[Record], list[RecordFailure], set[str]]:
+        records: list[Record] = []
+        failures: list[RecordFailure] = []
+        ids: set[str] = set()
+        for item in items:
+            remote_id = item.get(resource.id_field)
+            key = str(remote_id) if remote_id is not None else None
+            if key is not None:
+                if key in previous_ids or key in ids:
+                    continue  # re-read at a page edge: the same item shifted by a concurrent change
+                ids.add(key)
+            try:
+                records.extend(self.translate_item(resource, item))
+            except ConnectorError as exc:
+                failures.append(RecordFailure(resource.name, key, exc))
+            except (CanonicalValidationError, PydanticValidationError) as exc:
+                error = MappingError(
+                    f"{resource.name} {key} does not translate to a valid canonical record",
+                    erp_message=str(exc),
+                )
+                failures.append(RecordFailure(resource.name, key, error))
+        return records, failures, ids
+
+    def write(
+        self, object_name: str, records: Sequence[Record], *, idempotency_key: str
+    ) -> list[WriteResult]:
+        """Write records of one object in batches; one result per record, in order."""
+        if object_name not in self.WRITES:
+            raise KeyError(
+                f"{self.ERP} cannot write {object_name} (it writes: {', '.join(self.WRITES)})"
+            )
+        results: list[WriteResult] = []
+        for start in range(0, len(records), self.WRITE_BATCH):
+            batch = records[start : start + self.WRITE_BATCH]
+            key = (
+                idempotency_key
+                if len(records) <= self.WRITE_BATCH
+                else f"{idempotency_key}-{start}"
+            )
+            for result in self.write_batch(object_name, batch, key):
+                results.append(
+                    WriteResult(result.index + start, result.remote_id, result.record, result.error)
+                )
+        return results
+
+
+ConnectorFactory = Callable[..., Connector]

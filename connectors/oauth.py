@@ -1,0 +1,256 @@
+"""OAuth 2.0 for every adapter: authlib for the protocol, our httpx client for the transport.
+
+Grants: authorization code with PKCE (S256) and state, client credentials, and refresh. The
+access token goes on each request through `OAuth2Auth`, an `httpx.Auth` that refreshes **once
+per connection** however many requests or workers find the token expired at the same moment:
+the refresh runs under the token store's lock, re-reads the store inside it (someone else may
+have refreshed already), and saves the rotated refresh token before anyone uses the new access
+token. `invalid_grant` means the connection must be re-authorized (`AuthError`); a failing token
+endpoint (5xx, timeout) is a `TransientError`, retried by the job, and never loses the tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from authlib.common.security import generate_token
+from authlib.oauth2.rfc6749.parameters import (
+    parse_authorization_code_response,
+    prepare_grant_uri,
+    prepare_token_request,
+)
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from pydantic import SecretStr
+
+from connectors.context import current_correlation_id
+from connectors.errors import AuthError, ConnectorError, RateLimited, TransientError
+from connectors.http import CORRELATION_HEADER, DEFAULT_TIMEOUT, parse_json
+from connectors.tokens import TokenSet, TokenStore
+
+log = logging.getLogger("ledgerhub.oauth")
+
+
+@dataclass(frozen=True)
+class OAuthEndpoints:
+    """Where an ERP authorizes users and issues tokens."""
+
+    token_url: str
+    authorize_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """The app's client id and secret (the secret never shows in repr or logs)."""
+
+    client_id: str
+    client_secret: SecretStr = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """Where to send the user, and what to keep until the callback (state, PKCE verifier)."""
+
+    url: str
+    state: str
+    code_verifier: str = field(repr=False)
+
+
+class OAuth2Flow:
+    """Token requests of one app against one ERP's endpoints."""
+
+    def __init__(
+        self,
+        endpoints: OAuthEndpoints,
+        credentials: ClientCredentials,
+        *,
+        scope: str | None = None,
+        redirect_uri: str | None = None,
+        http: httpx.Client | None = None,
+        extra_token_params: Mapping[str, str] | None = None,
+    ) -> None:
+        self.endpoints = endpoints
+        self.credentials = credentials
+        self.scope = scope
+        self.redirect_uri = redirect_uri
+        self._http = http or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._extra = dict(extra_token_params or {})
+        self.token_calls = 0
+
+    def authorization_request(self, *, scope: str | None = None) -> AuthorizationRequest:
+        """The authorization URL with a fresh state and PKCE (S256) challenge."""
+        if not self.endpoints.authorize_url or not self.redirect_uri:
+            raise AuthError("this connection has no authorization URL or redirect URI configured")
+        state = generate_token(32)
+        verifier = generate_token(64)
+        url = prepare_grant_uri(
+            self.endpoints.authorize_url,
+            self.credentials.client_id,
+            "code",
+            redirect_uri=self.redirect_uri,
+            scope=scope or self.scope,
+            state=state,
+            code_challenge=create_s256_code_challenge(verifier),
+            code_challenge_method="S256",
+        )
+        return AuthorizationRequest(url=str(url), state=state, code_verifier=verifier)
+
+    def exchange_callback(self, callback_url: str, request: AuthorizationRequest) -> TokenSet:
+        """Check the callback's state, then trade its code (with the PKCE verifier) for tokens."""
+        try:
+            params = parse_authorization_code_response(callback_url, state=request.state)
+        except Exception as exc:  # authlib raises its own error types for a bad callback
+            raise AuthError(f"the authorization callback was refused: {exc}") from None
+        return self._token_request(
+            "authorization_code",
+            code=params["code"],
+            redirect_uri=self.redirect_uri,
+            code_verifier=request.code_verifier,
+        )
+
+    def client_credentials(self) -> TokenSet:
+        """A token for the app itself (machine to machine)."""
+        return self._token_request("client_credentials", scope=self.scope)
+
+    def refresh(self, refresh_token: SecretStr) -> TokenSet:
+        """Trade a refresh token for a new token set (the refresh token usually rotates)."""
+        tokens = self._token_request(
+            "refresh_token", refresh_token=refresh_token.get_secret_value()
+        )
+        if tokens.refresh_token is None:  # not every ERP rotates: keep the one we have
+            tokens = tokens.model_copy(update={"refresh_token": refresh_token})
+        return tokens
+
+    def _token_request(self, grant_type: str, **params: Any) -> TokenSet:
+        body = prepare_token_request(
+            grant_type, **{k: v for k, v in {**self._extra, **params}.items() if v is not None}
+        )
+        self.token_calls += 1
+        try:
+            response = self._http.post(
+                self.endpoints.token_url,
+                content=body,
+                auth=(
+                    self.credentials.client_id,
+                    self.credentials.client_secret.get_secret_value(),
+                ),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/json",
+                    CORRELATION_HEADER: current_correlation_id(),
+                },
+            )
+        except httpx.TransportError as exc:
+            raise TransientError(
+                f"the token endpoint could not be reached: {type(exc).__name__}",
+                correlation_id=current_correlation_id(),
+            ) from None
+        error = classify_token_response(response)
+        if error is not None:
+            raise error
+        data = parse_json(response)
+        expires_in = int(data.get("expires_in", 1800))
+        refresh = data.get("refresh_token")
+        return TokenSet(
+            access_token=SecretStr(str(data["access_token"])),
+            refresh_token=SecretStr(str(refresh)) if refresh else None,
+            expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
+            token_type=str(data.get("token_type", "Bearer")),
+            scope=data.get("scope"),
+        )
+
+
+def classify_token_response(response: httpx.Response) -> ConnectorError | None:
+    """Token endpoint answers by what to do: re-authorize, wait, or retry."""
+    status = response.status_code
+    if status < 300:
+        return None
+    correlation_id = current_correlation_id()
+    if status == 429:
+        retry_after = float(response.headers.get("Retry-After", "5") or 5)
+        return RateLimited("token endpoint rate-limited", retry_after=retry_after, status=status)
+    if status >= 500:
+        return TransientError(
+            f"token endpoint failed with {status}", status=status, correlation_id=correlation_id
+        )
+    try:
+        data = response.json()
+    except ValueError:
+        data = {}
+    code = str(data.get("error", "")) if isinstance(data, dict) else ""
+    description = str(data.get("error_description", "")) if isinstance(data, dict) else ""
+    if code in {"invalid_grant", "invalid_client", "unauthorized_client", "access_denied"}:
+        return AuthError(
+            "the connection must be re-authorized: the ERP refused its credentials",
+            erp_code=code,
+            erp_message=description or None,
+            status=status,
+            correlation_id=correlation_id,
+        )
+    return AuthError(
+        f"token request refused with {status}",
+        erp_code=code or None,
+        erp_message=description or None,
+        status=status,
+        correlation_id=correlation_id,
+    )
+
+
+class OAuth2Auth(httpx.Auth):
+    """Bearer auth from a TokenStore, with single-flight refresh and one retry after a 401."""
+
+    def __init__(
+        self,
+        store: TokenStore,
+        connection_id: str,
+        flow: OAuth2Flow,
+        *,
+        grant: str = "refresh_token",
+        leeway_seconds: float = 60.0,
+    ) -> None:
+        self.store = store
+        self.connection_id = connection_id
+        self.flow = flow
+        self.grant = grant
+        self.leeway = leeway_seconds
+
+    def current_token(self) -> TokenSet:
+        """A token that is valid for at least the leeway, refreshing if needed."""
+        tokens = self.store.load(self.connection_id)
+        if tokens is None or tokens.expires_within(self.leeway):
+            return self.refresh_once(stale=tokens)
+        return tokens
+
+    def refresh_once(self, stale: TokenSet | None) -> TokenSet:
+        """Refresh under the store's lock unless someone else already replaced `stale`."""
+        with self.store.refresh_lock(self.connection_id):
+            current = self.store.load(self.connection_id)
+            replaced = current is not None and (
+                stale is None
+                or current.access_token.get_secret_value() != stale.access_token.get_secret_value()
+            )
+            if current is not None and replaced and not current.expires_within(self.leeway):
+                return current
+            if self.grant == "client_credentials":
+                fresh = self.flow.client_credentials()
+            elif current is not None and current.refresh_token is not None:
+                fresh = self.flow.refresh(current.refresh_token)
+            else:
+                raise AuthError("the connection has no refresh token: authorize it again")
+            self.store.save(self.connection_id, fresh)
+            log.info("refreshed the access token of connection %s", self.connection_id)
+            return fresh
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Send with the current token; on a 401, refresh once and send again."""
+        tokens = self.current_token()
+        request.headers["Authorization"] = f"Bearer {tokens.access_token.get_secret_value()}"
+        response = yield request
+        if response.status_code == 401:
+            tokens = self.refresh_once(stale=tokens)
+            request.headers["Authorization"] = f"Bearer {tokens.access_token.get_secret_value()}"
+            yield request
