@@ -56,7 +56,10 @@ class CanonicalValidationError(ValueError):
         for err in exc.errors(include_url=False):
             reason = _REASONS.get(err["type"], err["msg"])
             quoted = repr(err.get("input")) in err["msg"]
-            if (err["type"].endswith("_parsing") or err["type"] == "enum") and not quoted:
+            if err["type"] == "enum" and err["msg"].startswith("Input should be "):
+                allowed = err["msg"].removeprefix("Input should be ")
+                reason = f"{err['input']!r} is not one of {allowed}"
+            elif err["type"].endswith("_parsing") and not quoted:
                 reason = f"{err['msg']} (got {err['input']!r})"
             violations.append(Violation(loc_to_path(object_name, err["loc"]), reason, err["type"]))
         return cls(object_name, violations)
