@@ -35,7 +35,10 @@ def ensure_environment() -> None:
     """Create .venv and install the locked dependencies, if not already done for this lock."""
     if sys.version_info < (3, 11):
         sys.exit("Ledgerhub needs Python 3.11 or newer; this is " + sys.version.split()[0])
-    lock_hash = hashlib.sha256((ROOT / "uv.lock").read_bytes()).hexdigest()
+    # The project's own metadata (entry points, scripts) matters as much as the lock.
+    digest = hashlib.sha256((ROOT / "uv.lock").read_bytes())
+    digest.update((ROOT / "pyproject.toml").read_bytes())
+    lock_hash = digest.hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == lock_hash and (BIN / "hub").exists():
         return
     if not (BIN / "python").exists():
@@ -48,6 +51,7 @@ def ensure_environment() -> None:
     env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(VENV), VIRTUAL_ENV=str(VENV))
     env.pop("UV_SYSTEM_PYTHON", None)
     cmd = [str(BIN / "uv"), "sync", "--frozen", "--python", str(BIN / "python")]
+    cmd += ["--reinstall-package", "ledgerhub"]
     if _run(cmd, env=env) != 0:
         sys.exit("uv sync failed: see the messages above")
     STAMP.write_text(lock_hash + "\n")
