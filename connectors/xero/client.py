@@ -1,0 +1,347 @@
+"""The Xero adapter: its endpoints, paging, error table and batched idempotent writes.
+
+What is Xero's own lives here; the read loop, retries, budget and refresh are shared code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import BaseModel
+
+from canonical import Record
+from connectors.base import (
+    ConnectionConfig,
+    Connector,
+    FetchedPage,
+    Resource,
+    WriteResult,
+)
+from connectors.context import current_correlation_id
+from connectors.errors import (
+    AuthError,
+    Conflict,
+    ConnectorError,
+    ErpRejected,
+    RateLimited,
+    TransientError,
+    ValidationError,
+)
+from connectors.http import ErpHttpClient, RetryPolicy, parse_json
+from connectors.ids import IdResolver, StableIds
+from connectors.oauth import ClientCredentials, OAuth2Auth, OAuth2Flow
+from connectors.ratelimit import MemoryRateLimiter, RateLimiter
+from connectors.tokens import MemoryTokenStore, TokenStore
+from connectors.xero import translate
+from connectors.xero.auth import READ_SCOPES, WRITE_SCOPES, XeroEndpoints, xero_budget
+from connectors.xero.resources import RESOURCES
+
+_MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
+
+
+def parse_ms_date(value: str) -> datetime | None:
+    """`/Date(1518685950940+0000)/` as a UTC datetime; None when it is not one."""
+    match = _MS_DATE.fullmatch(value.strip())
+    if not match:
+        return None
+    return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+
+
+def _messages(body: Any) -> list[str]:
+    """Every ValidationErrors[].Message of a Xero error or result body."""
+    found: list[str] = []
+    if isinstance(body, dict):
+        for item in body.get("ValidationErrors") or []:
+            if isinstance(item, dict) and item.get("Message"):
+                found.append(str(item["Message"]))
+        for element in body.get("Elements") or []:
+            found.extend(_messages(element))
+    return found
+
+
+def classify(response: httpx.Response) -> ConnectorError | None:
+    """Xero's responses by what to do about them (the one error table of this adapter)."""
+    status = response.status_code
+    if status < 300:
+        return None
+    cid = current_correlation_id()
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    detail = ""
+    if isinstance(body, dict):
+        detail = str(body.get("Message") or body.get("Detail") or body.get("Title") or "")
+    if status == 429:
+        retry_after = float(response.headers.get("Retry-After", "60") or 60)
+        problem = response.headers.get("X-Rate-Limit-Problem", "minute")
+        return RateLimited(
+            f"Xero's {problem} rate limit was hit; retry after {retry_after:g} s",
+            retry_after=retry_after,
+            scope=problem,
+            status=status,
+            correlation_id=cid,
+        )
+    if status == 400 and isinstance(body, dict) and body.get("Type") == "ValidationException":
+        messages = _messages(body)
+        return ValidationError(
+            "Xero refused the data: " + ("; ".join(messages) or detail),
+            erp_code="ValidationException",
+            erp_message=detail or None,
+            status=status,
+            correlation_id=cid,
+            details=messages,
+        )
+    if status in (401, 403):
+        return AuthError(
+            "Xero refused the credentials: re-authorize the connection"
+            if status == 401
+            else "Xero refused access: the connection lacks a scope or the tenant was disconnected",
+            erp_message=detail or None,
+            status=status,
+            correlation_id=cid,
+        )
+    if status == 409:
+        return Conflict(
+            "Xero reported a conflict", erp_message=detail, status=status, correlation_id=cid
+        )
+    if status >= 500:
+        what = "the organisation is offline or in maintenance" if status == 503 else "server error"
+        return TransientError(
+            f"Xero answered {status}: {what}",
+            erp_message=detail or None,
+            status=status,
+            correlation_id=cid,
+        )
+    return ErpRejected(
+        f"Xero answered {status}", erp_message=detail or None, status=status, correlation_id=cid
+    )
+
+
+def _write_target(body: BaseModel) -> tuple[str, str]:
+    """The collection a write body goes to, and the id field its answer carries."""
+    for resource in RESOURCES:
+        if type(body) is resource.model:
+            return resource.collection, resource.id_field
+    raise TypeError(f"no Xero collection takes a {type(body).__name__}")
+
+
+def _remaining(response: httpx.Response) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for header, scope in (("X-MinLimit-Remaining", "minute"), ("X-DayLimit-Remaining", "day")):
+        value = response.headers.get(header)
+        if value is not None and value.lstrip("-").isdigit():
+            out[scope] = int(value)
+    return out
+
+
+class XeroConnector(Connector):
+    """Reads and writes one Xero organisation (tenant)."""
+
+    ERP: ClassVar[str] = "xero"
+    TITLE: ClassVar[str] = "Xero"
+    RESOURCES: ClassVar[tuple[Resource, ...]] = RESOURCES
+    WRITES: ClassVar[tuple[str, ...]] = (
+        "supplier",
+        "customer",
+        "invoice",
+        "payment",
+        "journal_entry",
+    )
+    AUTH: ClassVar[tuple[str, ...]] = (
+        "authorization_code+pkce",
+        "client_credentials",
+        "refresh_token",
+    )
+    WRITE_BATCH: ClassVar[int] = 50
+
+    def __init__(
+        self,
+        config: ConnectionConfig,
+        *,
+        tokens: TokenStore | None = None,
+        ids: IdResolver | None = None,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self.endpoints = XeroEndpoints.for_base_url(config.base_url)
+        self.ids: IdResolver = ids or StableIds(config.connection_id)
+        scopes = config.scopes or (*WRITE_SCOPES, *READ_SCOPES)
+        token_http = httpx.Client(timeout=httpx.Timeout(10.0), transport=transport)
+        self.flow = OAuth2Flow(
+            self.endpoints.oauth,
+            ClientCredentials(config.client_id, config.client_secret),
+            scope=" ".join(scopes),
+            redirect_uri=config.redirect_uri,
+            http=token_http,
+        )
+        self.tokens = tokens or MemoryTokenStore()
+        self.auth = OAuth2Auth(self.tokens, config.connection_id, self.flow, grant=config.grant)
+        self.limiter = limiter or MemoryRateLimiter(xero_budget())
+        self._tenant_id = config.tenant_id
+        self.http = ErpHttpClient(
+            self.endpoints.api,
+            classify=classify,
+            auth=self.auth,
+            limiter=self.limiter,
+            rate_key=f"xero:{config.tenant_id or config.connection_id}",
+            app_key=f"xero-app:{config.client_id}",
+            headers={"Accept": "application/json"},
+            retry=retry,
+            transport=transport,
+            on_response=self._observe,
+        )
+        self._context: translate.TranslateContext | None = None
+
+    def close(self) -> None:
+        """Close the HTTP clients."""
+        self.http.close()
+
+    def _observe(self, response: httpx.Response) -> None:
+        remaining = _remaining(response)
+        if remaining:
+            self.limiter.observe(f"xero:{self.tenant_id_or_none()}", remaining)
+
+    def tenant_id_or_none(self) -> str:
+        """The tenant id when known, else the connection id (the budget key)."""
+        return self._tenant_id or self.config.connection_id
+
+    @property
+    def tenant_id(self) -> str:
+        """The Xero tenant this connection reads; looked up once from /connections if not set."""
+        if self._tenant_id is None:
+            tenants = self.list_tenants()
+            if not tenants:
+                raise AuthError("the Xero app is connected to no organisation")
+            self._tenant_id = str(tenants[0]["tenantId"])
+        return self._tenant_id
+
+    def list_tenants(self) -> list[dict[str, Any]]:
+        """The organisations this app is connected to (`GET /connections`)."""
+        body = self.http.get_json(self.endpoints.connections)
+        return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
+
+    def _headers(self, since: datetime | None = None) -> dict[str, str]:
+        headers = {"xero-tenant-id": self.tenant_id}
+        if since is not None:
+            headers["If-Modified-Since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return headers
+
+    def context(self) -> translate.TranslateContext:
+        """The translation context: base currency and tracking categories, read once."""
+        if self._context is None:
+            organisation = self.http.get_json("/Organisation", headers=self._headers())
+            orgs = organisation.get("Organisations") or [{}]
+            base_currency = str(
+                orgs[0].get("BaseCurrency") or self.config.options.get("base_currency", "USD")
+            )
+            self._context = translate.TranslateContext(
+                connection_id=self.config.connection_id,
+                ids=self.ids,
+                base_currency=base_currency,
+            )
+        return self._context
+
+    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
+        """One page of a Xero collection (unpaged collections come whole on page 1)."""
+        params: dict[str, str] = dict(resource.params)
+        if resource.page_size is not None:
+            params.update(page=str(page), pageSize=str(resource.page_size))
+        if resource.order:
+            params["order"] = resource.order
+        headers = self._headers(since if resource.cursor else None)
+        body = self.http.get_json(resource.path, params=params, headers=headers)
+        items = body.get(resource.collection) or []
+        server_time = None
+        if isinstance(body.get("DateTimeUTC"), str):
+            server_time = parse_ms_date(body["DateTimeUTC"])
+        if resource.page_size is None:
+            last = True
+        else:
+            pagination = body.get("pagination") or {}
+            page_count = pagination.get("pageCount")
+            last = (
+                page >= int(page_count)
+                if page_count is not None
+                else len(items) < resource.page_size
+            )
+        return FetchedPage(items=list(items), last=last, server_time=server_time)
+
+    def translate_item(self, resource: Resource, item: dict[str, Any]) -> list[Record]:
+        """Translate one Xero item into canonical records."""
+        if not resource.objects:
+            return []
+        model = resource.model.model_validate(item)
+        return translate.TO_CANONICAL[resource.collection](model, self.context(), item)
+
+    def write_batch(
+        self, object_name: str, records: Sequence[Record], idempotency_key: str
+    ) -> list[WriteResult]:
+        """Create or update up to 50 records in one call, with a result per record."""
+        ctx = self.context()
+        groups: dict[tuple[str, str, str], list[tuple[int, BaseModel]]] = {}
+        results: dict[int, WriteResult] = {}
+        for index, record in enumerate(records):
+            try:
+                body = translate.FROM_CANONICAL[object_name](record, ctx)
+            except ConnectorError as exc:
+                results[index] = WriteResult(index, error=exc)
+                continue
+            collection, id_field = _write_target(body)
+            method = "POST" if getattr(record, "remote_id", None) else "PUT"
+            groups.setdefault((collection, id_field, method), []).append((index, body))
+        for n, ((collection, id_field, method), members) in enumerate(sorted(groups.items())):
+            key = idempotency_key if len(groups) == 1 else f"{idempotency_key}-{n}"
+            payload = {
+                collection: [
+                    b.model_dump(mode="json", by_alias=True, exclude_none=True) for _, b in members
+                ]
+            }
+            params = {"summarizeErrors": "false"}
+            headers = {**self._headers(), "Idempotency-Key": key[:128]}
+            response = self.http.request(
+                method,
+                f"/{collection}",
+                json=payload,
+                params=params,
+                headers=headers,
+                idempotent_write=True,
+            )
+            elements = parse_json(response).get(collection) or []
+            for (index, _), element in zip(members, elements, strict=False):
+                results[index] = self._result(index, collection, id_field, element, ctx)
+        return [results[i] for i in sorted(results)]
+
+    def _result(
+        self,
+        index: int,
+        collection: str,
+        id_field: str,
+        element: dict[str, Any],
+        ctx: translate.TranslateContext,
+    ) -> WriteResult:
+        messages = _messages(element)
+        if element.get("HasErrors") or element.get("StatusAttributeString") == "ERROR" or messages:
+            return WriteResult(
+                index,
+                error=ValidationError(
+                    "Xero refused the record: " + "; ".join(messages or ["no reason given"]),
+                    erp_code="ValidationException",
+                    correlation_id=current_correlation_id(),
+                    details=messages,
+                ),
+            )
+        remote_id = element.get(id_field)
+        model = translate.MODELS[collection].model_validate(element)
+        records = translate.TO_CANONICAL[collection](model, ctx, element)
+        return WriteResult(
+            index,
+            remote_id=str(remote_id) if remote_id else None,
+            record=records[0] if records else None,
+        )
