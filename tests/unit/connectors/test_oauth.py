@@ -93,7 +93,8 @@ def test_the_rotated_refresh_token_is_stored_before_the_new_access_token_is_used
 
     def api(request: httpx.Request) -> httpx.Response:
         saved = store.load("con_1")
-        assert saved is not None and saved.refresh_token is not None
+        assert saved is not None
+        assert saved.refresh_token is not None
         seen_at_send.append(saved.refresh_token.get_secret_value())
         return httpx.Response(200, json={})
 
@@ -135,7 +136,8 @@ def test_invalid_grant_means_reauthorize_and_keeps_the_stored_tokens(
     assert info.value.erp_code == "invalid_grant"
     assert info.value.category == "auth"
     saved = store.load("con_1")
-    assert saved is not None and saved.access_token.get_secret_value() == "old-access"
+    assert saved is not None
+    assert saved.access_token.get_secret_value() == "old-access"
 
 
 def test_a_failing_token_endpoint_is_transient_not_an_auth_failure(
@@ -173,8 +175,10 @@ def test_authorization_request_uses_pkce_s256_and_a_fresh_state() -> None:
     query = parse_qs(urlparse(a.url).query)
     assert query["code_challenge_method"] == ["S256"]
     assert query["state"] == [a.state]
-    assert a.state != b.state and a.code_verifier != b.code_verifier
-    assert "code_verifier" not in a.url and a.code_verifier not in repr(a)
+    assert a.state != b.state
+    assert a.code_verifier != b.code_verifier
+    assert "code_verifier" not in a.url
+    assert a.code_verifier not in repr(a)
 
 
 def test_callback_with_a_wrong_state_is_refused_before_any_token_call(
@@ -200,6 +204,7 @@ def test_file_token_store_keeps_tokens_private_and_survives_reload(tmp_path: obj
     store.save("con_1", expired_tokens("r9"))
     assert path.stat().st_mode & 0o777 == 0o600
     again = FileTokenStore(path).load("con_1")
-    assert again is not None and again.refresh_token is not None
+    assert again is not None
+    assert again.refresh_token is not None
     assert again.refresh_token.get_secret_value() == "r9"
     assert "r9" not in repr(again)

@@ -105,9 +105,8 @@ def test_redis_limiter_shares_one_budget_between_processes_worth_of_limiters(
 
     def worker(limiter: RedisRateLimiter) -> None:
         for _ in range(6):
-            with limiter.slot("tenant"):
-                with lock:
-                    times.append(time.monotonic())
+            with limiter.slot("tenant"), lock:
+                times.append(time.monotonic())
 
     threads = [threading.Thread(target=worker, args=(lim,)) for lim in limiters]
     start = time.monotonic()
