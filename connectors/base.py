@@ -22,11 +22,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 
 from canonical import CanonicalValidationError, Record
 from connectors.errors import ConnectorError, MappingError
+from connectors.http import RetryPolicy
+from connectors.ids import IdResolver
+from connectors.ratelimit import RateLimiter
+from connectors.tokens import TokenStore
 
 log = logging.getLogger("ledgerhub.connectors")
 
@@ -194,6 +199,19 @@ class Connector(ABC):
     AUTH: ClassVar[tuple[str, ...]] = ()
     WRITE_BATCH: ClassVar[int] = 50
     OVERLAP: ClassVar[timedelta] = timedelta(minutes=5)
+
+    def __init__(
+        self,
+        config: ConnectionConfig,
+        *,
+        tokens: TokenStore | None = None,
+        ids: IdResolver | None = None,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        """Every adapter takes this constructor: the hub and `hub extract` build them alike."""
+        self.config = config
 
     @classmethod
     def capabilities(cls) -> Capabilities:
