@@ -1,0 +1,175 @@
+"""The hub's configuration: `LEDGERHUB_*` environment variables, read once.
+
+With nothing configured the hub runs on embedded defaults: a SQLite file and an embedded
+Redis-compatible server in the data directory, and a secret key generated there (mode 0600).
+
+    settings = get_settings()        # cached; reset_settings() in tests
+    settings.database_url            # always a usable SQLAlchemy URL
+    settings.secret_keys()           # current key first, then the old ones (for rotation)
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+SECRET_KEY_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
+"""Name of the generated key file inside the data directory."""
+
+LogFormat = Literal["json", "text"]
+
+
+def default_data_dir() -> Path:
+    """The platform's user data directory for Ledgerhub (e.g. ~/.local/share/ledgerhub)."""
+    return Path(platformdirs.user_data_dir("ledgerhub", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting of the hub; each field is `LEDGERHUB_<NAME>` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LEDGERHUB_", case_sensitive=False, extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where embedded defaults live: SQLite file, broker data, generated key.",
+    )
+    # URLs may carry passwords: kept out of the repr.
+    database_url: str = Field(
+        "",
+        repr=False,
+        description="SQLAlchemy URL (postgresql+psycopg://...); unset: SQLite in the data dir.",
+    )
+    broker_url: str | None = Field(
+        None,
+        repr=False,
+        description="redis://... or amqp://... for dramatiq; unset: an embedded server.",
+    )
+    redis_url: str | None = Field(
+        None,
+        repr=False,
+        description="Redis for locks and rate limits; unset: the broker's when it is Redis.",
+    )
+    secret_key: SecretStr | None = Field(
+        None, description="Base64 32-byte key encrypting credentials; unset: generated."
+    )
+    old_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated former keys, still accepted for decryption (rotation).",
+    )
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING, ERROR.")
+    log_format: LogFormat = Field("text", description="json or text (key=value).")
+    sync_interval_seconds: int = Field(
+        300, ge=1, description="How often the scheduler enqueues incremental syncs."
+    )
+    worker_processes: int = Field(2, ge=1, description="Processes of `hub worker`.")
+    worker_threads: int = Field(4, ge=1, description="Threads per worker process.")
+    job_max_retries: int = Field(
+        8, ge=0, description="Attempts of a failing job before it is dead-lettered."
+    )
+    job_min_backoff_ms: int = Field(1_000, ge=0, description="First retry delay (doubles).")
+    job_max_backoff_ms: int = Field(300_000, ge=0, description="Longest retry delay.")
+    job_time_limit_ms: int = Field(
+        3_600_000, ge=1_000, description="A job running longer than this is interrupted."
+    )
+
+    @field_validator("old_secret_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level '{value}'")
+        return level
+
+    @model_validator(mode="after")
+    def _embedded_database(self) -> Self:
+        # Filled here, not by a default, because it depends on the (settable) data directory.
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'ledgerhub.db'}")
+        elif self.database_url.startswith(("postgresql://", "postgres://")):
+            # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
+            _scheme, rest = self.database_url.split("://", 1)
+            object.__setattr__(self, "database_url", f"postgresql+psycopg://{rest}")
+        return self
+
+    @property
+    def uses_embedded_broker(self) -> bool:
+        """True when no broker is configured and the hub runs its own server."""
+        return not self.broker_url
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data directory (mode 0700) when missing and return it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self.data_dir
+
+    def secret_keys(self) -> list[bytes]:
+        """The raw encryption keys: the current one first, then the old ones."""
+        current = (
+            decode_key(self.secret_key.get_secret_value())
+            if self.secret_key is not None
+            else load_or_create_key(self.ensure_data_dir() / SECRET_KEY_FILE)
+        )
+        return [current, *(decode_key(k.get_secret_value()) for k in self.old_secret_keys)]
+
+
+def decode_key(text: str) -> bytes:
+    """A 32-byte key from its (URL-safe or standard) base64 text; ValueError otherwise."""
+    text = text.strip()
+    try:
+        raw = base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "==")
+    except ValueError:
+        raise ValueError("secret key is not base64") from None
+    if len(raw) != 32:
+        raise ValueError(f"secret key must be 32 bytes of base64, got {len(raw)} bytes")
+    return raw
+
+
+def generate_key() -> str:
+    """A new random key as URL-safe base64 text (what `LEDGERHUB_SECRET_KEY` takes)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read the key file, or create it with mode 0600 (and warn) when missing."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return decode_key(path.read_text())
+    with os.fdopen(fd, "w") as fh:
+        fh.write(generate_key())
+    log.warning(
+        "LEDGERHUB_SECRET_KEY is not set: generated a key into %s (mode 0600). "
+        "Back it up, or set LEDGERHUB_SECRET_KEY in production.",
+        path,
+    )
+    return decode_key(path.read_text())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings, read from the environment once per process."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings so the next `get_settings()` reads the environment again."""
+    get_settings.cache_clear()

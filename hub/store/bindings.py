@@ -1,0 +1,115 @@
+"""The bindings table as the connectors' `IdResolver`: remote id <-> hub id, minted once.
+
+A hub id is minted on first sight of a remote id and never changes. Two workers seeing the same
+remote id at once both try to insert a binding with `ON CONFLICT DO NOTHING` and then both read
+the one that won, so they agree on the hub id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from canonical.ids import PREFIXES, new_id
+from hub.store.models import Binding, utcnow
+from hub.store.upsert import chunks, insert_ignore
+
+
+class StoreIdResolver:
+    """`connectors.ids.IdResolver` backed by the bindings table, for one connection.
+
+    Answers are cached for the resolver's life (bindings never change). Call `prefetch` with a
+    page's remote ids before translating it to resolve the whole page in two queries.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], connection_id: str) -> None:
+        self._sessions = sessions
+        self.connection_id = connection_id
+        self._hub: dict[tuple[str, str], str] = {}
+        self._remote: dict[str, str] = {}
+
+    def hub_id(self, object_name: str, remote_id: str) -> str:
+        """The hub id bound to `remote_id`, minted and bound on first sight."""
+        cached = self._hub.get((object_name, remote_id))
+        if cached is not None:
+            return cached
+        self.prefetch(object_name, [remote_id])
+        return self._hub[(object_name, remote_id)]
+
+    def remote_id(self, object_name: str, hub_id: str) -> str | None:
+        """The ERP id bound to `hub_id`, or None when the record is not in the ERP yet."""
+        cached = self._remote.get(hub_id)
+        if cached is not None:
+            return cached
+        with self._sessions() as session:
+            remote = session.scalar(
+                select(Binding.remote_id).where(
+                    Binding.connection_id == self.connection_id,
+                    Binding.object == object_name,
+                    Binding.hub_id == hub_id,
+                )
+            )
+        if remote is not None:
+            self._remember(object_name, remote, hub_id)
+        return remote
+
+    def bind(self, object_name: str, remote_id: str, hub_id: str) -> str:
+        """Bind a hub id the hub already gave a record (a write) to its new ERP id.
+
+        Returns the hub id now bound to `remote_id`: `hub_id`, or the one bound before.
+        """
+        with self._sessions.begin() as session:
+            insert_ignore(
+                session,
+                Binding.__table__,
+                [self._row(object_name, remote_id, hub_id)],
+                ["connection_id", "object", "remote_id"],
+            )
+        self._hub.pop((object_name, remote_id), None)
+        return self.hub_id(object_name, remote_id)
+
+    def prefetch(self, object_name: str, remote_ids: Iterable[str]) -> None:
+        """Resolve (minting where needed) every id in `remote_ids` at once."""
+        wanted = list(dict.fromkeys(r for r in remote_ids if (object_name, r) not in self._hub))
+        if not wanted:
+            return
+        prefix = PREFIXES[object_name]
+        with self._sessions.begin() as session:
+            missing = set(wanted) - set(self._load(session, object_name, wanted))
+            if missing:
+                rows = [self._row(object_name, r, new_id(prefix)) for r in sorted(missing)]
+                for chunk in chunks(rows, 200):
+                    insert_ignore(
+                        session, Binding.__table__, chunk, ["connection_id", "object", "remote_id"]
+                    )
+                self._load(session, object_name, sorted(missing))
+
+    def _row(self, object_name: str, remote_id: str, hub_id: str) -> dict[str, object]:
+        return {
+            "connection_id": self.connection_id,
+            "object": object_name,
+            "remote_id": remote_id,
+            "hub_id": hub_id,
+            "created_at": utcnow(),
+        }
+
+    def _load(self, session: Session, object_name: str, remote_ids: list[str]) -> list[str]:
+        found = []
+        for chunk in chunks(remote_ids):
+            rows = session.execute(
+                select(Binding.remote_id, Binding.hub_id).where(
+                    Binding.connection_id == self.connection_id,
+                    Binding.object == object_name,
+                    Binding.remote_id.in_(chunk),
+                )
+            )
+            for remote, hub in rows.tuples():
+                self._remember(object_name, remote, hub)
+                found.append(remote)
+        return found
+
+    def _remember(self, object_name: str, remote_id: str, hub_id: str) -> None:
+        self._hub[(object_name, remote_id)] = hub_id
+        self._remote[hub_id] = remote_id

@@ -1,0 +1,232 @@
+"""Tenants and connections; a connection's client credentials are sealed at rest.
+
+`ConnectionView` never carries the credentials: ask `credentials(connection_id)` for them, which
+returns `SecretStr`s so they do not leak through a repr or a log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from canonical.ids import new_id
+from hub.crypto import SecretBox
+from hub.logging import register_secret
+from hub.store.errors import NotFound
+from hub.store.models import Connection, Tenant, Token
+
+STATUSES = ("pending", "active", "needs_reauth", "disabled")
+"""A connection's life: created, authorised, lost its consent, switched off."""
+
+
+class ClientCredentials(BaseModel):
+    """The OAuth client of a connection (or the ERP's own key pair)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    client_id: str
+    client_secret: SecretStr
+
+
+class TenantView(BaseModel):
+    """A tenant."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    created_at: datetime
+
+
+class ConnectionView(BaseModel):
+    """A connection as the rest of the hub sees it (no credentials)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    tenant_id: str
+    erp: str
+    remote_tenant_id: str | None
+    display_name: str
+    status: str
+    scopes: list[str]
+    base_url: str | None
+    options: dict[str, Any]
+    has_credentials: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+def _view(row: Connection) -> ConnectionView:
+    return ConnectionView(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        erp=row.erp,
+        remote_tenant_id=row.remote_tenant_id,
+        display_name=row.display_name,
+        status=row.status,
+        scopes=list(row.scopes),
+        base_url=row.base_url,
+        options=dict(row.options),
+        has_credentials=row.credentials is not None,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _context(connection_id: str) -> str:
+    return f"connection:{connection_id}"
+
+
+class ConnectionRepository:
+    """Creates, reads, updates and removes tenants and connections."""
+
+    def __init__(self, sessions: sessionmaker[Session], box: SecretBox) -> None:
+        self._sessions = sessions
+        self._box = box
+
+    def create_tenant(self, name: str, tenant_id: str | None = None) -> TenantView:
+        """A new tenant (or the existing one with `tenant_id`)."""
+        with self._sessions.begin() as session:
+            if tenant_id and (row := session.get(Tenant, tenant_id)) is not None:
+                return TenantView.model_validate(row, from_attributes=True)
+            row = Tenant(id=tenant_id or new_id("ten"), name=name)
+            session.add(row)
+            session.flush()
+            return TenantView.model_validate(row, from_attributes=True)
+
+    def list_tenants(self) -> list[TenantView]:
+        """Every tenant."""
+        with self._sessions() as session:
+            rows = session.scalars(select(Tenant).order_by(Tenant.id))
+            return [TenantView.model_validate(r, from_attributes=True) for r in rows]
+
+    def create(
+        self,
+        *,
+        tenant_id: str,
+        erp: str,
+        display_name: str,
+        remote_tenant_id: str | None = None,
+        scopes: list[str] | None = None,
+        base_url: str | None = None,
+        credentials: ClientCredentials | None = None,
+        options: dict[str, Any] | None = None,
+        status: str = "pending",
+        connection_id: str | None = None,
+    ) -> ConnectionView:
+        """A new connection, its credentials sealed."""
+        _check_status(status)
+        cid = connection_id or new_id("con")
+        with self._sessions.begin() as session:
+            row = Connection(
+                id=cid,
+                tenant_id=tenant_id,
+                erp=erp,
+                remote_tenant_id=remote_tenant_id,
+                display_name=display_name,
+                status=status,
+                scopes=list(scopes or []),
+                base_url=base_url,
+                credentials=self._seal(cid, credentials) if credentials else None,
+                options=dict(options or {}),
+            )
+            session.add(row)
+            session.flush()
+            return _view(row)
+
+    def get(self, connection_id: str) -> ConnectionView:
+        """The connection; NotFound when there is none."""
+        with self._sessions() as session:
+            row = session.get(Connection, connection_id)
+            if row is None:
+                raise NotFound(f"no connection {connection_id}")
+            return _view(row)
+
+    def list(self, tenant_id: str | None = None, erp: str | None = None) -> list[ConnectionView]:
+        """Connections, oldest first."""
+        stmt = select(Connection).order_by(Connection.created_at, Connection.id)
+        if tenant_id:
+            stmt = stmt.where(Connection.tenant_id == tenant_id)
+        if erp:
+            stmt = stmt.where(Connection.erp == erp)
+        with self._sessions() as session:
+            return [_view(r) for r in session.scalars(stmt)]
+
+    def update(self, connection_id: str, **changes: Any) -> ConnectionView:
+        """Change `status`, `display_name`, `remote_tenant_id`, `scopes`, `base_url`, `options`."""
+        allowed = {"status", "display_name", "remote_tenant_id", "scopes", "base_url", "options"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        if "status" in changes:
+            _check_status(changes["status"])
+        with self._sessions.begin() as session:
+            row = session.get(Connection, connection_id, with_for_update=True)
+            if row is None:
+                raise NotFound(f"no connection {connection_id}")
+            for key, value in changes.items():
+                setattr(row, key, value)
+            session.flush()
+            return _view(row)
+
+    def set_credentials(self, connection_id: str, credentials: ClientCredentials) -> None:
+        """Replace the connection's client credentials."""
+        with self._sessions.begin() as session:
+            row = session.get(Connection, connection_id, with_for_update=True)
+            if row is None:
+                raise NotFound(f"no connection {connection_id}")
+            row.credentials = self._seal(connection_id, credentials)
+
+    def credentials(self, connection_id: str) -> ClientCredentials | None:
+        """The connection's client credentials, opened; None when it has none."""
+        with self._sessions() as session:
+            sealed = session.scalar(
+                select(Connection.credentials).where(Connection.id == connection_id)
+            )
+        if sealed is None:
+            return None
+        values = self._box.open_json(sealed, context=_context(connection_id))
+        register_secret(values["client_secret"])
+        return ClientCredentials.model_validate(values)
+
+    def remove(self, connection_id: str) -> None:
+        """Delete the connection and its tokens (records, runs and cases stay as history)."""
+        with self._sessions.begin() as session:
+            row = session.get(Connection, connection_id)
+            if row is None:
+                raise NotFound(f"no connection {connection_id}")
+            token = session.get(Token, connection_id)
+            if token is not None:
+                session.delete(token)
+            session.delete(row)
+
+    def reseal_all(self) -> int:
+        """Seal every connection's credentials again with the current key; the number changed."""
+        changed = 0
+        with self._sessions.begin() as session:
+            stmt = select(Connection).where(Connection.credentials.is_not(None)).with_for_update()
+            for row in session.scalars(stmt):
+                assert row.credentials is not None
+                fresh = self._box.reseal(row.credentials, context=_context(row.id))
+                if fresh != row.credentials:
+                    row.credentials = fresh
+                    changed += 1
+        return changed
+
+    def _seal(self, connection_id: str, credentials: ClientCredentials) -> str:
+        secret = credentials.client_secret.get_secret_value()
+        register_secret(secret)
+        return self._box.seal_json(
+            {"client_id": credentials.client_id, "client_secret": secret},
+            context=_context(connection_id),
+        )
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"unknown connection status '{status}'; one of {', '.join(STATUSES)}")
