@@ -40,6 +40,7 @@ def _register() -> None:
     schema.register(app)
     __import__("hub.cli.extract", fromlist=["register"]).register(app)
     __import__("hub.cli.validate", fromlist=["register"]).register(app)
+    __import__("hub.cli.db", fromlist=["register"]).register(app)
 
 
 _register()

@@ -1,0 +1,57 @@
+"""`hub db`: the store's schema (Alembic migrations)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from hub.settings import get_settings
+from hub.store.db import current_revision, head_revision, upgrade
+
+app = typer.Typer(
+    help="The store's schema: upgrade it, or see where it stands.", no_args_is_help=True
+)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command("upgrade")
+def upgrade_command(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate the store's tables (PostgreSQL or the embedded SQLite file).
+
+    Example: LEDGERHUB_DATABASE_URL=postgresql://hub@db/hub hub db upgrade
+    """
+    url = get_settings().database_url
+    upgrade(url, revision)
+    typer.echo(f"{_safe_url(url)} is at revision {current_revision(url)}")
+
+
+@app.command("current")
+def current_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print the store's revision and the newest one this version knows.
+
+    Example: hub db current --json
+    """
+    url = get_settings().database_url
+    current, head = current_revision(url), head_revision()
+    if as_json:
+        payload = {"database": _safe_url(url), "current": current, "head": head}
+        typer.echo(json.dumps({**payload, "up_to_date": current == head}))
+        return
+    state = "up to date" if current == head else "run `hub db upgrade`"
+    typer.echo(f"{_safe_url(url)}: revision {current or 'none'} (newest {head}; {state})")
+
+
+def register(root: typer.Typer) -> None:
+    """Add `hub db` to the root command."""
+    root.add_typer(app, name="db")
