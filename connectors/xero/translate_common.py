@@ -1,0 +1,130 @@
+"""What both directions of the Xero translation share: the context, tracking kinds, errors.
+
+A translation that cannot produce a valid record raises `MappingError` whose message names the
+Xero field and the canonical path, e.g. `AmountDue -> invoice.amount_due: ...`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
+
+from canonical import CanonicalValidationError, Record
+from connectors.errors import MappingError
+from connectors.ids import IdResolver
+
+R = TypeVar("R", bound=Record)
+
+UnflaggedContacts = Literal["both", "customer", "supplier", "skip"]
+
+
+def snake_case(name: str) -> str:
+    """`Cost Centre` -> `cost_centre`: the default dimension kind of a tracking category."""
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class TranslateContext:
+    """What a translation needs beyond the payload, for one connection.
+
+    `tracking_kinds` maps a tracking category's name to its dimension kind ("Region" ->
+    "location"); a category not listed becomes its snake_cased name. `tracking_categories` lists
+    the organisation's category names so that writes can find the category of a kind that is not
+    in `tracking_kinds`. `unflagged_contacts` says what a contact that Xero marks neither supplier
+    nor customer becomes (see `translate_read.contact_to_canonical`).
+    """
+
+    connection_id: str
+    ids: IdResolver
+    base_currency: str
+    tracking_kinds: Mapping[str, str] = field(default_factory=dict)
+    tracking_categories: tuple[str, ...] = ()
+    unflagged_contacts: UnflaggedContacts = "both"
+
+    def kind_of(self, category: str) -> str:
+        """The dimension kind of a tracking category name."""
+        if category in self.tracking_kinds:
+            return self.tracking_kinds[category]
+        folded = category.casefold()
+        for name, kind in self.tracking_kinds.items():
+            if name.casefold() == folded:
+                return kind
+        return snake_case(category)
+
+    def category_of(self, kind: str) -> str | None:
+        """The tracking category name of a dimension kind, when one is known."""
+        for name in (*self.tracking_kinds, *self.tracking_categories):
+            if self.kind_of(name) == kind:
+                return name
+        return None
+
+
+def mapping_error(
+    source: str, remote_id: str | None, xero_field: str, path: str, reason: str
+) -> MappingError:
+    """A MappingError for one field: `Xero Invoice 'id': AmountDue -> invoice.amount_due: ...`."""
+    detail = f"{xero_field} -> {path}: {reason}"
+    return MappingError(f"{_subject(source, remote_id)}: {detail}", details=[detail])
+
+
+def _subject(source: str, remote_id: str | None) -> str:
+    return f"Xero {source} '{remote_id}'" if remote_id else f"Xero {source}"
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def xero_field_for(path: str, fields: Mapping[str, str]) -> str:
+    """The Xero field of a canonical path, by the longest declared prefix, indices carried over.
+
+    With `{"invoice.lines[].net_amount": "LineItems[].LineAmount"}`, the path
+    `invoice.lines[2].net_amount` gives `LineItems[2].LineAmount`.
+    """
+    indices = _INDEX.findall(path)
+    key = _INDEX.sub("[]", path)
+    while key:
+        if key in fields:
+            target = fields[key]
+            for index in indices:
+                if "[]" not in target:
+                    break
+                target = target.replace("[]", f"[{index}]", 1)
+            return target
+        cut = max(key.rfind("."), key.rfind("["))
+        key = key[:cut] if cut > 0 else ""
+    return "?"
+
+
+def build(
+    cls: type[R],
+    data: dict[str, Any],
+    *,
+    source: str,
+    remote_id: str | None,
+    fields: Mapping[str, str],
+) -> R:
+    """Validate `data` as canonical `cls`; a violation becomes a MappingError naming both sides."""
+    try:
+        return cls.parse(data)
+    except CanonicalValidationError as exc:
+        details = [
+            f"{xero_field_for(v.path, fields)} -> {v.path}: {v.reason}" for v in exc.violations
+        ]
+        message = f"{_subject(source, remote_id)} cannot become a valid {cls.OBJECT}: "
+        raise MappingError(message + "; ".join(details), details=details) from None
+
+
+def text(value: str | None) -> str | None:
+    """The value with surrounding blanks removed; None for None or an empty string."""
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None
+
+
+def dec_sum(values: list[Decimal | None]) -> Decimal:
+    """Sum of the given amounts, None counting as zero."""
+    return sum((v for v in values if v is not None), Decimal(0))
