@@ -59,6 +59,8 @@ class CanonicalValidationError(ValueError):
             if err["type"] == "enum" and err["msg"].startswith("Input should be "):
                 allowed = err["msg"].removeprefix("Input should be ")
                 reason = f"{err['input']!r} is not one of {allowed}"
+            elif err["type"] == "value_error":
+                reason = err["msg"].removeprefix("Value error, ")
             elif err["type"].endswith("_parsing") and not quoted:
                 reason = f"{err['msg']} (got {err['input']!r})"
             violations.append(Violation(loc_to_path(object_name, err["loc"]), reason, err["type"]))
