@@ -1,0 +1,183 @@
+"""Candidate targets and the feature vector of each (source field, canonical path) pair.
+
+Features are plain floats in [-1, 1]; a linear model weighs them (see `model.py`). The last
+block of features belongs to the "no counterpart" option, which competes with the targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from canonical import catalogue
+
+from mappings.suggest.lexicon import GENERIC_LEAVES, NULL_CUES, SECONDARY_CURRENCY, aliases
+from mappings.suggest.models import FieldSpec
+from mappings.suggest.profile import profile, profile_fit
+from mappings.suggest.structure import Context, normalize_type, source_context, target_context
+from mappings.suggest.structure import type_fit as _type_fit
+from mappings.suggest.tokens import containment, dice, split_name, split_path, split_text
+
+FEATURES: tuple[str, ...] = (
+    "name", "name_exact", "path_cover", "desc_alias", "desc_canonical", "type_fit",
+    "profile_fit", "same_list", "flat_to_list", "list_conflict", "object_key",
+    "other_currency", "ref_to_id", "id_to_code",
+    "null_bias", "null_cues", "null_best_name", "null_best_desc", "null_list_orphan",
+    "null_unknown_words",
+)
+"""Names of the feature vector's positions, in order."""
+
+N_FEATURES = len(FEATURES)
+_SKIP = {"id", "connection_id", "created_at", "updated_at", "version", "remote_data"}
+_KEY_WORDS = frozenset({"id", "key", "guid", "number", "internal"})
+_NOISE_PREFIX = frozenset({"a", "i", "c", "to"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A canonical path the engine may propose, with its prepared name material."""
+
+    path: str
+    type: str
+    description: str
+    alias_tokens: tuple[tuple[str, ...], ...]
+    desc_tokens: frozenset[str]
+    list_kind: str | None
+    list_depth: int
+
+
+@lru_cache(maxsize=32)
+def candidates(object_name: str) -> tuple[Candidate, ...]:
+    """Every mappable canonical path of `object_name` (hub bookkeeping and containers left out)."""
+    out: list[Candidate] = []
+    for info in catalogue(object_name):
+        rel = info.path.split(".", 1)[1]
+        if rel in _SKIP or info.read_only or info.type in ("list", "object", "map"):
+            continue
+        if "custom_fields" in rel:
+            continue
+        names = aliases(object_name, info.path) or [rel.rsplit(".", 1)[-1].replace("_", " ")]
+        alias_tokens = tuple(t for t in (split_name(a) for a in names) if t)
+        kind, depth = target_context(info.path)
+        out.append(
+            Candidate(info.path, info.type, info.description, alias_tokens,
+                      frozenset(split_text(info.description)), kind, depth)
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=32)
+def vocabulary(object_name: str) -> frozenset[str]:
+    """All words the lexicon knows for an object's paths."""
+    words: set[str] = set()
+    for c in candidates(object_name):
+        for toks in c.alias_tokens:
+            words.update(toks)
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """A source field prepared for scoring."""
+
+    spec: FieldSpec
+    variants: tuple[tuple[str, ...], ...]
+    path_tokens: frozenset[str]
+    leaf_tokens: tuple[str, ...]
+    desc_tokens: frozenset[str]
+    source_type: str
+    value_kind: str | None
+    context: Context
+    names_object: bool
+    is_reference: bool
+
+
+def object_tokens(object_name: str) -> frozenset[str]:
+    """Words of the source object's name (`A_SupplierInvoice` -> supplier, invoice)."""
+    return frozenset(t for t in split_name(object_name) if t not in _NOISE_PREFIX and len(t) > 1)
+
+
+def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
+    """Prepare one source field: name variants, description words, type, examples, context."""
+    segs = split_path(spec.path)
+    leaf = segs[-1].tokens if segs else ()
+    variants: list[tuple[str, ...]] = [leaf]
+    is_ref = False
+    if len(segs) > 1 and (not leaf or set(leaf) <= GENERIC_LEAVES):
+        parent = segs[-2].tokens
+        variants = [parent + leaf, parent]
+        is_ref = "id" in leaf or "key" in leaf or "value" in leaf
+    elif len(segs) > 1 and not segs[-2].is_list:
+        variants.append(segs[-2].tokens + leaf)
+    path_tokens = frozenset(t for s in segs for t in s.tokens)
+    source_type = normalize_type(spec.type or "")
+    if source_type in ("id", "ref") or (leaf and leaf[-1] in ("id", "guid")):
+        is_ref = True
+    depth = sum(1 for s in segs if s.is_list)
+    rest = set(leaf) - _KEY_WORDS
+    names_object = depth == 0 and len(segs) == 1 and bool(leaf) and (
+        (bool(rest) and rest <= obj_tokens) or not rest
+    )
+    return FieldView(
+        spec, tuple(v for v in variants if v), path_tokens, leaf,
+        frozenset(split_text(spec.description or "")), source_type,
+        profile(spec.examples), source_context(spec.path), names_object, is_ref,
+    )
+
+
+def _alias_scores(field: FieldView, cand: Candidate) -> tuple[float, float, float, float]:
+    name = exact = cover = desc = 0.0
+    for alias in cand.alias_tokens:
+        aset = frozenset(alias)
+        for var in field.variants:
+            name = max(name, dice(var, alias))
+            if frozenset(var) == aset:
+                exact = 1.0
+        weight = len(aset) / (len(aset) + 0.5)
+        cover = max(cover, containment(alias, field.path_tokens) * weight)
+        if field.desc_tokens:
+            desc = max(desc, containment(alias, field.desc_tokens) * weight)
+    return name, exact, cover, desc
+
+
+def pair_features(field: FieldView, cand: Candidate) -> list[float]:
+    """The feature vector of proposing `cand` for `field`."""
+    name, exact, cover, desc = _alias_scores(field, cand)
+    desc_canon = dice(tuple(field.desc_tokens), tuple(cand.desc_tokens))
+    ctx = field.context
+    same_list = 1.0 if ctx.kind == cand.list_kind else 0.0
+    flat_to_list = 1.0 if ctx.depth == 0 and cand.list_depth > 0 else 0.0
+    conflict = 1.0 if ctx.depth > 0 and ctx.kind != cand.list_kind else 0.0
+    is_key = 1.0 if field.names_object and cand.path.endswith(".remote_id") else 0.0
+    other_ccy = 1.0 if (
+        cand.type in ("money", "decimal", "currency")
+        and len(field.path_tokens & SECONDARY_CURRENCY) > 0
+    ) else 0.0
+    ref_to_id = 1.0 if field.is_reference and cand.type == "id" else 0.0
+    id_to_code = 1.0 if (
+        field.source_type == "id" and cand.type != "id" and not cand.path.endswith("remote_id")
+    ) else 0.0
+    vec = [
+        name, exact, cover, desc, desc_canon, _type_fit(field.source_type, cand.type),
+        profile_fit(field.value_kind, cand.type), same_list, flat_to_list, conflict, is_key,
+        other_ccy, ref_to_id, id_to_code,
+    ]
+    return vec + [0.0] * (N_FEATURES - len(vec))
+
+
+def null_features(field: FieldView, best_name: float, best_desc: float, object_name: str,
+                  list_kinds: frozenset[str | None]) -> list[float]:
+    """The feature vector of the "no canonical counterpart" option for `field`."""
+    leaf = set(field.leaf_tokens) or set(field.path_tokens)
+    cues = len(leaf & NULL_CUES) / len(leaf) if leaf else 0.0
+    orphan = 1.0 if field.context.depth > 0 and field.context.kind not in list_kinds else 0.0
+    vocab = vocabulary(object_name)
+    unknown = len(leaf - vocab) / len(leaf) if leaf else 1.0
+    head = [0.0] * (N_FEATURES - 6)
+    return head + [1.0, cues, best_name, best_desc, orphan, unknown]
+
+
+def prefilter_score(vec: list[float]) -> float:
+    """A cheap hand-set score used only to shortlist candidates before the model ranks them."""
+    return (2 * vec[0] + vec[1] + vec[2] + vec[3] + 0.5 * vec[4] + 0.5 * vec[5]
+            + 0.3 * vec[7] - vec[9] + vec[10] + 0.3 * vec[12])

@@ -1,0 +1,116 @@
+"""Structure and types: which list a field sits in, and which source types fit which targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mappings.suggest.lexicon import LIST_KINDS
+from mappings.suggest.tokens import split_name, split_path
+
+_GENERIC_LIST = frozenset({"item", "record", "data", "result", "value", "element", "entry", "row"})
+_KIND_PRIORITY = ("line", "address", "bank", "allocation", "tax")
+
+TARGET_LIST_KINDS: dict[str, str] = {
+    "lines[]": "line",
+    "addresses[]": "address",
+    "bank_accounts[]": "bank",
+    "allocations[]": "allocation",
+}
+
+
+def _kind_of_tokens(tokens: tuple[str, ...]) -> str | None:
+    # The last kind word wins: `SupplierInvoiceTax` is a tax list, `InvoiceItemGLAcct` a line list.
+    for tok in reversed(tokens):
+        for kind in _KIND_PRIORITY:
+            if tok in LIST_KINDS[kind]:
+                return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a source field sits: the innermost list (its path and kind) and the list depth."""
+
+    container: str
+    kind: str | None
+    depth: int
+
+
+def source_context(path: str) -> Context:
+    """The list context of a source path (`expense.items[].amount` -> line list, depth 1)."""
+    segs = split_path(path)
+    depth = sum(1 for s in segs if s.is_list)
+    container, kind = "", None
+    for i, seg in enumerate(segs):
+        if not seg.is_list:
+            continue
+        container = ".".join(s.raw + ("[]" if s.is_list else "") for s in segs[: i + 1])
+        toks = seg.tokens
+        if not toks or set(toks) <= _GENERIC_LIST:
+            toks = segs[i - 1].tokens + toks if i > 0 else toks
+        kind = _kind_of_tokens(toks) or "other"
+    return Context(container, kind, depth)
+
+
+def target_context(path: str) -> tuple[str | None, int]:
+    """The list kind (`line`, `address`, ...) of a canonical path and its list depth."""
+    depth = path.count("[]")
+    for marker, kind in TARGET_LIST_KINDS.items():
+        if marker in path:
+            return kind, depth
+    return ("other" if depth else None), depth
+
+
+_SOURCE_TYPES: dict[str, str] = {
+    "string": "string", "str": "string", "text": "string", "varchar": "string", "char": "string",
+    "edm.string": "string", "textarea": "string", "select": "ref", "multiselect": "ref",
+    "uuid": "id", "guid": "id", "edm.guid": "id", "id": "id", "reference": "ref", "ref": "ref",
+    "number": "number", "double": "number", "float": "number", "decimal": "number",
+    "edm.decimal": "number", "edm.double": "number", "currency": "number", "money": "number",
+    "amount": "number", "percent": "number", "currency2": "number", "edm.single": "number",
+    "integer": "integer", "int": "integer", "long": "integer", "edm.int32": "integer",
+    "edm.int16": "integer", "edm.int64": "integer", "edm.byte": "integer", "smallint": "integer",
+    "boolean": "boolean", "bool": "boolean", "edm.boolean": "boolean", "checkbox": "boolean",
+    "date": "date", "edm.date": "date", "date-time": "datetime", "datetime": "datetime",
+    "edm.datetime": "date", "edm.datetimeoffset": "datetime", "timestamp": "datetime",
+    "datetimetz": "datetime", "time": "time", "edm.time": "time", "edm.timeofday": "time",
+    "enum": "enum", "picklist": "enum", "object": "object", "array": "array", "list": "array",
+    "email": "string", "url": "string", "phone": "string",
+}
+
+
+def normalize_type(raw: str) -> str:
+    """A vendor's type name (`Edm.Decimal`, `date-time`, `uuid`) as one of our coarse types."""
+    key = raw.strip().lower().split("(")[0]
+    if key in _SOURCE_TYPES:
+        return _SOURCE_TYPES[key]
+    toks = split_name(raw)
+    for tok in toks:
+        if tok in _SOURCE_TYPES:
+            return _SOURCE_TYPES[tok]
+    return "unknown"
+
+
+_COMPAT: dict[str, dict[str, float]] = {
+    "string": {"string": 1, "enum": 0.8, "currency": 0.8, "country": 0.8, "iban": 0.8, "bic": 0.8,
+               "email": 0.8, "id": 0.8, "date": 0.3, "datetime": 0.3, "money": 0.2, "decimal": 0.2,
+               "integer": 0.3, "boolean": 0.1},
+    "ref": {"id": 1, "string": 0.9, "currency": 0.8, "country": 0.8, "enum": 0.7, "integer": 0.1},
+    "id": {"id": 1, "string": 0.9, "integer": 0.3},
+    "number": {"money": 1, "decimal": 1, "integer": 0.6, "string": 0.2},
+    "integer": {"integer": 1, "decimal": 0.6, "money": 0.5, "string": 0.5, "id": 0.5},
+    "boolean": {"boolean": 1, "enum": 0.6},
+    "date": {"date": 1, "datetime": 0.7},
+    "datetime": {"datetime": 1, "date": 0.8},
+    "time": {},
+    "enum": {"enum": 1, "string": 0.8, "currency": 0.8, "country": 0.7, "boolean": 0.3},
+    "object": {},
+    "array": {},
+}
+
+
+def type_fit(source_type: str, target_type: str) -> float:
+    """How well a coarse source type fits a canonical type (0 none, 1 exact); unknown is 0.5."""
+    if source_type == "unknown":
+        return 0.5
+    return float(_COMPAT.get(source_type, {}).get(target_type, 0.0))

@@ -1,0 +1,96 @@
+"""Name tokenization: split source paths into normalized word tokens.
+
+`LineItems[].TaxAmount` -> segments `[["line", "item"], ["tax", "amount"]]` with the list marker
+kept per segment; `SWIFTCode` -> `swift code`; `tax1Amt` -> `tax 1 amount`; `addr_line_1` ->
+`address line 1`. Abbreviations are expanded and plurals folded so that names from different
+systems meet on the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mappings.suggest.lexicon import ABBREVIATIONS, STOPWORDS, SYNONYMS
+
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_WORD = re.compile(r"[A-Za-z]+|\d+")
+
+
+def _fold(word: str) -> str:
+    """Lower-case, expand an abbreviation, fold a plural, then map a synonym to its concept."""
+    w = word.lower()
+    w = ABBREVIATIONS.get(w, w)
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 4 and w.endswith(("sses", "xes")):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    w = ABBREVIATIONS.get(w, w)
+    return SYNONYMS.get(w, w)
+
+
+def _expand(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        folded = _fold(w)
+        out.extend(folded.split())
+    return out
+
+
+@lru_cache(maxsize=65536)
+def split_name(name: str) -> tuple[str, ...]:
+    """Tokens of one identifier (camelCase, snake_case, kebab-case, digits), normalized."""
+    raw: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", name):
+        raw.extend(_CAMEL.findall(chunk))
+    return tuple(_expand(raw))
+
+
+@lru_cache(maxsize=65536)
+def split_text(text: str) -> tuple[str, ...]:
+    """Tokens of free text (a description), normalized, without stop words."""
+    words = []
+    for w in _WORD.findall(text):
+        words.extend(_CAMEL.findall(w) if not w.islower() and not w.isupper() else [w])
+    return tuple(t for t in _expand(words) if t not in STOPWORDS)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One dotted segment of a source path."""
+
+    raw: str
+    tokens: tuple[str, ...]
+    is_list: bool
+
+
+@lru_cache(maxsize=16384)
+def split_path(path: str) -> tuple[Segment, ...]:
+    """Segments of a dotted source path; `[]` marks a list element (`Line[].Amount`)."""
+    out: list[Segment] = []
+    for part in path.split("."):
+        if not part:
+            continue
+        is_list = part.endswith("[]")
+        name = part[:-2] if is_list else part
+        out.append(Segment(name, split_name(name), is_list))
+    return tuple(out)
+
+
+def dice(a: tuple[str, ...] | frozenset[str], b: tuple[str, ...] | frozenset[str]) -> float:
+    """Dice overlap of two token sets (0 when either is empty)."""
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return 2.0 * len(sa & sb) / (len(sa) + len(sb))
+
+
+def containment(needle: tuple[str, ...] | frozenset[str], hay: set[str] | frozenset[str]) -> float:
+    """Share of `needle`'s tokens found in `hay`."""
+    sn = set(needle)
+    if not sn:
+        return 0.0
+    return len(sn & hay) / len(sn)
