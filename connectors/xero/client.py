@@ -5,7 +5,6 @@ What is Xero's own lives here; the read loop, retries, budget and refresh are sh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -39,16 +38,7 @@ from connectors.tokens import MemoryTokenStore, TokenStore
 from connectors.xero import translate
 from connectors.xero.auth import READ_SCOPES, WRITE_SCOPES, XeroEndpoints, xero_budget
 from connectors.xero.resources import RESOURCES
-
-_MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
-
-
-def parse_ms_date(value: str) -> datetime | None:
-    """`/Date(1518685950940+0000)/` as a UTC datetime; None when it is not one."""
-    match = _MS_DATE.fullmatch(value.strip())
-    if not match:
-        return None
-    return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+from connectors.xero.wire import XeroModel, dumps_xero, parse_ms_datetime
 
 
 def _messages(body: Any) -> list[str]:
@@ -260,7 +250,10 @@ class XeroConnector(Connector):
         items = body.get(resource.collection) or []
         server_time = None
         if isinstance(body.get("DateTimeUTC"), str):
-            server_time = parse_ms_date(body["DateTimeUTC"])
+            try:
+                server_time = parse_ms_datetime(body["DateTimeUTC"])
+            except ValueError:
+                server_time = None
         if resource.page_size is None:
             last = True
         else:
@@ -285,7 +278,7 @@ class XeroConnector(Connector):
     ) -> list[WriteResult]:
         """Create or update up to 50 records in one call, with a result per record."""
         ctx = self.context()
-        groups: dict[tuple[str, str, str], list[tuple[int, BaseModel]]] = {}
+        groups: dict[tuple[str, str, str], list[tuple[int, XeroModel]]] = {}
         results: dict[int, WriteResult] = {}
         for index, record in enumerate(records):
             try:
@@ -298,18 +291,18 @@ class XeroConnector(Connector):
             groups.setdefault((collection, id_field, method), []).append((index, body))
         for n, ((collection, id_field, method), members) in enumerate(sorted(groups.items())):
             key = idempotency_key if len(groups) == 1 else f"{idempotency_key}-{n}"
-            payload = {
-                collection: [
-                    b.model_dump(mode="json", by_alias=True, exclude_none=True) for _, b in members
-                ]
+            # Amounts go out as exact JSON numbers, never through float.
+            content = dumps_xero({collection: [body.to_xero() for _, body in members]})
+            headers = {
+                **self._headers(),
+                "Idempotency-Key": key[:128],
+                "Content-Type": "application/json",
             }
-            params = {"summarizeErrors": "false"}
-            headers = {**self._headers(), "Idempotency-Key": key[:128]}
             response = self.http.request(
                 method,
                 f"/{collection}",
-                json=payload,
-                params=params,
+                content=content,
+                params={"summarizeErrors": "false"},
                 headers=headers,
                 idempotent_write=True,
             )
