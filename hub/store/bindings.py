@@ -105,7 +105,7 @@ class StoreIdResolver:
                     Binding.remote_id.in_(chunk),
                 )
             )
-            for remote, hub in rows.tuples():
+            for remote, hub in rows:
                 self._remember(object_name, remote, hub)
                 found.append(remote)
         return found

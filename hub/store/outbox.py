@@ -120,4 +120,4 @@ class OutboxRepository:
         if connection_id:
             stmt = stmt.where(OutboxEvent.connection_id == connection_id)
         with self._sessions() as session:
-            return dict(session.execute(stmt).tuples().all())
+            return {row[0]: row[1] for row in session.execute(stmt)}

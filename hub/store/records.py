@@ -183,7 +183,7 @@ class RecordRepository:
         if connection_id:
             stmt = stmt.where(StoredRecord.connection_id == connection_id)
         with self._sessions() as session:
-            return {(c, o): n for c, o, n in session.execute(stmt).tuples()}
+            return {(c, o): n for c, o, n in session.execute(stmt)}
 
     def get_cursor(self, connection_id: str, object_name: str) -> str | None:
         """Where the next incremental sync starts; None for a full read."""

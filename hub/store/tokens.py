@@ -7,13 +7,14 @@ processes; which mechanism depends on what is configured:
 * a Redis client given (`redis=`): a Redis lock (`SET NX` with expiry), which also spans machines
   whatever the database;
 * PostgreSQL: a session-level advisory lock (`pg_advisory_lock`) on a dedicated connection;
-* SQLite: an `fcntl` file lock in `<data dir>/locks/`, which spans the processes of one machine
-  (as SQLite itself does).
+* SQLite: an `fcntl` file lock in `lock_dir` (default: `locks/` beside the database file), which
+  spans the processes of one machine (as SQLite itself does).
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,9 +61,12 @@ class DbTokenStore:
         if not isinstance(bind, Engine):
             raise TypeError("the session factory must be bound to an engine")
         self._engine = bind
+        if lock_dir is None and bind.dialect.name == "sqlite":
+            # Beside the database file: every process using that file finds the same locks.
+            database = bind.url.database
+            base = Path(database).parent if database and database != ":memory:" else None
+            lock_dir = (base or Path(tempfile.gettempdir())) / "locks"
         self._lock_dir = lock_dir
-        if redis is None and bind.dialect.name == "sqlite" and lock_dir is None:
-            raise ValueError("SQLite needs lock_dir for the cross-process refresh lock")
 
     @property
     def lock_kind(self) -> str:

@@ -25,8 +25,14 @@ def insert_ignore(
     """Insert `rows`, skipping those whose `keys` already exist; the number inserted."""
     if not rows:
         return 0
-    stmt = insert_for(session, table).values(rows).on_conflict_do_nothing(index_elements=keys)
-    return int(getattr(session.execute(stmt), "rowcount", 0) or 0)
+    # Counted from RETURNING: rowcount is not reliable for multi-row inserts on every driver.
+    stmt = (
+        insert_for(session, table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(table.c[keys[0]])
+    )
+    return len(session.execute(stmt).all())
 
 
 def chunks(items: list[Any], size: int = 400) -> list[list[Any]]:
