@@ -118,6 +118,9 @@ class ErpHttpClient:
         self._app_key = app_key
         self._retry = retry or RetryPolicy()
         self._on_response = on_response
+        self._backoff = wait_exponential_jitter(
+            multiplier=self._retry.initial, max=self._retry.maximum, jitter=self._retry.jitter
+        )
         self._sleep = sleep
         self.stats = CallStats()
 
@@ -180,9 +183,7 @@ class ErpHttpClient:
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        backoff = wait_exponential_jitter(
-            initial=self._retry.initial, max=self._retry.maximum, jitter=self._retry.jitter
-        )(state)
+        backoff = self._backoff(state)
         if isinstance(exc, RateLimited):
             return min(max(exc.retry_after, 0.0), self._retry.max_retry_after)
         return float(backoff)
