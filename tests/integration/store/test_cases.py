@@ -120,7 +120,7 @@ def test_manual_retry_lists_the_open_records_and_manual_resolve_closes(
             record_ref=ref,
         )
     assert case.erp_code == "V1"
-    view, refs = store.cases.retry_refs(case.id)
+    _view, refs = store.cases.retry_refs(case.id)
     assert refs == ["wrq_a", "wrq_b"]
     resolved = store.cases.resolve_manual(case.id)
     assert (resolved.status, resolved.resolved_by, resolved.affected) == ("resolved", "manual", 0)

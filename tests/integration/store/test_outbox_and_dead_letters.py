@@ -52,7 +52,8 @@ def test_sync_run_finish_writes_its_event(store: Store, connection_id: str) -> N
     run = store.runs.start(connection_id, "invoice", "incremental", correlation_id="cor-5")
     assert store.runs.running(connection_id, "invoice") == run
     done = store.runs.finish(run.id)
-    assert done.status == "succeeded" and done.finished_at is not None
+    assert done.status == "succeeded"
+    assert done.finished_at is not None
     assert store.runs.running(connection_id, "invoice") is None
     failed = store.runs.finish(store.runs.start(connection_id, "invoice", "full").id, error="boom")
     assert failed.status == "failed"

@@ -35,9 +35,11 @@ def test_rotation_reseals_credentials_and_tokens_with_the_new_key(
 
     new_only = Store(make_engine(database_url), SecretBox([new_key]))
     creds = new_only.connections.credentials(con.id)
-    assert creds is not None and creds.client_secret.get_secret_value() == "s3cret-value-1"
+    assert creds is not None
+    assert creds.client_secret.get_secret_value() == "s3cret-value-1"
     loaded = new_only.tokens.load(con.id)
-    assert loaded is not None and loaded.access_token.get_secret_value() == ACCESS
+    assert loaded is not None
+    assert loaded.access_token.get_secret_value() == ACCESS
     with new_only.engine.connect() as conn:
         sealed = conn.execute(text("SELECT sealed FROM tokens")).scalar()
     assert f".{new_only.box.current_key_id}." in str(sealed)

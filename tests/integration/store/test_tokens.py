@@ -67,14 +67,16 @@ def test_client_secret_is_sealed_and_never_in_the_connection_view(store: Store) 
         scopes=["accounting.transactions"],
     )
     assert con.has_credentials
-    assert secret not in repr(con) and secret not in con.model_dump_json()
+    assert secret not in repr(con)
+    assert secret not in con.model_dump_json()
     creds = store.connections.credentials(con.id)
     assert creds is not None
     assert creds.client_secret.get_secret_value() == secret
     assert secret not in repr(creds)
     with store.engine.connect() as conn:
         stored = conn.execute(text("SELECT credentials FROM connections")).scalar()
-    assert secret not in str(stored) and "cid-1" not in str(stored)
+    assert secret not in str(stored)
+    assert "cid-1" not in str(stored)
 
 
 def test_a_sealed_token_does_not_open_under_another_connection(
@@ -180,4 +182,6 @@ def test_tokens_expiring_soon_are_reported(store: Store, connection_id: str) -> 
     )
     store.tokens.save(connection_id, soon)
     loaded = store.tokens.load(connection_id)
-    assert loaded is not None and loaded.expires_within(60) and loaded.refresh_token is None
+    assert loaded is not None
+    assert loaded.expires_within(60)
+    assert loaded.refresh_token is None

@@ -24,7 +24,8 @@ def test_same_key_and_payload_returns_the_existing_request(
         idempotency_key="k1",
         payload=dict(reversed(list(BILL.items()))),
     )
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.id == first.id
     assert len(store.writes.list(connection_id)) == 1
 
@@ -54,7 +55,8 @@ def test_the_same_key_on_another_connection_is_another_request(
     b, created = store.writes.create_or_get(
         connection_id=other, object_name="invoice", idempotency_key="k", payload=BILL
     )
-    assert created and a.id != b.id
+    assert created
+    assert a.id != b.id
 
 
 def test_status_moves_through_attempts_and_success_is_final(
