@@ -114,3 +114,12 @@ def test_journal_amounts_follow_the_currency(
     else:
         with pytest.raises(ValueError, match=r"lines\[0\]\.debit: 0\.1255 has more than 3"):
             JournalEntry.parse(journal_data)
+
+
+def test_journal_status_outside_the_contract_is_refused(
+    journal_data: dict[str, Any], errors: Errors
+) -> None:
+    journal_data["status"] = "approved"
+    assert errors(JournalEntry, journal_data) == {
+        "journal_entry.status": "'approved' is not one of 'draft', 'posted' or 'voided'"
+    }

@@ -145,3 +145,22 @@ def test_notice_is_given_for_an_invalid_document_too(supplier_data: dict[str, An
     assert not report.ok
     assert [v.path for v in report.violations] == ["customer.email"]
     assert [n.path for n in report.notices] == ["customer.tax_number"]
+
+
+def test_party_status_and_address_kind_outside_the_contract_are_refused(
+    supplier_data: dict[str, Any], errors: Errors
+) -> None:
+    supplier_data["status"] = "blocked"
+    supplier_data["addresses"][0]["kind"] = "delivery"
+    found = errors(Supplier, supplier_data)
+    assert found == {
+        "supplier.status": "'blocked' is not one of 'active' or 'archived'",
+        "supplier.addresses[0].kind": "'delivery' is not one of 'billing', 'remit_to', "
+        "'shipping' or 'registered'",
+    }
+
+
+def test_every_address_kind_of_the_contract_is_accepted(supplier_data: dict[str, Any]) -> None:
+    kinds = ["billing", "remit_to", "shipping", "registered"]
+    supplier_data["addresses"] = [{"kind": k, "country": "DE"} for k in kinds]
+    assert [a.kind for a in Supplier.parse(supplier_data).addresses] == kinds
