@@ -39,6 +39,9 @@ def _register() -> None:
 
     schema.register(app)
     __import__("hub.cli.extract", fromlist=["register"]).register(app)
+    __import__("hub.cli.connections", fromlist=["register"]).register(app)
+    __import__("hub.cli.jobs", fromlist=["register"]).register(app)
+    __import__("hub.cli.records", fromlist=["register"]).register(app)
     __import__("hub.cli.validate", fromlist=["register"]).register(app)
     __import__("hub.cli.db", fromlist=["register"]).register(app)
 

@@ -1,0 +1,146 @@
+"""`hub worker`, `hub scheduler`, `hub sync`: run and trigger the background jobs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from typing import Annotated
+
+import typer
+
+from hub.cli.common import JSON_OPTION, err, friendly_errors, print_json
+from hub.jobs.runtime import get_runtime
+
+
+def worker(
+    processes: Annotated[
+        int | None, typer.Option("--processes", "-p", help="Worker processes (default: setting).")
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", "-t", help="Threads per process (default: setting).")
+    ] = None,
+    queues: Annotated[
+        str | None, typer.Option("--queues", "-Q", help="Only these queues: sync,write,dispatch.")
+    ] = None,
+) -> None:
+    """Run dramatiq workers that process sync, write and dispatch jobs.
+
+    Example: hub worker --processes 2 --threads 4
+
+    Without LEDGERHUB_BROKER_URL the workers use the embedded broker of the data directory
+    (started if nobody runs it yet). Stop with Ctrl-C: jobs in progress finish or are redelivered.
+    """
+    from dramatiq.cli import main as dramatiq_main
+
+    from hub.broker import embedded_env
+
+    settings = get_runtime().settings
+    if settings.uses_embedded_broker:
+        os.environ.update(embedded_env(settings))
+    args = [
+        "dramatiq",
+        "hub.jobs.actors",
+        "--processes",
+        str(processes or settings.worker_processes),
+        "--threads",
+        str(threads or settings.worker_threads),
+    ]
+    if queues:
+        args += ["--queues", *queues.split(",")]
+    sys.argv = args
+    raise typer.Exit(dramatiq_main())
+
+
+def scheduler(
+    interval: Annotated[
+        int | None, typer.Option("--interval", help="Seconds between incremental syncs.")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Run one round and exit.")] = False,
+) -> None:
+    """Enqueue incremental syncs of every active connection on an interval.
+
+    Example: hub scheduler --interval 300
+
+    Run one or several (for availability): one leader acts at a time, and a (connection,
+    resource) never has two runs at once.
+    """
+    from hub.jobs.scheduler import Scheduler
+    from hub.jobs.sender import send_sync
+
+    runtime = get_runtime()
+    sched = Scheduler(runtime, send_sync, float(interval or runtime.settings.sync_interval_seconds))
+    if once:
+        enqueued = sched.tick()
+        err.print(f"enqueued {len(enqueued)} syncs")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    err.print(f"scheduler {sched.identity[:8]} running; Ctrl-C to stop")
+    try:
+        sched.run(stop)
+    finally:
+        sched.resign()
+
+
+def sync(
+    connection_id: Annotated[str, typer.Argument(help="The connection id (con_...).")],
+    resource: Annotated[
+        str | None, typer.Option("--object", help="One resource (default: every one).")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Read everything, not just changes.")
+    ] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Run here and now instead of enqueuing for workers.")
+    ] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Sync a connection now: enqueue jobs for the workers, or run them here with --wait.
+
+    Example: hub sync con_01J... --object invoices --full
+    """
+    from hub.jobs.scheduler import enqueue_sync, syncable_resources
+
+    runtime = get_runtime()
+    with friendly_errors():
+        view = runtime.store.connections.get(connection_id)
+        resources = [resource] if resource else syncable_resources(view.erp)
+        results = []
+        for name in resources:
+            if wait:
+                from hub.jobs.dispatch import dispatch_pending
+                from hub.jobs.sync import sync_resource
+
+                outcome = sync_resource(runtime, connection_id, name, full=full)
+                dispatch_pending(runtime)
+                results.append({"resource": name, "run": outcome.run, "skipped": outcome.skipped})
+            else:
+                from hub.jobs.sender import send_full_sync, send_sync
+
+                send = send_full_sync if full else send_sync
+                run_id = enqueue_sync(runtime, connection_id, name, send, full=full)
+                results.append({"resource": name, "run_id": run_id, "queued": run_id is not None})
+    if as_json:
+        print_json(results)
+        return
+    for row in results:
+        run = row.get("run")
+        if run is not None:
+            err.print(
+                f"{row['resource']}: {run.status}, {run.created} created, {run.updated} updated, "
+                f"{run.unchanged} unchanged, {run.deleted} deleted"
+            )
+        elif row.get("queued"):
+            err.print(f"{row['resource']}: queued as {row['run_id']}")
+        else:
+            err.print(f"{row['resource']}: a run is already in progress")
+
+
+def register(root: typer.Typer) -> None:
+    """Add `hub worker`, `hub scheduler` and `hub sync`."""
+    root.command("worker")(worker)
+    root.command("scheduler")(scheduler)
+    root.command("sync")(sync)

@@ -1,0 +1,279 @@
+"""`hub records`, `hub exceptions`, `hub dlq`, `hub events`: what the hub holds, what failed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hub.cli.common import JSON_OPTION, err, friendly_errors, print_json, table, when
+from hub.jobs.runtime import get_runtime
+from hub.store import JOB_REF
+
+records_app = typer.Typer(help="Canonical records the hub has synced.", no_args_is_help=True)
+exceptions_app = typer.Typer(help="Exception cases: every failure, grouped.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Dead-lettered jobs.", no_args_is_help=True)
+events_app = typer.Typer(help="Events in the outbox.", no_args_is_help=True)
+
+
+@records_app.command("list")
+def records_list(
+    connection: Annotated[
+        str | None, typer.Option("--connection", help="Only this connection.")
+    ] = None,
+    object_name: Annotated[
+        str | None, typer.Option("--object", help="e.g. invoice, supplier.")
+    ] = None,
+    after: Annotated[str | None, typer.Option("--after", help="Hub id to continue after.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 50,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """List stored canonical records, oldest first (page with --after).
+
+    Example: hub records list --object invoice --limit 20
+    """
+    rows = get_runtime().store.records.list(connection, object_name, after=after, limit=limit)
+    if as_json:
+        print_json([{**r.data, "version": r.version} for r in rows])
+        return
+    table(
+        "Records",
+        ["hub id", "object", "remote id", "v", "deleted", "summary"],
+        [
+            (
+                r.hub_id,
+                r.object,
+                r.remote_id,
+                r.version,
+                "yes" if r.remote_deleted else "",
+                _summary(r.data),
+            )
+            for r in rows
+        ],
+    )
+
+
+def _summary(data: dict[str, object]) -> str:
+    for key in ("name", "number", "reference", "code"):
+        if data.get(key):
+            extra = data.get("total") or data.get("amount")
+            cur = data.get("currency") or ""
+            return f"{data[key]}" + (f"  {extra} {cur}" if extra is not None else "")
+    return str(data.get("amount", ""))
+
+
+@records_app.command("show")
+def records_show(
+    hub_id: Annotated[str, typer.Argument(help="The record's hub id (inv_..., sup_...).")],
+    raw: Annotated[bool, typer.Option("--raw", help="Include the ERP's raw payload.")] = False,
+) -> None:
+    """Show one record as canonical JSON.
+
+    Example: hub records show inv_01J... --raw
+    """
+    view = get_runtime().store.records.get(hub_id)
+    if view is None:
+        err.print(f"[red]error:[/red] no record {hub_id}")
+        raise typer.Exit(2)
+    body: dict[str, object] = {**view.data, "version": view.version}
+    if raw:
+        body["remote_data"] = view.raw
+    print_json(body)
+
+
+@exceptions_app.command("list")
+def exceptions_list(
+    status: Annotated[str, typer.Option("--status", help="open, resolved or all.")] = "open",
+    category: Annotated[
+        str | None, typer.Option("--category", help="e.g. auth, validation.")
+    ] = None,
+    connection: Annotated[
+        str | None, typer.Option("--connection", help="Only this connection.")
+    ] = None,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """List exception cases, most recent first, with their age against the class's SLA.
+
+    Example: hub exceptions list --category validation
+    """
+    cases = get_runtime().store.cases.list(
+        status=None if status == "all" else status, category=category, connection_id=connection
+    )
+    if as_json:
+        print_json([c.model_dump(mode="json") | {"overdue": c.overdue} for c in cases])
+        return
+    table(
+        "Exception cases",
+        ["id", "class", "object", "occurrences", "affected", "age", "status", "action", "cause"],
+        [
+            (
+                c.id,
+                c.category,
+                c.object,
+                c.occurrences,
+                c.affected,
+                f"{int(c.age_seconds)}s" + (" OVERDUE" if c.overdue else ""),
+                c.status,
+                c.action,
+                c.cause[:60],
+            )
+            for c in cases
+        ],
+    )
+
+
+@exceptions_app.command("show")
+def exceptions_show(
+    case_id: Annotated[str, typer.Argument(help="The case id (exc_...).")],
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Show a case: the ERP's own words, attempts, the records it affects, what resolves it.
+
+    Example: hub exceptions show exc_01J...
+    """
+    with friendly_errors():
+        case, records = get_runtime().store.cases.get(case_id)
+    if as_json:
+        print_json({"case": case.model_dump(mode="json"), "records": records})
+        return
+    table("Case", ["field", "value"], [(k, v) for k, v in case.model_dump().items()])
+    table(
+        "Affected records",
+        ["record", "status", "occurrences", "last seen"],
+        [(r.record_ref, r.status, r.occurrences, when(r.last_seen)) for r in records],
+    )
+
+
+@exceptions_app.command("retry")
+def exceptions_retry(
+    case_id: Annotated[str, typer.Argument(help="The case id (exc_...).")],
+) -> None:
+    """Re-enqueue the jobs of a case's open records (after fixing the cause).
+
+    Example: hub exceptions retry exc_01J...
+    """
+    from hub.jobs.scheduler import enqueue_sync
+    from hub.jobs.sender import send_sync, send_write
+
+    runtime = get_runtime()
+    with friendly_errors():
+        case, refs = runtime.store.cases.retry_refs(case_id)
+    count = 0
+    for ref in refs:
+        if case.source == "write" and ref.startswith("wrq_"):
+            runtime.store.writes.retry(ref)
+            send_write(ref)
+            count += 1
+        elif case.connection_id and case.object and (case.source == "sync" or ref == JOB_REF):
+            if enqueue_sync(runtime, case.connection_id, case.object, send_sync):
+                count += 1
+            break  # one sync re-reads every record of the resource
+    err.print(f"re-enqueued {count} job(s) for {case_id}; it resolves itself when they succeed")
+
+
+@exceptions_app.command("resolve")
+def exceptions_resolve(
+    case_id: Annotated[str, typer.Argument(help="The case id (exc_...).")],
+) -> None:
+    """Close a case by hand (the cause was dealt with outside the hub).
+
+    Example: hub exceptions resolve exc_01J...
+    """
+    with friendly_errors():
+        case = get_runtime().store.cases.resolve_manual(case_id)
+    err.print(f"{case.id} is {case.status}")
+
+
+@dlq_app.command("list")
+def dlq_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include replayed ones.")] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """List dead-lettered jobs.
+
+    Example: hub dlq list
+    """
+    rows = get_runtime().store.dead_letters.list(include_replayed=all_)
+    if as_json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    table(
+        "Dead letters",
+        ["message", "actor", "kwargs", "error", "case", "died", "replayed"],
+        [
+            (
+                r.id,
+                r.actor,
+                r.message_kwargs,
+                r.error[:60],
+                r.case_id,
+                when(r.created_at),
+                when(r.replayed_at),
+            )
+            for r in rows
+        ],
+    )
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    message_id: Annotated[str | None, typer.Argument(help="One message id (default: all).")] = None,
+) -> None:
+    """Send dead-lettered jobs again (after fixing what killed them).
+
+    Example: hub dlq replay
+    """
+    from hub.jobs import actors
+
+    runtime = get_runtime()
+    with friendly_errors():
+        rows = (
+            [runtime.store.dead_letters.get(message_id)]
+            if message_id
+            else runtime.store.dead_letters.list()
+        )
+        for row in rows:
+            actor = runtime.broker.get_actor(row.actor)
+            if row.actor == actors.write.actor_name:
+                runtime.store.writes.retry(str(row.message_kwargs.get("request_id")))
+            actor.send_with_options(args=tuple(row.message_args), kwargs=row.message_kwargs)
+            runtime.store.dead_letters.mark_replayed(row.id)
+    err.print(f"replayed {len(rows)} job(s)")
+
+
+@events_app.command("list")
+def events_list(
+    connection: Annotated[
+        str | None, typer.Option("--connection", help="Only this connection.")
+    ] = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="e.g. invoice.updated.")] = None,
+    after: Annotated[int, typer.Option("--after", help="Sequence number to continue after.")] = 0,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 50,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """List events in delivery order.
+
+    Example: hub events list --type invoice.updated
+    """
+    rows = get_runtime().store.outbox.list(
+        connection_id=connection, event_type=event_type, after_seq=after, limit=limit
+    )
+    if as_json:
+        print_json([r.to_event().model_dump(mode="json") | {"seq": r.seq} for r in rows])
+        return
+    table(
+        "Events",
+        ["seq", "type", "id", "correlation", "at", "dispatched"],
+        [
+            (r.seq, r.type, r.id, r.correlation_id, when(r.created_at), when(r.dispatched_at))
+            for r in rows
+        ],
+    )
+
+
+def register(root: typer.Typer) -> None:
+    """Add `hub records`, `hub exceptions`, `hub dlq` and `hub events`."""
+    root.add_typer(records_app, name="records")
+    root.add_typer(exceptions_app, name="exceptions")
+    root.add_typer(dlq_app, name="dlq")
+    root.add_typer(events_app, name="events")

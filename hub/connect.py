@@ -1,0 +1,116 @@
+"""Connect: create a connection, authorize it through the ERP's OAuth flow, keep its tokens.
+
+Two grants: client credentials (a machine connection: the token is fetched at once) and
+authorization code with PKCE (a person approves in the browser; the callback URL they land on
+is handed back to `complete_authorization`). Either way the tokens go into the store encrypted,
+the connection's tenant is looked up, and the connection becomes `active`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import SecretStr
+
+from connectors.oauth import AuthorizationRequest
+from connectors.registry import get_adapter
+from hub.jobs.runtime import Runtime
+from hub.store import ClientCredentials, ConnectionView
+
+
+@dataclass(frozen=True)
+class PendingAuthorization:
+    """An authorization under way: the URL to visit and what the callback is checked against."""
+
+    connection: ConnectionView
+    request: AuthorizationRequest
+
+
+def _tenant_name(runtime: Runtime) -> str:
+    tenants = runtime.store.connections.list_tenants()
+    if tenants:
+        return tenants[0].id
+    return runtime.store.connections.create_tenant("default").id
+
+
+def create_connection(
+    runtime: Runtime,
+    *,
+    erp: str,
+    base_url: str,
+    client_id: str,
+    client_secret: str,
+    display_name: str | None = None,
+    grant: str = "client_credentials",
+    remote_tenant_id: str | None = None,
+    redirect_uri: str | None = None,
+    scopes: list[str] | None = None,
+    options: dict[str, Any] | None = None,
+    tenant_id: str | None = None,
+) -> ConnectionView:
+    """A pending connection with sealed credentials (nothing is sent to the ERP yet)."""
+    spec = get_adapter(erp)
+    if grant not in {"client_credentials", "authorization_code"}:
+        raise ValueError(f"grant must be client_credentials or authorization_code, not '{grant}'")
+    if grant == "authorization_code" and not redirect_uri:
+        raise ValueError("--redirect-uri is required for the authorization_code grant")
+    opts = dict(options or {})
+    opts["grant"] = "refresh_token" if grant == "authorization_code" else grant
+    if redirect_uri:
+        opts["redirect_uri"] = redirect_uri
+    return runtime.store.connections.create(
+        tenant_id=tenant_id or _tenant_name(runtime),
+        erp=spec.name,
+        display_name=display_name or f"{spec.title} at {base_url}",
+        remote_tenant_id=remote_tenant_id,
+        scopes=scopes or list(spec.default_scopes),
+        base_url=base_url,
+        credentials=ClientCredentials(client_id=client_id, client_secret=SecretStr(client_secret)),
+        options=opts,
+    )
+
+
+def _activate(runtime: Runtime, connection_id: str) -> ConnectionView:
+    runtime.forget(connection_id)
+    connector = runtime.connector(connection_id)
+    tenant = getattr(connector, "tenant_id", None)  # looks the ERP tenant up where needed
+    changes: dict[str, Any] = {"status": "active"}
+    if isinstance(tenant, str):
+        changes["remote_tenant_id"] = tenant
+    view = runtime.store.connections.update(connection_id, **changes)
+    runtime.forget(connection_id)
+    return view
+
+
+def authorize_client_credentials(runtime: Runtime, connection_id: str) -> ConnectionView:
+    """Fetch the first token with the client credentials and activate the connection."""
+    connector = runtime.connector(connection_id)
+    auth = getattr(connector, "auth", None)
+    if auth is not None:
+        auth.refresh_once(stale=None)
+    return _activate(runtime, connection_id)
+
+
+def begin_authorization(runtime: Runtime, connection_id: str) -> PendingAuthorization:
+    """The authorization URL (with state and PKCE) for a person to approve."""
+    connector = runtime.connector(connection_id)
+    flow = getattr(connector, "flow", None)
+    if flow is None:
+        raise ValueError(f"the {connector.ERP} adapter has no OAuth flow")
+    request = flow.authorization_request()
+    return PendingAuthorization(runtime.store.connections.get(connection_id), request)
+
+
+def complete_authorization(
+    runtime: Runtime, pending: PendingAuthorization, callback_url: str
+) -> ConnectionView:
+    """Check the callback, trade its code for tokens, store them and activate the connection."""
+    connection_id = pending.connection.id
+    connector = runtime.connector(connection_id)
+    flow = getattr(connector, "flow", None)
+    if flow is None:
+        raise ValueError(f"the {connector.ERP} adapter has no OAuth flow")
+    tokens = flow.exchange_callback(callback_url, pending.request)
+    runtime.store.tokens.save(connection_id, tokens)
+    return _activate(runtime, connection_id)

@@ -1,0 +1,80 @@
+"""The hub's dramatiq actors: thin functions of ids. Importing this module sets up the broker.
+
+dramatiq hub.jobs.actors          # what `hub worker` runs
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dramatiq
+
+from hub.jobs.policy import SUBJECTS, JobSubject
+from hub.jobs.runtime import Runtime, get_runtime
+from hub.store import JOB_REF
+
+_runtime = get_runtime()
+dramatiq.set_broker(_runtime.broker)
+
+SYNC_QUEUE = "sync"
+WRITE_QUEUE = "write"
+DISPATCH_QUEUE = "dispatch"
+
+
+@dramatiq.actor(queue_name=SYNC_QUEUE, time_limit=_runtime.settings.job_time_limit_ms)
+def sync(
+    connection_id: str,
+    resource: str,
+    full: bool = False,
+    run_id: str | None = None,
+    correlation_id: str | None = None,
+) -> None:
+    """Read one resource of one connection into the store, then dispatch its events."""
+    from hub.jobs.sync import sync_resource
+
+    outcome = sync_resource(
+        get_runtime(),
+        connection_id,
+        resource,
+        full=full,
+        run_id=run_id,
+        correlation_id=correlation_id,
+    )
+    if not outcome.skipped:
+        dispatch.send()
+
+
+@dramatiq.actor(queue_name=WRITE_QUEUE, time_limit=_runtime.settings.job_time_limit_ms)
+def write(request_id: str) -> None:
+    """Send one write request to its ERP, exactly once."""
+    from hub.jobs.writes import send_write
+
+    send_write(get_runtime(), request_id)
+    dispatch.send()
+
+
+@dramatiq.actor(queue_name=DISPATCH_QUEUE, max_retries=20)
+def dispatch() -> None:
+    """Deliver the outbox's pending events to the event sinks."""
+    from hub.jobs.dispatch import dispatch_pending
+
+    dispatch_pending(get_runtime())
+
+
+def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
+    return JobSubject(kwargs.get("connection_id"), kwargs.get("resource"), JOB_REF, "sync")
+
+
+def _write_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
+    request_id = str(kwargs.get("request_id"))
+    request = runtime.store.writes.get(request_id)
+
+    def give_up(exc: BaseException) -> None:
+        category = getattr(exc, "category", "internal")
+        runtime.store.writes.fail(request_id, error=str(exc), category=category, final=True)
+
+    return JobSubject(request.connection_id, request.object, request_id, "write", give_up)
+
+
+SUBJECTS[sync.actor_name] = _sync_subject
+SUBJECTS[write.actor_name] = _write_subject

@@ -1,0 +1,169 @@
+"""What happens when a job fails: decided here, for every actor.
+
+- `RateLimited` (minute, concurrent): the job goes back on the queue after the ERP's
+  `Retry-After`, without using up an attempt.
+- `RateLimited` (day): parked until the budget resets, with an exception case saying so.
+- Transient failures (5xx, timeouts, a database that is briefly away, an unexpected bug): retried
+  with exponential backoff; after the last attempt the job is dead-lettered and a case opened.
+- Permanent failures (auth, validation, mapping, rejected, duplicate, conflict): never retried;
+  an exception case is opened at once, with the action that resolves it.
+
+Nothing leaves silently: every job that stops without succeeding is a case.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import dramatiq
+from dramatiq.common import compute_backoff
+from dramatiq.middleware import Middleware
+
+from connectors.errors import ConnectorError, RateLimited
+from hub.store import JOB_REF
+
+if TYPE_CHECKING:
+    from hub.jobs.runtime import Runtime
+
+log = logging.getLogger("ledgerhub.jobs")
+
+
+@dataclass(frozen=True)
+class JobSubject:
+    """What a job is about, for its exception case."""
+
+    connection_id: str | None
+    object_name: str | None
+    record_ref: str
+    source: str
+    on_give_up: Callable[[BaseException], None] | None = None
+
+
+SUBJECTS: dict[str, Callable[[dict[str, Any], Runtime], JobSubject]] = {}
+"""Per actor name: how to tell what a message is about (registered by `hub.jobs.actors`)."""
+
+
+def classify(exc: BaseException) -> tuple[str, bool]:
+    """(case category, retry?) for any exception a job raises."""
+    if isinstance(exc, ConnectorError):
+        return exc.category, exc.retryable
+    # Not ours: a database that went away, a broker hiccup, or a bug. Retrying costs little and
+    # heals the first two; the third ends in the dead letters, where a person sees it.
+    return "internal", True
+
+
+class FailurePolicy(Middleware):  # type: ignore[misc]
+    """Replaces dramatiq's Retries middleware with the hub's policy."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    @property
+    def actor_options(self) -> set[str]:
+        """Options actors may set: `max_retries`."""
+        return {"max_retries"}
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: dramatiq.Message[Any],
+        *,
+        result: Any = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        """Retry, park, dead-letter or open a case for a failed message."""
+        if exception is None:
+            return
+        settings = self.runtime.settings
+        actor = broker.get_actor(message.actor_name)
+        max_retries = int(actor.options.get("max_retries", settings.job_max_retries))
+        retries = int(message.options.get("retries", 0))
+        category, retry = classify(exception)
+        if isinstance(exception, RateLimited):
+            delay = int(exception.retry_after * 1000)
+            if exception.scope == "day":
+                self._case(message, exception, retries)
+                log.warning(
+                    "parking %s for %d s: daily budget spent", message.actor_name, delay // 1000
+                )
+            broker.enqueue(message, delay=delay)
+            return
+        if retry and retries < max_retries:
+            message.options["retries"] = retries + 1
+            _, delay = compute_backoff(
+                retries + 1,
+                factor=settings.job_min_backoff_ms,
+                max_backoff=settings.job_max_backoff_ms,
+            )
+            log.info(
+                "retrying %s in %d ms after %s (attempt %d of %d)",
+                message.actor_name,
+                delay,
+                type(exception).__name__,
+                retries + 1,
+                max_retries,
+            )
+            broker.enqueue(message, delay=delay)
+            return
+        message.fail()
+        subject = self._subject(message)
+        if subject.on_give_up is not None:
+            try:
+                subject.on_give_up(exception)
+            except Exception:
+                log.exception("could not mark %s as given up", message.actor_name)
+        case_id = self._case(message, exception, retries + 1)
+        if retry:
+            self.runtime.store.dead_letters.add(
+                message_id=message.message_id,
+                actor=message.actor_name,
+                queue=message.queue_name,
+                args=list(message.args),
+                kwargs=dict(message.kwargs),
+                error=f"{type(exception).__name__}: {exception}",
+                case_id=case_id,
+            )
+            log.error(
+                "dead-lettered %s after %d attempts: %s", message.actor_name, retries + 1, exception
+            )
+        else:
+            log.warning("%s failed for good (%s): %s", message.actor_name, category, exception)
+
+    def _subject(self, message: dramatiq.Message[Any]) -> JobSubject:
+        describe = SUBJECTS.get(message.actor_name)
+        if describe is None:
+            return JobSubject(None, None, JOB_REF, message.actor_name)
+        return describe(dict(message.kwargs), self.runtime)
+
+    def _case(
+        self, message: dramatiq.Message[Any], exc: BaseException, attempts: int
+    ) -> str | None:
+        subject = self._subject(message)
+        cases = self.runtime.store.cases
+        try:
+            if isinstance(exc, ConnectorError):
+                view = cases.open_from_error(
+                    exc,
+                    connection_id=subject.connection_id,
+                    object_name=subject.object_name,
+                    source=subject.source,
+                    record_ref=subject.record_ref,
+                    attempts=attempts,
+                )
+            else:
+                view = cases.open_or_bump(
+                    connection_id=subject.connection_id,
+                    object_name=subject.object_name,
+                    category="internal",
+                    cause=f"{type(exc).__name__}: {exc}",
+                    source=subject.source,
+                    record_ref=subject.record_ref,
+                    attempts=attempts,
+                )
+        except Exception:  # the store itself may be the thing that failed
+            log.exception("could not record the failure of %s", message.actor_name)
+            return None
+        return view.id

@@ -1,0 +1,158 @@
+"""What a hub process shares: settings, the store, Redis, the broker, one connector per connection.
+
+Connectors are long-lived (one HTTP client per connection, as the conventions ask) and built
+from the stored connection: its base URL, sealed client credentials, the encrypted token store,
+the bindings-backed id resolver, and the tenant's rate budget kept in Redis so every worker
+process shares it.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import Any
+
+import dramatiq
+import redis
+from dramatiq.middleware import Retries, default_middleware
+
+from connectors.base import ConnectionConfig, Connector
+from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter, RedisRateLimiter, Window
+from connectors.registry import get_adapter
+from hub.broker import broker_kind, broker_url, locks_redis_url, redis_client
+from hub.settings import Settings, get_settings
+from hub.store import Store
+
+
+def budget_for(options: dict[str, Any], default: Budget) -> Budget:
+    """The connection's budget: the adapter's, unless the connection overrides the limits."""
+    limits = options.get("limits")
+    if not isinstance(limits, dict):
+        return default
+    if limits.get("none"):
+        return Budget.unlimited()
+    window = float(limits.get("window_seconds", 60))
+    windows = []
+    if limits.get("per_minute"):
+        windows.append(Window("minute", int(limits["per_minute"]), window))
+    if limits.get("per_day"):
+        windows.append(Window("day", int(limits["per_day"]), window * 1440))
+    concurrency = limits.get("concurrency")
+    return Budget(windows=tuple(windows), concurrency=int(concurrency) if concurrency else None)
+
+
+class Runtime:
+    """One per process; everything in it is created on first use and reused after."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._connectors: dict[str, Connector] = {}
+        self._lock = threading.Lock()
+
+    @cached_property
+    def store(self) -> Store:
+        """The store (schema upgraded on first use)."""
+        return Store.from_settings(self.settings, migrate=True)
+
+    @cached_property
+    def redis(self) -> redis.Redis | None:
+        """Redis for locks and budgets, when there is one."""
+        url = locks_redis_url(self.settings)
+        return redis_client(url) if url else None
+
+    @cached_property
+    def broker(self) -> dramatiq.Broker:
+        """The dramatiq broker with our failure policy in place of dramatiq's Retries."""
+        from hub.jobs.policy import FailurePolicy
+
+        middleware = [m() for m in default_middleware if m is not Retries]
+        middleware.append(FailurePolicy(self))
+        url = broker_url(self.settings)
+        if broker_kind(url) == "redis":
+            from dramatiq.brokers.redis import RedisBroker
+
+            return RedisBroker(  # type: ignore[no-untyped-call]
+                url=url,
+                middleware=middleware,
+                heartbeat_timeout=self.settings.job_heartbeat_timeout_ms,
+                dead_message_ttl=7 * 86_400_000,
+                maintenance_chance=self.settings.job_maintenance_chance,
+            )
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        return RabbitmqBroker(url=url, middleware=middleware)
+
+    def limiter(self, budget: Budget) -> RateLimiter:
+        """A rate limiter shared across processes when Redis is there, in-process otherwise."""
+        if self.redis is not None:
+            return RedisRateLimiter(budget, self.redis)
+        return MemoryRateLimiter(budget)
+
+    def connector(self, connection_id: str) -> Connector:
+        """The connection's connector, built once per process."""
+        with self._lock:
+            found = self._connectors.get(connection_id)
+            if found is not None:
+                return found
+            view = self.store.connections.get(connection_id)
+            credentials = self.store.connections.credentials(connection_id)
+            if credentials is None or view.base_url is None:
+                from connectors.errors import AuthError
+
+                raise AuthError(f"connection {connection_id} has no credentials or base URL")
+            spec = get_adapter(view.erp)
+            options = dict(view.options)
+            config = ConnectionConfig(
+                connection_id=view.id,
+                base_url=view.base_url,
+                client_id=credentials.client_id,
+                client_secret=credentials.client_secret,
+                tenant_id=view.remote_tenant_id,
+                grant=str(options.get("grant", "client_credentials")),
+                scopes=tuple(view.scopes),
+                redirect_uri=options.get("redirect_uri"),
+                options={k: str(v) for k, v in options.items() if isinstance(v, str)},
+            )
+            connector = spec.connector(
+                config,
+                tokens=self.store.tokens,
+                ids=self.store.resolver(view.id),
+                limiter=self.limiter(budget_for(options, spec.budget)),
+            )
+            self._connectors[connection_id] = connector
+            return connector
+
+    def forget(self, connection_id: str) -> None:
+        """Drop a cached connector (after its connection changed)."""
+        with self._lock:
+            connector = self._connectors.pop(connection_id, None)
+        if connector is not None:
+            connector.close()
+
+    def close(self) -> None:
+        """Close connectors and the store."""
+        with self._lock:
+            connectors, self._connectors = list(self._connectors.values()), {}
+        for connector in connectors:
+            connector.close()
+        if "store" in self.__dict__:
+            self.store.dispose()
+
+
+_runtime: Runtime | None = None
+
+
+def get_runtime() -> Runtime:
+    """This process's runtime."""
+    global _runtime  # noqa: PLW0603 - one runtime per process, created on first use
+    if _runtime is None:
+        _runtime = Runtime()
+    return _runtime
+
+
+def reset_runtime() -> None:
+    """Forget the process's runtime (tests, and after settings change)."""
+    global _runtime  # noqa: PLW0603
+    if _runtime is not None:
+        _runtime.close()
+    _runtime = None

@@ -1,0 +1,117 @@
+"""The scheduler: enqueues incremental syncs per connection and resource on an interval.
+
+Several schedulers may run (for availability); one leader acts at a time. Leadership is an
+expiring lease in Redis, renewed every tick: a leader that dies is replaced within one lease.
+Before enqueuing, the leader checks that the (connection, resource) has no run in progress and
+that its last run is older than the interval, so two runs of the same pair never overlap.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from connectors.context import new_correlation_id
+from connectors.registry import get_adapter
+from hub.jobs.runlock import RunLock
+from hub.jobs.runtime import Runtime
+
+log = logging.getLogger("ledgerhub.scheduler")
+
+LEADER_KEY = "ledgerhub:scheduler:leader"
+
+
+def syncable_resources(erp: str) -> list[str]:
+    """The resources of an adapter that produce canonical records, in declaration order."""
+    return [r.name for r in get_adapter(erp).connector.RESOURCES if r.objects]
+
+
+Enqueue = Callable[[str, str, str, str], None]
+"""(connection_id, resource, run_id, correlation_id) -> None: send a sync job."""
+
+
+def enqueue_sync(
+    runtime: Runtime,
+    connection_id: str,
+    resource: str,
+    enqueue: Enqueue,
+    *,
+    full: bool = False,
+) -> str | None:
+    """Create the run and send its job, unless the pair already has a run in progress."""
+    stale_after = timedelta(milliseconds=runtime.settings.job_time_limit_ms)
+    running = runtime.store.runs.running(connection_id, resource)
+    if running is not None and datetime.now(UTC) - running.started_at < stale_after:
+        return None
+    correlation_id = new_correlation_id()
+    run = runtime.store.runs.start(
+        connection_id, resource, "full" if full else "incremental", correlation_id
+    )
+    enqueue(connection_id, resource, run.id, correlation_id)
+    return run.id
+
+
+@dataclass
+class Scheduler:
+    """Leader election and the periodic enqueueing of incremental syncs."""
+
+    runtime: Runtime
+    enqueue: Enqueue
+    interval_seconds: float
+    lease_ms: int = 15_000
+    identity: str = field(default_factory=lambda: uuid.uuid4().hex)
+    _lease: RunLock | None = None
+
+    def is_leader(self) -> bool:
+        """Take or renew the leadership lease; True while we hold it."""
+        client = self.runtime.redis
+        if client is None:
+            return True  # no shared Redis: a single scheduler is the only supported shape
+        if self._lease is None:
+            self._lease = RunLock(client, LEADER_KEY, self.lease_ms, token=self.identity)
+        return self._lease.renew() or self._lease.acquire()
+
+    def due(self, connection_id: str, resource: str) -> bool:
+        """True when the pair's last run is older than the interval."""
+        runs = self.runtime.store.runs.list(connection_id, resource, limit=1)
+        if not runs:
+            return True
+        last = runs[0]
+        moment = last.finished_at or last.started_at
+        return datetime.now(UTC) - moment >= timedelta(seconds=self.interval_seconds)
+
+    def tick(self) -> list[str]:
+        """One round: if leader, enqueue every due pair; the run ids enqueued."""
+        if not self.is_leader():
+            return []
+        enqueued = []
+        for connection in self.runtime.store.connections.list():
+            if connection.status != "active":
+                continue
+            for resource in syncable_resources(connection.erp):
+                if not self.due(connection.id, resource):
+                    continue
+                run_id = enqueue_sync(self.runtime, connection.id, resource, self.enqueue)
+                if run_id:
+                    enqueued.append(run_id)
+        if enqueued:
+            log.info("scheduler %s enqueued %d syncs", self.identity[:8], len(enqueued))
+        return enqueued
+
+    def run(self, stop: threading.Event, tick_seconds: float = 5.0) -> None:
+        """Tick until `stop` is set."""
+        while not stop.is_set():
+            try:
+                self.tick()
+            except Exception:
+                log.exception("scheduler tick failed; trying again")
+            stop.wait(tick_seconds)
+
+    def resign(self) -> None:
+        """Give up leadership (on shutdown), so another scheduler takes over at once."""
+        if self._lease is not None:
+            self._lease.release()

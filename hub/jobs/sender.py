@@ -1,0 +1,46 @@
+"""Sending jobs: the one place that imports the actors (and so sets the broker up)."""
+
+from __future__ import annotations
+
+
+def send_sync(connection_id: str, resource: str, run_id: str, correlation_id: str) -> None:
+    """Enqueue a sync job."""
+    from hub.jobs import actors
+
+    actors.sync.send_with_options(
+        kwargs={
+            "connection_id": connection_id,
+            "resource": resource,
+            "run_id": run_id,
+            "correlation_id": correlation_id,
+        }
+    )
+
+
+def send_full_sync(connection_id: str, resource: str, run_id: str, correlation_id: str) -> None:
+    """Enqueue a full (non-incremental) sync job."""
+    from hub.jobs import actors
+
+    actors.sync.send_with_options(
+        kwargs={
+            "connection_id": connection_id,
+            "resource": resource,
+            "full": True,
+            "run_id": run_id,
+            "correlation_id": correlation_id,
+        }
+    )
+
+
+def send_write(request_id: str) -> None:
+    """Enqueue a write job."""
+    from hub.jobs import actors
+
+    actors.write.send_with_options(kwargs={"request_id": request_id})
+
+
+def send_dispatch() -> None:
+    """Enqueue an outbox dispatch."""
+    from hub.jobs import actors
+
+    actors.dispatch.send()

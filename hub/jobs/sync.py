@@ -1,0 +1,104 @@
+"""Pull: read a connection's resource page by page into the store, resumably.
+
+Each page is committed in one transaction (records upserted by connection, object and remote
+id; unchanged ones ignored; changed ones versioned; deletions marked; events written to the
+outbox; the cursor advanced). A worker killed mid-sync leaves the last committed page and its
+cursor; the redelivered job resumes after it, so nothing is duplicated and nothing lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from connectors.base import Page, ReadState
+from connectors.context import correlation
+from connectors.errors import ConnectorError, TransientError
+from connectors.pull import pull
+from hub.jobs.runlock import run_lock
+from hub.jobs.runtime import Runtime
+from hub.store import JOB_REF, SyncRunView
+
+log = logging.getLogger("ledgerhub.sync")
+
+
+class RunBusy(TransientError):
+    """Another worker holds this (connection, resource): try again when its lock expires."""
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """The run as it ended, and whether this call did it or found another run in progress."""
+
+    run: SyncRunView | None
+    skipped: bool = False
+
+
+def sync_resource(
+    runtime: Runtime,
+    connection_id: str,
+    resource: str,
+    *,
+    full: bool = False,
+    run_id: str | None = None,
+    correlation_id: str | None = None,
+) -> SyncOutcome:
+    """Read `resource` of `connection_id` into the store from its cursor (or in full)."""
+    store = runtime.store
+    lock = None
+    if runtime.redis is not None:
+        lock = run_lock(runtime.redis, connection_id, resource, runtime.settings.run_lock_ttl_ms)
+        if not lock.acquire():
+            if run_id is None:
+                log.info(
+                    "sync of %s %s already running; not starting another", connection_id, resource
+                )
+                return SyncOutcome(store.runs.running(connection_id, resource), skipped=True)
+            raise RunBusy(
+                f"{resource} of {connection_id} is locked by another worker",
+                correlation_id=correlation_id,
+            )
+    try:
+        with correlation(correlation_id) as cid:
+            run = store.runs.start(
+                connection_id, resource, "full" if full else "incremental", cid, run_id=run_id
+            )
+            cursor = store.records.get_cursor(connection_id, resource)
+            state = ReadState.load(cursor)
+            # A redelivered run resumes its unfinished pass, even a full one.
+            resume = state is not None and not state.done and run.pages > 0
+            connector = runtime.connector(connection_id)
+
+            def sink(page: Page) -> None:
+                store.records.apply_resource_page(
+                    connection_id, resource, page.records, page.cursor, run.id, cid
+                )
+                for failure in page.failures:
+                    store.cases.open_from_error(
+                        failure.error,
+                        connection_id=connection_id,
+                        object_name=resource,
+                        source="sync",
+                        record_ref=failure.remote_id or JOB_REF,
+                    )
+                if lock is not None and not lock.renew():
+                    raise RunBusy(f"lost the lock of {resource} of {connection_id}")
+
+            try:
+                pull(
+                    connector,
+                    [resource],
+                    sink,
+                    cursors={resource: cursor},
+                    full=full and not resume,
+                )
+            except ConnectorError as exc:
+                if not exc.retryable:
+                    store.runs.finish(run.id, error=str(exc))
+                raise
+            finished = store.runs.finish(run.id)
+            store.cases.resolve_auto(connection_id=connection_id, object_name=resource)
+            return SyncOutcome(finished)
+    finally:
+        if lock is not None:
+            lock.release()
