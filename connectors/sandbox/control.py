@@ -1,0 +1,95 @@
+"""The `/_sandbox/...` control endpoints every sandbox has, and the runtime they act on.
+
+GET    /_sandbox/health          {"status": "ok", "sandbox": NAME}
+GET    /_sandbox/stats           {"requests", "by_route", "by_status", "faults", "rate_limited"}
+POST   /_sandbox/reset           seeded data back; stats, limits, faults and replays reset
+GET    /_sandbox/faults          the fault configuration in force
+POST   /_sandbox/faults          replace it (JSON body: FaultConfig fields, all optional)
+DELETE /_sandbox/faults          no faults
+POST   /_sandbox/expire-tokens   every issued access token expires now
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from connectors.sandbox.faults import FaultConfig, FaultInjector
+from connectors.sandbox.idempotency import IdempotencyCache
+from connectors.sandbox.limiter import RateLimiter
+from connectors.sandbox.middleware import Stats
+from connectors.sandbox.oauth import OAuthServer
+
+__all__ = ["CONTROL_PREFIX", "SandboxRuntime", "control_routes"]
+
+CONTROL_PREFIX = "/_sandbox/"
+
+
+@dataclass
+class SandboxRuntime:
+    """What the control endpoints act on: counters, faults, limits, tokens and the data reset."""
+
+    name: str
+    reset_data: Callable[[], None]
+    oauth: OAuthServer
+    limiter: RateLimiter | None
+    initial_faults: FaultConfig = field(default_factory=FaultConfig)
+    stats: Stats = field(default_factory=Stats)
+    idempotency: IdempotencyCache = field(default_factory=IdempotencyCache)
+    faults: FaultInjector = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.faults = FaultInjector(self.initial_faults)
+
+    def reset(self) -> None:
+        """Back to the state at start: seeded data, zero stats, fresh budgets, initial faults."""
+        self.reset_data()
+        self.stats.reset()
+        self.idempotency.clear()
+        if self.limiter is not None:
+            self.limiter.reset()
+        self.faults.configure(self.initial_faults)
+
+
+def control_routes(runtime: SandboxRuntime) -> list[Route]:
+    """The shared `/_sandbox/...` routes for one runtime."""
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok", "sandbox": runtime.name})
+
+    async def stats(_: Request) -> Response:
+        return JSONResponse(runtime.stats.snapshot())
+
+    async def reset(_: Request) -> Response:
+        runtime.reset()
+        return JSONResponse({"status": "reset"})
+
+    async def faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            runtime.faults.clear()
+        elif request.method == "POST":
+            try:
+                raw = await request.body()
+                config = FaultConfig.model_validate_json(raw or b"{}")
+            except (ValidationError, json.JSONDecodeError) as exc:
+                detail = exc.errors() if isinstance(exc, ValidationError) else str(exc)
+                return JSONResponse({"error": "invalid fault configuration", "detail": detail}, 422)
+            runtime.faults.configure(config)
+        return JSONResponse(runtime.faults.config.model_dump(mode="json"))
+
+    async def expire_tokens(_: Request) -> Response:
+        return JSONResponse({"expired": runtime.oauth.expire_access_tokens()})
+
+    return [
+        Route(f"{CONTROL_PREFIX}health", health, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}stats", stats, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}reset", reset, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route(f"{CONTROL_PREFIX}expire-tokens", expire_tokens, methods=["POST"]),
+    ]

@@ -1,0 +1,133 @@
+"""JSON for sandboxes: Decimal amounts written as exact JSON numbers, and Microsoft dates.
+
+The standard library can only write a Decimal by converting it to float, which rounds. ERPs send
+amounts as JSON numbers with exact decimals, so the sandboxes need an encoder that writes
+`Decimal("0.10")` as `0.10`. Records are encoded once and cached by the stores, so speed matters
+less than exactness here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from json.encoder import encode_basestring
+from typing import Any
+
+__all__ = [
+    "dumps",
+    "dumps_bytes",
+    "loads",
+    "ms_date",
+    "parse_http_or_iso_datetime",
+    "parse_ms_or_iso_date",
+]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _encode(value: Any, out: list[str]) -> None:
+    # bool before int: bool is a subclass of int.
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot encode non-finite Decimal {value!r} as JSON")
+        out.append(format(value, "f"))
+    elif isinstance(value, float):
+        out.append(float.__repr__(value))
+    elif isinstance(value, Mapping):
+        out.append("{")
+        first = True
+        for key, item in value.items():
+            if not first:
+                out.append(",")
+            first = False
+            out.append(encode_basestring(str(key)))
+            out.append(":")
+            _encode(item, out)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _encode(item, out)
+        out.append("]")
+    else:
+        raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def dumps(value: Any) -> str:
+    """Encode to compact JSON text, writing Decimals exactly as they are stored."""
+    out: list[str] = []
+    _encode(value, out)
+    return "".join(out)
+
+
+def dumps_bytes(value: Any) -> bytes:
+    """Encode to compact UTF-8 JSON bytes (see `dumps`)."""
+    return dumps(value).encode("utf-8")
+
+
+def loads(data: str | bytes) -> Any:
+    """Parse JSON with every non-integer number as Decimal (never through float)."""
+    return json.loads(data, parse_float=Decimal)
+
+
+def ms_date(moment: datetime | date) -> str:
+    """Microsoft JSON date as Xero writes it: `/Date(1518685950940+0000)/` (UTC, milliseconds)."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(), tzinfo=UTC)
+    delta = moment.astimezone(UTC) - _EPOCH
+    millis = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    return f"/Date({millis}+0000)/"
+
+
+_MS_RE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+
+def parse_ms_or_iso_date(text: str) -> datetime:
+    """Parse `/Date(ms[+zzzz])/`, `YYYY-MM-DD` or an ISO 8601 date-time into an aware UTC datetime.
+
+    Raises ValueError on anything else.
+    """
+    text = text.strip()
+    match = _MS_RE.match(text)
+    if match:
+        return _EPOCH + timedelta(milliseconds=int(match.group(1)))
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_http_or_iso_datetime(text: str) -> datetime:
+    """Parse an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`) or ISO 8601 into aware UTC.
+
+    Naive ISO values are taken as UTC, as the ERPs do. Raises ValueError on anything else.
+    """
+    text = text.strip()
+    try:
+        return parse_ms_or_iso_date(text)
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"not a date: {text!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

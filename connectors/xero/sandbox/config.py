@@ -1,0 +1,33 @@
+"""Configuration of the Xero sandbox."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from connectors.sandbox.faults import FaultConfig
+from connectors.sandbox.limiter import RateLimits
+
+__all__ = ["XeroSandboxConfig"]
+
+
+class XeroSandboxConfig(BaseModel):
+    """Everything `create_app` needs; the defaults are Xero's own limits and lifetimes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seed: int = Field(1, description="same seed, same data")
+    records: int = Field(200, ge=0, le=1_000_000, description="invoices + bills to seed")
+    client_id: str = Field("sandbox-client", min_length=1)
+    client_secret: SecretStr = Field(SecretStr("sandbox-secret"))
+    redirect_uris: tuple[str, ...] = Field((), description="allowed redirect URIs; empty: any")
+    scope: str = Field(
+        "accounting.transactions accounting.contacts accounting.settings",
+        description="scope granted to client-credentials tokens",
+    )
+    no_limits: bool = Field(False, description="switch the rate limiter off (no limit headers)")
+    token_ttl: float = Field(1800.0, gt=0, description="access token lifetime, seconds")
+    refresh_grace: float = Field(1800.0, ge=0, description="old refresh token grace, seconds")
+    limits: RateLimits = Field(default_factory=RateLimits)
+    faults: FaultConfig = Field(default_factory=FaultConfig)
+    provider_name: str = Field("Ledgerhub Sandbox", description="ProviderName in envelopes")
+    organisation_name: str = Field("Ledgerhub Demo Company (GB)")
