@@ -20,6 +20,7 @@ from hub.crypto import SecretBox, rotate
 from hub.settings import Settings, get_settings
 from hub.store.bindings import StoreIdResolver
 from hub.store.cases import ACTIONS, JOB_REF, SLA_SECONDS, CaseRecordView, CaseRepository, CaseView
+from hub.store.changes import PageResult, content_hash
 from hub.store.connections import (
     ClientCredentials,
     ConnectionRepository,
@@ -30,7 +31,7 @@ from hub.store.db import current_revision, head_revision, make_engine, session_f
 from hub.store.deadletters import DeadLetterRepository, DeadLetterView
 from hub.store.errors import NotFound
 from hub.store.outbox import OutboxItem, OutboxRepository
-from hub.store.records import PageResult, RecordRepository, RecordView, content_hash
+from hub.store.records import RecordRepository, RecordView
 from hub.store.runs import SyncRunRepository, SyncRunView
 from hub.store.tokens import DbTokenStore
 from hub.store.writes import WriteRequestRepository, WriteRequestView

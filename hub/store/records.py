@@ -12,52 +12,19 @@ nothing to do; on SQLite `BEGIN IMMEDIATE` serialises the writers).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from canonical import EventType, Record
+from canonical import Record
 from canonical.ids import new_id
-from hub.store.models import Cursor, OutboxEvent, StoredRecord, SyncRun, utcnow
-from hub.store.upsert import chunks, insert_for
-
-BOOKKEEPING = frozenset(
-    {
-        "id",
-        "connection_id",
-        "version",
-        "created_at",
-        "updated_at",
-        "remote_data",
-        "remote_updated_at",
-    }
-)
-"""Fields left out of the content hash: the hub's own bookkeeping and the ERP's change stamp."""
-
-_EVENT_TYPES = frozenset(t.value for t in EventType)
-
-
-class PageResult(BaseModel):
-    """What one page did to the store."""
-
-    model_config = ConfigDict(frozen=True)
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    events: int = 0
-
-    @property
-    def changed(self) -> int:
-        """Records created, updated or deleted."""
-        return self.created + self.updated + self.deleted
+from hub.store.changes import Items, PageResult, PageWriter
+from hub.store.models import Cursor, StoredRecord, SyncRun, utcnow
+from hub.store.upsert import insert_for
 
 
 class RecordView(BaseModel):
@@ -77,13 +44,6 @@ class RecordView(BaseModel):
     remote_deleted: bool
     created_at: datetime
     updated_at: datetime
-
-
-def content_hash(doc: dict[str, Any]) -> str:
-    """SHA-256 of the record's canonical JSON without the bookkeeping fields."""
-    body = {k: v for k, v in doc.items() if k not in BOOKKEEPING}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _view(row: StoredRecord) -> RecordView:
@@ -106,32 +66,76 @@ class RecordRepository:
         run_id: str | None = None,
         correlation_id: str = "",
     ) -> PageResult:
-        """Store one page of a sync in one transaction (see the module docstring)."""
-        items: dict[str, tuple[Record, dict[str, Any] | None]] = {}
+        """Store one page of one object in one transaction (see the module docstring).
+
+        `raw[i]` is the ERP payload of `records[i]` (default: the record's `remote_data`); the
+        cursor is kept under `object_name`.
+        """
+        items: Items = {}
         for i, record in enumerate(records):
-            if not record.remote_id:
-                raise ValueError(f"{object_name} {record.id} has no remote_id")
+            if object_name != type(record).OBJECT:
+                raise ValueError(f"a {type(record).OBJECT} record in a page of {object_name}")
             payload = raw[i] if i < len(raw) else record.remote_data
-            items.pop(record.remote_id, None)  # a repeated id counts once, last one wins
-            items[record.remote_id] = (record, payload)
+            _add(items, record, payload)
+        return self._commit(
+            connection_id, {object_name: items}, object_name, cursor, run_id, correlation_id
+        )
+
+    def apply_resource_page(
+        self,
+        connection_id: str,
+        resource: str,
+        records: Sequence[Record],
+        cursor: str | None = None,
+        run_id: str | None = None,
+        correlation_id: str = "",
+    ) -> PageResult:
+        """Store one page of an ERP resource, whose records may be of several objects.
+
+        One transaction, as `apply_page`; each record goes to its own object (a Xero contact
+        page holds suppliers and customers), its raw payload is its `remote_data`, and the
+        cursor is kept under the resource's name.
+        """
+        return self._commit(
+            connection_id, _group(records), resource, cursor, run_id, correlation_id
+        )
+
+    def apply_records(
+        self, connection_id: str, records: Sequence[Record], correlation_id: str = ""
+    ) -> PageResult:
+        """Store records outside a sync (what a write brought back): no cursor, no run."""
+        return self._commit(connection_id, _group(records), None, None, None, correlation_id)
+
+    def _commit(
+        self,
+        connection_id: str,
+        groups: dict[str, dict[str, tuple[Record, dict[str, Any] | None]]],
+        cursor_key: str | None,
+        cursor: str | None,
+        run_id: str | None,
+        correlation_id: str,
+    ) -> PageResult:
+        correlation_id = correlation_id or new_id("cor")
+        total = PageResult()
         with self._sessions.begin() as session:
-            page = _Page(session, connection_id, object_name, correlation_id or new_id("cor"))
-            result = page.apply(items)
-            if cursor is not None:
-                _save_cursor(session, connection_id, object_name, cursor)
+            for object_name, items in groups.items():
+                page = PageWriter(session, connection_id, object_name, correlation_id)
+                total = total + page.apply(items)
+            if cursor is not None and cursor_key is not None:
+                _save_cursor(session, connection_id, cursor_key, cursor)
             if run_id is not None:
                 session.execute(
                     update(SyncRun)
                     .where(SyncRun.id == run_id)
                     .values(
-                        created=SyncRun.created + result.created,
-                        updated=SyncRun.updated + result.updated,
-                        unchanged=SyncRun.unchanged + result.unchanged,
-                        deleted=SyncRun.deleted + result.deleted,
+                        created=SyncRun.created + total.created,
+                        updated=SyncRun.updated + total.updated,
+                        unchanged=SyncRun.unchanged + total.unchanged,
+                        deleted=SyncRun.deleted + total.deleted,
                         pages=SyncRun.pages + 1,
                     )
                 )
-            return result
+        return total
 
     def get(self, hub_id: str) -> RecordView | None:
         """The record with this hub id."""
@@ -197,6 +201,20 @@ class RecordRepository:
             _save_cursor(session, connection_id, object_name, value)
 
 
+def _add(items: Items, record: Record, payload: dict[str, Any] | None) -> None:
+    if not record.remote_id:
+        raise ValueError(f"{type(record).OBJECT} {record.id} has no remote_id")
+    items.pop(record.remote_id, None)  # a repeated id counts once, the last one wins
+    items[record.remote_id] = (record, payload)
+
+
+def _group(records: Sequence[Record]) -> dict[str, Items]:
+    groups: dict[str, Items] = {}
+    for record in records:
+        _add(groups.setdefault(type(record).OBJECT, {}), record, record.remote_data)
+    return groups
+
+
 def _save_cursor(session: Session, connection_id: str, object_name: str, value: str | None) -> None:
     now = utcnow()
     stmt = insert_for(session, Cursor.__table__).values(
@@ -206,140 +224,3 @@ def _save_cursor(session: Session, connection_id: str, object_name: str, value: 
         index_elements=["connection_id", "object"], set_={"value": value, "updated_at": now}
     )
     session.execute(stmt)
-
-
-class _Page:
-    """The work of one `apply_page` inside its transaction."""
-
-    def __init__(self, session: Session, connection_id: str, object_name: str, corr: str) -> None:
-        self.session = session
-        self.connection_id = connection_id
-        self.object = object_name
-        self.correlation_id = corr
-        self.now = utcnow()
-        self.events: list[dict[str, Any]] = []
-        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
-
-    def apply(self, items: dict[str, tuple[Record, dict[str, Any] | None]]) -> PageResult:
-        existing = self._existing(list(items))
-        fresh = {rid: item for rid, item in items.items() if rid not in existing}
-        lost = self._insert(fresh)
-        if lost:  # another worker inserted them first: they are now updates (or unchanged)
-            existing.update(self._existing(lost))
-        for rid, row in existing.items():
-            self._update(row, *items[rid])
-        if self.events:
-            for chunk in chunks(self.events, 200):
-                self.session.execute(insert_for(self.session, OutboxEvent.__table__), chunk)
-        return PageResult(**self.counts, events=len(self.events))
-
-    def _existing(self, remote_ids: list[str]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for chunk in chunks(remote_ids):
-            rows = self.session.execute(
-                select(
-                    StoredRecord.hub_id,
-                    StoredRecord.remote_id,
-                    StoredRecord.content_hash,
-                    StoredRecord.remote_deleted,
-                    StoredRecord.created_at,
-                ).where(
-                    StoredRecord.connection_id == self.connection_id,
-                    StoredRecord.object == self.object,
-                    StoredRecord.remote_id.in_(chunk),
-                )
-            )
-            found.update({row.remote_id: row for row in rows})
-        return found
-
-    def _doc(self, record: Record, hub_id: str, version: int, created: datetime) -> dict[str, Any]:
-        doc = record.to_json_dict()
-        doc.update(
-            id=hub_id,
-            connection_id=self.connection_id,
-            version=version,
-            created_at=created.isoformat(),
-            updated_at=self.now.isoformat(),
-        )
-        return doc
-
-    def _insert(self, fresh: dict[str, tuple[Record, dict[str, Any] | None]]) -> list[str]:
-        rows = []
-        docs: dict[str, dict[str, Any]] = {}
-        for rid, (record, payload) in fresh.items():
-            doc = self._doc(record, record.id, 1, self.now)
-            docs[rid] = doc
-            rows.append(
-                {
-                    "hub_id": record.id,
-                    "connection_id": self.connection_id,
-                    "object": self.object,
-                    "remote_id": rid,
-                    "version": 1,
-                    "content_hash": content_hash(doc),
-                    "data": doc,
-                    "raw": payload,
-                    "remote_updated_at": record.remote_updated_at,
-                    "remote_deleted": record.remote_deleted,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-            )
-        inserted: set[str] = set()
-        for chunk in chunks(rows, 200):
-            stmt = (
-                insert_for(self.session, StoredRecord.__table__)
-                .values(chunk)
-                .on_conflict_do_nothing(index_elements=["connection_id", "object", "remote_id"])
-                .returning(StoredRecord.__table__.c.remote_id)
-            )
-            inserted.update(self.session.scalars(stmt))
-        for rid in inserted:
-            deleted = fresh[rid][0].remote_deleted
-            self.counts["deleted" if deleted else "created"] += 1
-            self._event("deleted" if deleted else "created", docs[rid])
-        return [rid for rid in fresh if rid not in inserted]
-
-    def _update(self, row: Any, record: Record, payload: dict[str, Any] | None) -> None:
-        doc = self._doc(record, row.hub_id, 0, row.created_at)
-        new_hash = content_hash(doc)
-        if new_hash == row.content_hash:
-            self.counts["unchanged"] += 1
-            return
-        table = cast(Table, StoredRecord.__table__)
-        version = self.session.scalar(
-            update(table)
-            .where(table.c.hub_id == row.hub_id, table.c.content_hash != new_hash)
-            .values(
-                version=table.c.version + 1,
-                content_hash=new_hash,
-                raw=payload,
-                remote_updated_at=record.remote_updated_at,
-                remote_deleted=record.remote_deleted,
-                updated_at=self.now,
-            )
-            .returning(table.c.version)
-        )
-        if version is None:  # a concurrent worker stored this very content first
-            self.counts["unchanged"] += 1
-            return
-        doc["version"] = version
-        self.session.execute(update(table).where(table.c.hub_id == row.hub_id).values(data=doc))
-        kind = "deleted" if record.remote_deleted and not row.remote_deleted else "updated"
-        self.counts[kind] += 1
-        self._event(kind, doc)
-
-    def _event(self, change: str, doc: dict[str, Any]) -> None:
-        event_type = f"{self.object}.{change}"
-        if event_type not in _EVENT_TYPES:
-            return  # reference data (accounts, tax rates, dimensions) has no events in v1
-        self.events.append(
-            {
-                "id": new_id("evt"),
-                "type": event_type,
-                "connection_id": self.connection_id,
-                "correlation_id": self.correlation_id,
-                "data": doc,
-                "created_at": self.now,
-            }
-        )

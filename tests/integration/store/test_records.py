@@ -180,3 +180,55 @@ def test_json_columns_are_jsonb_on_postgresql(store: Store, connection_id: str) 
         kind = conn.execute(text("SELECT pg_typeof(data)::text FROM records LIMIT 1")).scalar()
         name = conn.execute(text("SELECT data->>'name' FROM records LIMIT 1")).scalar()
     assert (kind, name) == ("jsonb", "Supplier 0")
+
+
+def test_a_resource_page_stores_each_object_and_keeps_the_cursor_by_resource(
+    store: Store, connection_id: str
+) -> None:
+    from canonical import Customer
+
+    resolver = store.resolver(connection_id)
+    supplier = Supplier.parse(
+        {
+            "id": resolver.hub_id("supplier", "C1"),
+            "remote_id": "C1",
+            "name": "Both Ways Ltd",
+            "remote_data": {"ContactID": "C1", "IsSupplier": True},
+        }
+    )
+    customer = Customer.parse(
+        {"id": resolver.hub_id("customer", "C1"), "remote_id": "C1", "name": "Both Ways Ltd"}
+    )
+    run = store.runs.start(connection_id, "contacts", "full")
+    page = store.records.apply_resource_page(
+        connection_id, "contacts", [supplier, customer], "cur-9", run.id, "cor-2"
+    )
+    assert (page.created, page.events) == (2, 2)
+    assert store.records.get_cursor(connection_id, "contacts") == "cur-9"
+    stored = store.records.get_by_remote(connection_id, "supplier", "C1")
+    assert stored is not None
+    assert stored.raw == {"ContactID": "C1", "IsSupplier": True}
+    assert "remote_data" not in stored.data
+    assert store.records.counts(connection_id) == {
+        (connection_id, "supplier"): 1,
+        (connection_id, "customer"): 1,
+    }
+    assert store.runs.get(run.id).created == 2  # type: ignore[union-attr]
+
+
+def test_records_a_write_brought_back_are_stored_without_a_cursor(
+    store: Store, connection_id: str
+) -> None:
+    (record,) = suppliers(store, connection_id, 1)
+    assert store.records.apply_records(connection_id, [record], "cor-w").created == 1
+    assert store.records.apply_records(connection_id, [record], "cor-w").unchanged == 1
+    assert store.records.get_cursor(connection_id, "supplier") is None
+
+
+def test_a_record_of_another_object_is_refused_in_apply_page(
+    store: Store, connection_id: str
+) -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="page of customer"):
+        store.records.apply_page(connection_id, "customer", suppliers(store, connection_id, 1))

@@ -1,0 +1,210 @@
+"""The changes one page makes: upserts by (connection, object, remote id), versions, events.
+
+Used inside `RecordRepository`'s transaction; see `hub.store.records` for the guarantees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, cast
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from canonical import EventType, Record
+from canonical.ids import new_id
+from hub.store.models import OutboxEvent, StoredRecord, utcnow
+from hub.store.upsert import chunks, insert_for
+
+BOOKKEEPING = frozenset(
+    {
+        "id",
+        "connection_id",
+        "version",
+        "created_at",
+        "updated_at",
+        "remote_data",
+        "remote_updated_at",
+    }
+)
+"""Fields left out of the content hash: the hub's own bookkeeping and the ERP's change stamp."""
+
+_EVENT_TYPES = frozenset(t.value for t in EventType)
+
+
+class PageResult(BaseModel):
+    """What one page did to the store."""
+
+    model_config = ConfigDict(frozen=True)
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    events: int = 0
+
+    @property
+    def changed(self) -> int:
+        """Records created, updated or deleted."""
+        return self.created + self.updated + self.deleted
+
+    def __add__(self, other: PageResult) -> PageResult:
+        return PageResult(
+            created=self.created + other.created,
+            updated=self.updated + other.updated,
+            unchanged=self.unchanged + other.unchanged,
+            deleted=self.deleted + other.deleted,
+            events=self.events + other.events,
+        )
+
+
+def content_hash(doc: dict[str, Any]) -> str:
+    """SHA-256 of the record's canonical JSON without the bookkeeping fields."""
+    body = {k: v for k, v in doc.items() if k not in BOOKKEEPING}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+Items = dict[str, tuple[Record, dict[str, Any] | None]]
+"""A page's records by remote id, each with its raw ERP payload."""
+
+
+class PageWriter:
+    """The work of one `apply_page` inside its transaction."""
+
+    def __init__(self, session: Session, connection_id: str, object_name: str, corr: str) -> None:
+        self.session = session
+        self.connection_id = connection_id
+        self.object = object_name
+        self.correlation_id = corr
+        self.now = utcnow()
+        self.events: list[dict[str, Any]] = []
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+
+    def apply(self, items: Items) -> PageResult:
+        """Upsert the records of one object; their events join the same transaction."""
+        existing = self._existing(list(items))
+        fresh = {rid: item for rid, item in items.items() if rid not in existing}
+        lost = self._insert(fresh)
+        if lost:  # another worker inserted them first: they are now updates (or unchanged)
+            existing.update(self._existing(lost))
+        for rid, row in existing.items():
+            self._update(row, *items[rid])
+        if self.events:
+            for chunk in chunks(self.events, 200):
+                self.session.execute(insert_for(self.session, OutboxEvent.__table__), chunk)
+        return PageResult(**self.counts, events=len(self.events))
+
+    def _existing(self, remote_ids: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for chunk in chunks(remote_ids):
+            rows = self.session.execute(
+                select(
+                    StoredRecord.hub_id,
+                    StoredRecord.remote_id,
+                    StoredRecord.content_hash,
+                    StoredRecord.remote_deleted,
+                    StoredRecord.created_at,
+                ).where(
+                    StoredRecord.connection_id == self.connection_id,
+                    StoredRecord.object == self.object,
+                    StoredRecord.remote_id.in_(chunk),
+                )
+            )
+            found.update({row.remote_id: row for row in rows})
+        return found
+
+    def _doc(self, record: Record, hub_id: str, version: int, created: datetime) -> dict[str, Any]:
+        doc = record.to_json_dict()
+        doc.update(
+            id=hub_id,
+            connection_id=self.connection_id,
+            version=version,
+            created_at=created.isoformat(),
+            updated_at=self.now.isoformat(),
+        )
+        return doc
+
+    def _insert(self, fresh: dict[str, tuple[Record, dict[str, Any] | None]]) -> list[str]:
+        rows = []
+        docs: dict[str, dict[str, Any]] = {}
+        for rid, (record, payload) in fresh.items():
+            doc = self._doc(record, record.id, 1, self.now)
+            docs[rid] = doc
+            rows.append(
+                {
+                    "hub_id": record.id,
+                    "connection_id": self.connection_id,
+                    "object": self.object,
+                    "remote_id": rid,
+                    "version": 1,
+                    "content_hash": content_hash(doc),
+                    "data": doc,
+                    "raw": payload,
+                    "remote_updated_at": record.remote_updated_at,
+                    "remote_deleted": record.remote_deleted,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
+            )
+        inserted: set[str] = set()
+        for chunk in chunks(rows, 200):
+            stmt = (
+                insert_for(self.session, StoredRecord.__table__)
+                .values(chunk)
+                .on_conflict_do_nothing(index_elements=["connection_id", "object", "remote_id"])
+                .returning(StoredRecord.__table__.c.remote_id)
+            )
+            inserted.update(self.session.scalars(stmt))
+        for rid in inserted:
+            deleted = fresh[rid][0].remote_deleted
+            self.counts["deleted" if deleted else "created"] += 1
+            self._event("deleted" if deleted else "created", docs[rid])
+        return [rid for rid in fresh if rid not in inserted]
+
+    def _update(self, row: Any, record: Record, payload: dict[str, Any] | None) -> None:
+        doc = self._doc(record, row.hub_id, 0, row.created_at)
+        new_hash = content_hash(doc)
+        if new_hash == row.content_hash:
+            self.counts["unchanged"] += 1
+            return
+        table = cast(Table, StoredRecord.__table__)
+        version = self.session.scalar(
+            update(table)
+            .where(table.c.hub_id == row.hub_id, table.c.content_hash != new_hash)
+            .values(
+                version=table.c.version + 1,
+                content_hash=new_hash,
+                raw=payload,
+                remote_updated_at=record.remote_updated_at,
+                remote_deleted=record.remote_deleted,
+                updated_at=self.now,
+            )
+            .returning(table.c.version)
+        )
+        if version is None:  # a concurrent worker stored this very content first
+            self.counts["unchanged"] += 1
+            return
+        doc["version"] = version
+        self.session.execute(update(table).where(table.c.hub_id == row.hub_id).values(data=doc))
+        kind = "deleted" if record.remote_deleted and not row.remote_deleted else "updated"
+        self.counts[kind] += 1
+        self._event(kind, doc)
+
+    def _event(self, change: str, doc: dict[str, Any]) -> None:
+        event_type = f"{self.object}.{change}"
+        if event_type not in _EVENT_TYPES:
+            return  # reference data (accounts, tax rates, dimensions) has no events in v1
+        self.events.append(
+            {
+                "id": new_id("evt"),
+                "type": event_type,
+                "connection_id": self.connection_id,
+                "correlation_id": self.correlation_id,
+                "data": doc,
+                "created_at": self.now,
+            }
+        )
