@@ -38,6 +38,7 @@ def _register() -> None:
     from hub.cli import schema
 
     schema.register(app)
+    __import__("hub.cli.demo", fromlist=["register"]).register(app)
     __import__("hub.cli.extract", fromlist=["register"]).register(app)
     __import__("hub.cli.connections", fromlist=["register"]).register(app)
     __import__("hub.cli.jobs", fromlist=["register"]).register(app)
