@@ -6,6 +6,7 @@ so importing the sandbox alone does not pull in the client.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,6 +14,27 @@ if TYPE_CHECKING:
     from connectors.xero.client import XeroConnector
 
 __all__ = ["ADAPTER", "XeroConnector"]
+
+
+def start_sandbox(
+    *, seed: int, records: int, client_id: str, client_secret: str, no_limits: bool = False
+) -> tuple[str, Callable[[], None]]:
+    """Start a Xero sandbox on a free loopback port: its URL and how to stop it."""
+    from pydantic import SecretStr
+
+    from connectors.sandbox.runner import run_in_thread
+    from connectors.xero.sandbox.app import create_app
+    from connectors.xero.sandbox.config import XeroSandboxConfig
+
+    config = XeroSandboxConfig(
+        seed=seed,
+        records=records,
+        client_id=client_id,
+        client_secret=SecretStr(client_secret),
+        no_limits=no_limits,
+    )
+    handle = run_in_thread(create_app(config))
+    return handle.url, handle.stop
 
 
 def _adapter() -> AdapterSpec:
@@ -26,6 +48,7 @@ def _adapter() -> AdapterSpec:
         connector=XeroConnector,
         budget=xero_budget(),
         default_scopes=("offline_access",),
+        sandbox=start_sandbox,
     )
 
 
