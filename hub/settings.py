@@ -84,6 +84,22 @@ class Settings(BaseSettings):
     job_time_limit_ms: int = Field(
         3_600_000, ge=1_000, description="A job running longer than this is interrupted."
     )
+    job_heartbeat_timeout_ms: int = Field(
+        15_000,
+        ge=1_000,
+        description="Redis broker: a worker silent this long is dead; its jobs are redelivered.",
+    )
+    job_maintenance_chance: int = Field(
+        1_000,
+        ge=0,
+        le=100_000,
+        description="Redis broker: chance (per 100,000 fetches) of running queue maintenance.",
+    )
+    run_lock_ttl_ms: int = Field(
+        60_000,
+        ge=1_000,
+        description="Lock of one sync of (connection, object); renewed per page, expires after.",
+    )
 
     @field_validator("old_secret_keys", mode="before")
     @classmethod

@@ -94,3 +94,13 @@ def test_get_settings_reads_once_until_reset(monkeypatch: pytest.MonkeyPatch) ->
     assert get_settings() is first
     reset_settings()
     assert get_settings().log_level == "ERROR"
+
+
+def test_every_setting_is_documented() -> None:
+    doc = (Path(__file__).parents[3] / "docs" / "configuration.md").read_text()
+    missing = [
+        f"LEDGERHUB_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`LEDGERHUB_{name.upper()}`" not in doc
+    ]
+    assert missing == []
