@@ -21,7 +21,10 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hub.settings import Settings
 
 MASK = "***"
 
@@ -197,3 +200,13 @@ def configure_logging(
     root.addHandler(handler)
     root.setLevel(level)
     return handler
+
+
+def setup_logging(
+    settings: Settings | None = None, stream: IO[str] | None = None
+) -> logging.Handler:
+    """`configure_logging` with the level and format of the settings (`LEDGERHUB_LOG_*`)."""
+    from hub.settings import get_settings
+
+    settings = settings or get_settings()
+    return configure_logging(settings.log_level, settings.log_format, stream)
