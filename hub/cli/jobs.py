@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -50,7 +50,7 @@ def worker(
     if queues:
         args += ["--queues", *queues.split(",")]
     sys.argv = args
-    raise typer.Exit(dramatiq_main())
+    raise typer.Exit(dramatiq_main())  # type: ignore[no-untyped-call]
 
 
 def scheduler(
@@ -108,7 +108,7 @@ def sync(
     with friendly_errors():
         view = runtime.store.connections.get(connection_id)
         resources = [resource] if resource else syncable_resources(view.erp)
-        results = []
+        results: list[dict[str, Any]] = []
         for name in resources:
             if wait:
                 from hub.jobs.dispatch import dispatch_pending

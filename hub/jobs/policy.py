@@ -16,9 +16,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import dramatiq
+from dramatiq.broker import MessageProxy
 from dramatiq.common import compute_backoff
 from dramatiq.middleware import Middleware
 
@@ -46,6 +47,12 @@ SUBJECTS: dict[str, Callable[[dict[str, Any], Runtime], JobSubject]] = {}
 """Per actor name: how to tell what a message is about (registered by `hub.jobs.actors`)."""
 
 
+def _as_message(proxy: MessageProxy) -> dramatiq.Message[Any]:
+    # The proxy stands for its message (dramatiq's own Retries middleware enqueues it so);
+    # its options, including our retry count, are the message's own dict.
+    return cast("dramatiq.Message[Any]", proxy)
+
+
 def classify(exc: BaseException) -> tuple[str, bool]:
     """(case category, retry?) for any exception a job raises."""
     if isinstance(exc, ConnectorError):
@@ -55,7 +62,7 @@ def classify(exc: BaseException) -> tuple[str, bool]:
     return "internal", True
 
 
-class FailurePolicy(Middleware):  # type: ignore[misc]
+class FailurePolicy(Middleware):
     """Replaces dramatiq's Retries middleware with the hub's policy."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -69,7 +76,7 @@ class FailurePolicy(Middleware):  # type: ignore[misc]
     def after_process_message(
         self,
         broker: dramatiq.Broker,
-        message: dramatiq.Message[Any],
+        message: MessageProxy,
         *,
         result: Any = None,
         exception: BaseException | None = None,
@@ -89,7 +96,7 @@ class FailurePolicy(Middleware):  # type: ignore[misc]
                 log.warning(
                     "parking %s for %d s: daily budget spent", message.actor_name, delay // 1000
                 )
-            broker.enqueue(message, delay=delay)
+            broker.enqueue(_as_message(message), delay=delay)
             return
         if retry and retries < max_retries:
             message.options["retries"] = retries + 1
@@ -106,7 +113,7 @@ class FailurePolicy(Middleware):  # type: ignore[misc]
                 retries + 1,
                 max_retries,
             )
-            broker.enqueue(message, delay=delay)
+            broker.enqueue(_as_message(message), delay=delay)
             return
         message.fail()
         subject = self._subject(message)
@@ -132,15 +139,13 @@ class FailurePolicy(Middleware):  # type: ignore[misc]
         else:
             log.warning("%s failed for good (%s): %s", message.actor_name, category, exception)
 
-    def _subject(self, message: dramatiq.Message[Any]) -> JobSubject:
+    def _subject(self, message: MessageProxy) -> JobSubject:
         describe = SUBJECTS.get(message.actor_name)
         if describe is None:
             return JobSubject(None, None, JOB_REF, message.actor_name)
         return describe(dict(message.kwargs), self.runtime)
 
-    def _case(
-        self, message: dramatiq.Message[Any], exc: BaseException, attempts: int
-    ) -> str | None:
+    def _case(self, message: MessageProxy, exc: BaseException, attempts: int) -> str | None:
         subject = self._subject(message)
         cases = self.runtime.store.cases
         try:
