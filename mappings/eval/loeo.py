@@ -60,7 +60,7 @@ class Metrics:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One field's result: label, suggestion, ranked targets and confidence."""
+    """One field's result: label, suggestion, ranked targets, confidence and raw share."""
 
     system: str
     object: str
@@ -70,6 +70,8 @@ class Outcome:
     ranked: tuple[str, ...]
     confidence: float
     reasons: tuple[str, ...]
+    share: float = 0.0
+    displaced: bool = False
 
 
 def _examples(engine: Engine, objects: Sequence[LabelledObject]) -> list[Example]:
@@ -79,20 +81,33 @@ def _examples(engine: Engine, objects: Sequence[LabelledObject]) -> list[Example
     return out
 
 
+NULL_WEIGHT = 0.5
+"""Training weight of an unmappable field relative to a mappable one.
+
+The systems differ widely in their share of unmappable fields (SAP's entities carry hundreds of
+organisational keys); down-weighting them keeps the model from learning one system's share as a
+prior. Calibration, fitted afterwards on held-out systems, corrects the confidence.
+"""
+
+
 def _weights_only(objects: Sequence[LabelledObject], epochs: int) -> list[float]:
     engine = Engine(Weights([0.0]))
-    return fit_weights(_examples(engine, objects), epochs=epochs)
+    examples = _examples(engine, objects)
+    for ex in examples:
+        if ex.gold == len(ex.options) - 1:
+            ex.weight = NULL_WEIGHT
+    return fit_weights(examples, epochs=epochs)
 
 
 def outcomes(engine: Engine, objects: Sequence[LabelledObject]) -> list[Outcome]:
     """Run the engine over labelled objects and pair every suggestion with its label."""
     out: list[Outcome] = []
     for obj in objects:
-        report: SuggestionReport = engine.suggest(obj.field_list, obj.target_object)
-        for s, gold in zip(report.suggestions, obj.labels, strict=True):
+        report, traces = engine.suggest_traced(obj.field_list, obj.target_object)
+        for s, tr, gold in zip(report.suggestions, traces, obj.labels, strict=True):
             ranked = tuple(t for t in [s.target, *(a.target for a in s.alternatives)] if t)
             out.append(Outcome(obj.system, obj.field_list.object, s.source, gold, s.target,
-                               ranked, s.confidence, tuple(s.reasons)))
+                               ranked, s.confidence, tuple(s.reasons), tr.share, tr.displaced))
     return out
 
 
@@ -100,15 +115,15 @@ def fit(objects: Sequence[LabelledObject], epochs: int = 30) -> Weights:
     """Fit weights on all `objects`, and calibrate on leave-one-system-out predictions among them."""
     names = sorted({o.system for o in objects})
     weights = _weights_only(objects, epochs)
-    target_pairs: list[tuple[float, bool]] = []
-    null_pairs: list[tuple[float, bool]] = []
+    pairs: dict[str, list[tuple[float, bool]]] = {"target": [], "null": [], "displaced": []}
     if len(names) > 1:
         for held in names:
             inner = Weights(_weights_only([o for o in objects if o.system != held], epochs))
             for oc in outcomes(Engine(inner), [o for o in objects if o.system == held]):
-                pair = (oc.confidence, oc.got == oc.expected)
-                (target_pairs if oc.got is not None else null_pairs).append(pair)
-    return Weights(weights, fit_platt(target_pairs), fit_platt(null_pairs), names)
+                kind = "displaced" if oc.displaced else "target" if oc.got else "null"
+                pairs[kind].append((oc.share, oc.got == oc.expected))
+    return Weights(weights, fit_platt(pairs["target"]), fit_platt(pairs["null"]),
+                   fit_platt(pairs["displaced"]), names)
 
 
 def metrics(results: Sequence[Outcome]) -> Metrics:

@@ -46,6 +46,15 @@ class Option:
         return self.candidate.path if self.candidate else None
 
 
+@dataclass(frozen=True)
+class Trace:
+    """What calibration needs to know about one suggestion: the raw share and whether displaced."""
+
+    share: float
+    displaced: bool
+    target: str | None
+
+
 @dataclass
 class ScoredField:
     """A field with its options, best first."""
@@ -78,19 +87,18 @@ class Engine:
         cands = candidates(object_name)
         kinds = frozenset(c.list_kind for c in cands)
         obj = object_tokens(field_list.object)
+        views = [view(spec, obj) for spec in field_list.fields]
+        source_kinds = frozenset(v.context.kind for v in views if v.context.depth)
         out: list[ScoredField] = []
-        for i, spec in enumerate(field_list.fields):
-            fv = view(spec, obj)
-            scored = [(c, pair_features(fv, c)) for c in cands]
-            best_name = max((v[0] for _, v in scored), default=0.0)
-            best_desc = max((v[3] for _, v in scored), default=0.0)
+        for i, fv in enumerate(views):
+            scored = [(c, pair_features(fv, c, source_kinds)) for c in cands]
             scored.sort(key=lambda cv: prefilter_score(cv[1]), reverse=True)
             short = scored[: self.shortlist]
             forced = keep[i] if i < len(keep) else None
             if forced is not None and all(c.path != forced for c, _ in short):
                 short += [cv for cv in scored if cv[0].path == forced]
             opts = [Option(c, v) for c, v in short]
-            opts.append(Option(None, null_features(fv, best_name, best_desc, object_name, kinds)))
+            opts.append(Option(None, null_features(fv, object_name, kinds)))
             out.append(ScoredField(fv, opts))
         return out
 
@@ -118,6 +126,12 @@ class Engine:
                 decisions: DecisionSet | None = None,
                 threshold: float | None = None) -> SuggestionReport:
         """One suggestion per source field, in input order."""
+        return self.suggest_traced(field_list, target_object, decisions, threshold)[0]
+
+    def suggest_traced(self, field_list: FieldList, target_object: str | None = None,
+                       decisions: DecisionSet | None = None, threshold: float | None = None,
+                       ) -> tuple[SuggestionReport, list[Trace]]:
+        """`suggest`, plus each suggestion's uncalibrated share (used to fit the calibration)."""
         object_name = resolve_object(field_list, target_object)
         decisions = decisions or DecisionSet()
         scored = self.score(self.options(field_list, object_name))
@@ -131,15 +145,20 @@ class Engine:
             ranked.append(Ranked(i, f.view.context.container, opts, fixed, is_fixed))
         results = assign(ranked)
         suggestions: list[Suggestion] = []
+        traces: list[Trace] = []
         cal_t, cal_n = self.weights.target_calibration, self.weights.null_calibration
+        cal_d = self.weights.displaced_calibration
         for f, r, res in zip(scored, ranked, results, strict=True):
             src = f.view.spec.path
             if r.is_fixed:
                 conf = ACCEPTED_CONFIDENCE
                 reasons = ["accepted before by a reviewer"]
+                traces.append(Trace(1.0, False, res.target))
             else:
-                conf = platt(res.share, cal_t if res.target else cal_n)
+                displaced = bool(res.lost_to) and res.target is None
+                conf = platt(res.share, cal_d if displaced else cal_t if res.target else cal_n)
                 reasons = explain(f, res.target, res.lost_to, scored)
+                traces.append(Trace(res.share, displaced, res.target))
             target = res.target
             if target is not None and threshold is not None and conf < threshold and not r.is_fixed:
                 reasons.append(f"confidence {conf:.2f} below threshold {threshold:.2f}: abstained")
@@ -152,7 +171,7 @@ class Engine:
             suggestions.append(Suggestion(source=src, target=target,
                                           confidence=round(min(max(conf, 0.0), 1.0), 3),
                                           alternatives=alts, reasons=reasons))
-        return SuggestionReport(object=object_name, suggestions=suggestions)
+        return SuggestionReport(object=object_name, suggestions=suggestions), traces
 
 
 def _best_alias(fv: FieldView, cand: Candidate) -> str:
@@ -184,22 +203,24 @@ def explain(f: ScoredField, target: str | None, lost_to: dict[str, int],
         name = " ".join(split_name(fv.spec.path.rsplit(".", 1)[-1].replace("[]", "")))
         if x[0] >= 0.5 or x[1]:
             reasons.append(f"name '{name}' matches '{_best_alias(fv, cand)}'")
-        if x[3] >= 0.5:
+        if x[5] >= 0.5:
             reasons.append("the description says so too")
-        if x[10]:
+        if x[13]:
             reasons.append("names the record itself: the system's own id")
-        if x[5] >= 1.0:
+        if x[8] >= 1.0:
             reasons.append(f"type '{fv.spec.type}' fits {cand.type}")
-        elif x[5] <= 0.3:
+        elif x[8] <= 0.3:
             reasons.append(f"type '{fv.spec.type}' is a weak fit for {cand.type}")
-        if x[6] >= 1.0:
+        if x[9] >= 1.0:
             reasons.append(f"example values look like {fv.value_kind}")
-        elif x[6] < 0:
+        elif x[9] < 0:
             reasons.append(f"example values ({fv.value_kind}) do not look like {cand.type}")
-        if x[7] and cand.list_kind:
+        if x[10] and cand.list_kind and fv.context.depth:
             reasons.append(f"inside a {cand.list_kind} list, like the target")
-        if x[8]:
-            reasons.append("flat item record: taken as a line field")
+        elif x[10] and cand.list_kind:
+            reasons.append("flat item-level record: taken as a field of each list element")
+        if x[14]:
+            reasons.append("an amount in another currency than the document's")
     for t, idx in lost_to.items():
         reasons.append(f"'{t}' is taken by the stronger match '{fields[idx].view.spec.path}'")
     return reasons

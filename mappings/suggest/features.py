@@ -19,15 +19,27 @@ from mappings.suggest.structure import type_fit as _type_fit
 from mappings.suggest.tokens import containment, dice, split_name, split_path, split_text
 
 FEATURES: tuple[str, ...] = (
-    "name", "name_exact", "path_cover", "desc_alias", "desc_canonical", "type_fit",
-    "profile_fit", "same_list", "flat_to_list", "list_conflict", "object_key",
+    "name", "name_exact", "name_strong", "alias_in_name", "path_cover", "desc_alias", "desc_strong",
+    "desc_canonical", "type_fit", "profile_fit", "same_list", "flat_beside_list",
+    "list_conflict", "object_key",
     "other_currency", "ref_to_id", "id_to_code",
-    "null_bias", "null_cues", "null_best_name", "null_best_desc", "null_list_orphan",
-    "null_unknown_words",
+    "null_bias", "null_cues", "null_list_orphan", "null_unknown_words",
 )
 """Names of the feature vector's positions, in order."""
 
 N_FEATURES = len(FEATURES)
+
+SIGNS: tuple[int, ...] = (
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, -1, -1, 1, -1, 1, -1,
+    0, 1, 1, 1,
+)
+"""Known direction of each feature's effect (+1 helps, -1 hurts, 0 free); the fit keeps it.
+
+Prior knowledge, not tuning: a better name match never makes a target less likely, a list
+conflict never makes it more likely. Holding the signs keeps the model sane on systems whose
+naming differs from the training systems'.
+"""
 _SKIP = {"id", "connection_id", "created_at", "updated_at", "version", "remote_data"}
 _KEY_WORDS = frozenset({"id", "key", "guid", "number", "internal"})
 _NOISE_PREFIX = frozenset({"a", "i", "c", "to"})
@@ -90,6 +102,7 @@ class FieldView:
     context: Context
     names_object: bool
     is_reference: bool
+    object_alias: tuple[tuple[str, ...], ...] = ()
 
 
 def object_tokens(object_name: str) -> frozenset[str]:
@@ -102,6 +115,15 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
     segs = split_path(spec.path)
     leaf = segs[-1].tokens if segs else ()
     variants: list[tuple[str, ...]] = [leaf]
+    # Many systems repeat the object's or the list's name in each field (SAP
+    # `BillingDocumentItemText` under `to_Item`): the rest of the name is what tells.
+    context_words = set(obj_tokens)
+    for seg in segs[:-1]:
+        context_words.update(seg.tokens)
+    for strip in (obj_tokens, context_words):
+        rest = tuple(t for t in leaf if t not in strip)
+        if rest and rest != leaf and rest not in variants:
+            variants.append(rest)
     is_ref = False
     if len(segs) > 1 and (not leaf or set(leaf) <= GENERIC_LEAVES):
         parent = segs[-2].tokens
@@ -122,31 +144,52 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         spec, tuple(v for v in variants if v), path_tokens, leaf,
         frozenset(split_text(spec.description or "")), source_type,
         profile(spec.examples), source_context(spec.path), names_object, is_ref,
+        (tuple(sorted(obj_tokens)),) if obj_tokens else (),
     )
 
 
-def _alias_scores(field: FieldView, cand: Candidate) -> tuple[float, float, float, float]:
-    name = exact = cover = desc = 0.0
-    for alias in cand.alias_tokens:
+def _alias_scores(field: FieldView, cand: Candidate) -> tuple[float, float, float, float, float]:
+    name = exact = inside = cover = desc = 0.0
+    names = cand.alias_tokens
+    if cand.path.endswith(".remote_id"):
+        # The record's key is often named after the object itself (SAP `SupplierInvoice`).
+        names = names + field.object_alias
+    for alias in names:
         aset = frozenset(alias)
         for var in field.variants:
             name = max(name, dice(var, alias))
             if frozenset(var) == aset:
                 exact = 1.0
+            if len(aset) > 1 and aset <= frozenset(var):
+                inside = max(inside, len(aset) / len(frozenset(var)))
         weight = len(aset) / (len(aset) + 0.5)
         cover = max(cover, containment(alias, field.path_tokens) * weight)
         if field.desc_tokens:
             desc = max(desc, containment(alias, field.desc_tokens) * weight)
-    return name, exact, cover, desc
+    return name, exact, inside, cover, desc
 
 
-def pair_features(field: FieldView, cand: Candidate) -> list[float]:
-    """The feature vector of proposing `cand` for `field`."""
-    name, exact, cover, desc = _alias_scores(field, cand)
+def _strong(x: float) -> float:
+    # A second, steeper response so that a near-perfect match counts for more than a fair one.
+    return max(0.0, (x - 0.6) / 0.4)
+
+
+def pair_features(field: FieldView, cand: Candidate,
+                  source_kinds: frozenset[str | None] = frozenset()) -> list[float]:
+    """The feature vector of proposing `cand` for `field`.
+
+    `source_kinds` are the list kinds the source object has: a top-level field of an object
+    that has its own line list is a header field (`flat_beside_list`), while in a flat
+    item-level record (one record per journal line) it may well be a line field.
+    """
+    name, exact, inside, cover, desc = _alias_scores(field, cand)
     desc_canon = dice(tuple(field.desc_tokens), tuple(cand.desc_tokens))
     ctx = field.context
-    same_list = 1.0 if ctx.kind == cand.list_kind else 0.0
-    flat_to_list = 1.0 if ctx.depth == 0 and cand.list_depth > 0 else 0.0
+    flat = ctx.depth == 0 and cand.list_depth > 0
+    beside = 1.0 if flat and cand.list_kind in source_kinds else 0.0
+    # A flat record with no list of the target's kind is item-level (one record per journal
+    # line): structure says nothing against a line target there.
+    same_list = 1.0 if ctx.kind == cand.list_kind or (flat and not beside) else 0.0
     conflict = 1.0 if ctx.depth > 0 and ctx.kind != cand.list_kind else 0.0
     is_key = 1.0 if field.names_object and cand.path.endswith(".remote_id") else 0.0
     other_ccy = 1.0 if (
@@ -158,14 +201,16 @@ def pair_features(field: FieldView, cand: Candidate) -> list[float]:
         field.source_type == "id" and cand.type != "id" and not cand.path.endswith("remote_id")
     ) else 0.0
     vec = [
-        name, exact, cover, desc, desc_canon, _type_fit(field.source_type, cand.type),
-        profile_fit(field.value_kind, cand.type), same_list, flat_to_list, conflict, is_key,
-        other_ccy, ref_to_id, id_to_code,
+        name, exact, _strong(name), inside, cover, desc, _strong(desc), desc_canon,
+        _type_fit(field.source_type, cand.type),
+        # A reference's examples are the referenced record's ids, not the target's values.
+        0.0 if field.is_reference else profile_fit(field.value_kind, cand.type),
+        same_list, beside, conflict, is_key, other_ccy, ref_to_id, id_to_code,
     ]
     return vec + [0.0] * (N_FEATURES - len(vec))
 
 
-def null_features(field: FieldView, best_name: float, best_desc: float, object_name: str,
+def null_features(field: FieldView, object_name: str,
                   list_kinds: frozenset[str | None]) -> list[float]:
     """The feature vector of the "no canonical counterpart" option for `field`."""
     leaf = set(field.leaf_tokens) or set(field.path_tokens)
@@ -173,11 +218,11 @@ def null_features(field: FieldView, best_name: float, best_desc: float, object_n
     orphan = 1.0 if field.context.depth > 0 and field.context.kind not in list_kinds else 0.0
     vocab = vocabulary(object_name)
     unknown = len(leaf - vocab) / len(leaf) if leaf else 1.0
-    head = [0.0] * (N_FEATURES - 6)
-    return head + [1.0, cues, best_name, best_desc, orphan, unknown]
+    head = [0.0] * (N_FEATURES - 4)
+    return head + [1.0, cues, orphan, unknown]
 
 
 def prefilter_score(vec: list[float]) -> float:
     """A cheap hand-set score used only to shortlist candidates before the model ranks them."""
-    return (2 * vec[0] + vec[1] + vec[2] + vec[3] + 0.5 * vec[4] + 0.5 * vec[5]
-            + 0.3 * vec[7] - vec[9] + vec[10] + 0.3 * vec[12])
+    return (2 * vec[0] + vec[1] + vec[3] + vec[4] + vec[5] + 0.5 * vec[7] + 0.5 * vec[8]
+            + 0.3 * vec[10] - vec[12] + vec[13] + 0.3 * vec[15])

@@ -32,7 +32,9 @@ ABBREVIATIONS: dict[str, str] = {
     "stat": "status", "sts": "status", "descrip": "description", "addl": "additional",
     "utc": "utc", "org": "organization", "organisation": "organization", "ctr": "center",
     "centre": "center", "mail": "email", "e": "", "www": "website", "homepage": "website",
-    "web": "website",
+    "web": "website", "abslt": "absolute", "grp": "group", "ind": "indicator",
+    "ext": "external", "intl": "international", "adj": "adjustment", "tx": "tax",
+    "dte": "date", "invcg": "invoicing", "invcd": "invoiced", "seq": "sequence", "ven": "vendor", "sup": "supplier",
 }
 
 SYNONYMS: dict[str, str] = {
@@ -42,7 +44,7 @@ SYNONYMS: dict[str, str] = {
     "modified": "updated", "changed": "updated", "change": "updated", "update": "updated",
     "modification": "updated", "edited": "updated", "creation": "created", "create": "created",
     "vat": "tax", "gst": "tax", "hst": "tax", "sale": "sale",
-    "province": "region", "state": "region", "town": "city", "county": "region",
+    "province": "region", "state": "region", "town": "city",
     "narration": "memo", "narrative": "memo", "remark": "note", "comment": "note",
     "cheque": "check", "remit": "remittance", "remittance": "remittance",
     "canceled": "cancelled", "cancel": "cancelled", "void": "voided",
@@ -68,7 +70,7 @@ NULL_CUES: frozenset[str] = frozenset(
     counter version sync token created internal person first last middle birth gender title
     academic nationality marital sales distribution plant storage weight volume unit shipping
     incoterm incoterms pricing condition dunning rebate statistics statistical controlling
-    segment profit business area functional fund grant network activity commitment earmarked
+    segment profit area functional fund grant network activity commitment earmarked
     budget region_key reporting intrastat cis alternative additional free defined""".split()
 )
 """Words that mark internal metadata, workflow flags and organisational keys (mostly unmappable)."""
@@ -134,7 +136,7 @@ _PARTY: dict[str, list[str]] = {
 
 _INVOICE_LINE: dict[str, list[str]] = {
     "lines[].line_number": ["line number", "line", "item number", "position", "line item",
-                            "line sequence"],
+                            "line sequence", "item"],
     "lines[].description": ["description", "line description", "item text", "line text",
                             "line memo", "memo", "text"],
     "lines[].quantity": ["quantity", "invoiced quantity", "invoice quantity", "unit count"],
@@ -149,7 +151,7 @@ _INVOICE_LINE: dict[str, list[str]] = {
     "lines[].account_code": ["account code", "account", "general ledger account",
                              "expense account", "revenue account", "ledger account",
                              "account number"],
-    "lines[].item_code": ["item code", "item", "item id", "item number", "catalog number"],
+    "lines[].item_code": ["item code", "item id", "catalog number", "item reference"],
     "lines[].dimensions.cost_center": ["cost center"],
     "lines[].dimensions.project": ["project", "wbs element", "wbs", "job", "project code"],
     "lines[].dimensions.department": ["department"],

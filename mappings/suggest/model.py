@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mappings.suggest.features import FEATURES, N_FEATURES
+from mappings.suggest.features import FEATURES, N_FEATURES, SIGNS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
@@ -27,6 +27,7 @@ class Example:
 
     options: list[list[float]]
     gold: int
+    weight: float = 1.0
 
 
 def softmax(scores: Sequence[float]) -> list[float]:
@@ -54,7 +55,7 @@ def fit_weights(examples: Sequence[Example], epochs: int = 30, l2: float = 1e-3,
         for i in order:
             ex = examples[i]
             probs = softmax([dot(w, x) for x in ex.options])
-            rate = lr / (1.0 + 0.002 * step)
+            rate = ex.weight * lr / (1.0 + 0.002 * step)
             step += 1
             grad = [0.0] * N_FEATURES
             for p, x in zip(probs, ex.options, strict=True):
@@ -63,7 +64,8 @@ def fit_weights(examples: Sequence[Example], epochs: int = 30, l2: float = 1e-3,
                         grad[k] += p * v
             gold = ex.options[ex.gold]
             for k in range(N_FEATURES):
-                w[k] -= rate * (grad[k] - gold[k] + l2 * w[k])
+                v = w[k] - rate * (grad[k] - gold[k] + l2 * w[k])
+                w[k] = max(v, 0.0) if SIGNS[k] > 0 else min(v, 0.0) if SIGNS[k] < 0 else v
     return w
 
 
@@ -138,6 +140,7 @@ class Weights:
     weights: list[float]
     target_calibration: tuple[float, float] = (1.0, 0.0)
     null_calibration: tuple[float, float] = (1.0, 0.0)
+    displaced_calibration: tuple[float, float] = (1.0, 0.0)
     trained_on: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -147,6 +150,7 @@ class Weights:
             "weights": [round(v, 6) for v in self.weights],
             "target_calibration": [round(v, 6) for v in self.target_calibration],
             "null_calibration": [round(v, 6) for v in self.null_calibration],
+            "displaced_calibration": [round(v, 6) for v in self.displaced_calibration],
             "trained_on": self.trained_on,
         }, indent=1) + "\n"
 
@@ -157,8 +161,10 @@ class Weights:
         if list(data["features"]) != list(FEATURES):
             raise ValueError("weights.json was fitted for another feature set; run the trainer")
         tc, nc = data["target_calibration"], data["null_calibration"]
+        dc = data["displaced_calibration"]
         return cls([float(v) for v in data["weights"]], (float(tc[0]), float(tc[1])),
-                   (float(nc[0]), float(nc[1])), list(data.get("trained_on", [])))
+                   (float(nc[0]), float(nc[1])), (float(dc[0]), float(dc[1])),
+                   list(data.get("trained_on", [])))
 
     @classmethod
     def shipped(cls) -> Weights:

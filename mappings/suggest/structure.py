@@ -46,8 +46,9 @@ def source_context(path: str) -> Context:
             continue
         container = ".".join(s.raw + ("[]" if s.is_list else "") for s in segs[: i + 1])
         toks = seg.tokens
-        if not toks or set(toks) <= _GENERIC_LIST:
-            toks = segs[i - 1].tokens + toks if i > 0 else toks
+        if (not toks or set(toks) <= _GENERIC_LIST) and i > 0:
+            # `apply.items[]`, `addressBook.items[]`: the generic list takes its parent's name.
+            toks = segs[i - 1].tokens
         kind = _kind_of_tokens(toks) or "other"
     return Context(container, kind, depth)
 

@@ -46,7 +46,7 @@ def split_name(name: str) -> tuple[str, ...]:
     raw: list[str] = []
     for chunk in re.split(r"[^A-Za-z0-9]+", name):
         raw.extend(_CAMEL.findall(chunk))
-    return tuple(_expand(raw))
+    return tuple(t for t in _expand(raw) if t not in STOPWORDS)
 
 
 @lru_cache(maxsize=65536)
