@@ -7,8 +7,8 @@ Rules worth knowing (each is tested):
   contact is lost (`TranslateContext.unflagged_contacts` can say `customer`, `supplier`, `skip`).
   `ARCHIVED` and `GDPRREQUEST` contacts are `archived` and `remote_deleted`.
 - Statuses: DRAFT -> draft, SUBMITTED -> submitted, AUTHORISED -> authorised, or partially_paid
-  once something is paid or credited, or paid when nothing is left due; PAID -> paid; VOIDED and
-  DELETED -> voided and `remote_deleted`.
+  once something is paid or credited, or paid when nothing is left due (as Xero itself would
+  show it); PAID -> paid; VOIDED and DELETED -> voided and `remote_deleted`.
 - Amounts: canonical `amount_paid` is what was paid *or credited*: `AmountPaid + AmountCredited`
   (credit notes, overpayments and prepayments applied), so `amount_due = total - amount_paid`
   equals Xero's `AmountDue`. A live invoice whose `AmountDue` disagrees is refused. Xero zeroes
@@ -294,7 +294,8 @@ def invoice_to_canonical(
                 "AmountDue",
                 "invoice.amount_due",
                 f"Xero's AmountDue {invoice.amount_due} ≠ Total {invoice.total} − AmountPaid "
-                f"{invoice.amount_paid or 0} − AmountCredited {invoice.amount_credited or 0}",
+                f"{_or_zero(invoice.amount_paid)} − AmountCredited "
+                f"{_or_zero(invoice.amount_credited)}",
             )
     data = _document(
         invoice,
@@ -307,6 +308,10 @@ def invoice_to_canonical(
     )
     data["remote_data"] = raw
     return [build(Invoice, data, source="Invoice", remote_id=rid, fields=DOCUMENT_FIELDS)]
+
+
+def _or_zero(value: Decimal | None) -> Decimal:
+    return Decimal(0) if value is None else value
 
 
 def credit_note_to_canonical(
@@ -339,8 +344,11 @@ def credit_note_to_canonical(
 
 def invoice_status(status: XStatus | None, paid: Decimal, due: Decimal | None) -> InvoiceStatus:
     """The canonical status of a Xero document status, given what is paid and due."""
-    if status == XStatus.AUTHORISED and paid > 0:
-        return InvoiceStatus.PAID if due == 0 else InvoiceStatus.PARTIALLY_PAID
+    if status == XStatus.AUTHORISED:
+        # Xero marks a document PAID itself once nothing is due (a zero total included).
+        if due == 0:
+            return InvoiceStatus.PAID
+        return InvoiceStatus.PARTIALLY_PAID if paid > 0 else InvoiceStatus.AUTHORISED
     return {
         XStatus.DRAFT: InvoiceStatus.DRAFT,
         XStatus.SUBMITTED: InvoiceStatus.SUBMITTED,

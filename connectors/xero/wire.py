@@ -150,8 +150,8 @@ XeroDecimal = Annotated[Decimal, PlainValidator(_to_decimal), WithJsonSchema({"t
 
 
 def _number_text(value: Decimal) -> str:
-    text = format(value, "f")
-    return text if text not in ("-0", "-0.0") else text.lstrip("-")
+    # Plain notation (no exponent), and no negative zero: Xero's parser wants a plain number.
+    return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
 def dumps_xero(data: Any) -> str:
