@@ -51,6 +51,18 @@ from connectors.xero.wire import (
 )
 
 __all__ = [
+    "Account",
+    "BatchPayment",
+    "Contact",
+    "CreditNote",
+    "Invoice",
+    "ManualJournal",
+    "Organisation",
+    "Overpayment",
+    "Payment",
+    "Prepayment",
+    "TaxRate",
+    "TrackingCategory",
     "XeroAccount",
     "XeroAddress",
     "XeroAllocation",

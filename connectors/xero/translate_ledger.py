@@ -184,9 +184,11 @@ def payment_to_canonical(
             {"invoice_id": invoice_id, "invoice_number": number, "amount": payment.amount}
         )
     contact = document.contact if document else None
+    currency = text(document.currency_code if document else None)
     for other in (payment.overpayment, payment.prepayment):
-        if contact is None and other is not None:
-            contact = other.contact
+        if other is not None:
+            contact = contact or other.contact
+            currency = currency or text(other.currency_code)
     deleted = payment.status == XPaymentStatus.DELETED
     data = {
         **_common(ctx, "payment", rid, raw),
@@ -198,7 +200,7 @@ def payment_to_canonical(
         "party_id": _party(ctx, contact, kind in _SUPPLIER_SIDE),
         "payment_date": payment.date,
         "amount": payment.amount,
-        "currency": text(document.currency_code if document else None) or ctx.base_currency,
+        "currency": currency or ctx.base_currency,
         "bank_reference": text(payment.reference),
         "bank_account_code": text(payment.account.code if payment.account else None)
         or text(payment.code),

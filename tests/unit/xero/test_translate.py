@@ -581,3 +581,25 @@ def test_tracking_categories_become_one_dimension_per_option(ctx: TranslateConte
     ]
     assert records[0].remote_id == "161ad543-97ab-4436-8213-e0d794e1ea02"
     assert records[0].id == ctx.ids.hub_id("dimension", records[0].remote_id or "")
+
+
+def test_refund_of_an_overpayment_is_an_unallocated_outbound_payment(
+    ctx: TranslateContext,
+) -> None:
+    payload = {
+        "PaymentID": "e0000000-0000-4000-8000-000000000009",
+        "PaymentType": "AROVERPAYMENTPAYMENT",
+        "Status": "AUTHORISED",
+        "Date": "/Date(1768435200000+0000)/",
+        "Amount": Decimal("100.00"),
+        "Account": {"Code": "090"},
+        "Overpayment": {
+            "OverpaymentID": "0f000000-0000-4000-8000-000000000001",
+            "CurrencyCode": "AUD",
+            "Contact": {"ContactID": C_BOTH},
+        },
+    }
+    refund = one(to_canonical("Payments", payload, ctx))
+    assert (refund.direction, refund.currency, refund.allocations) == ("outbound", "AUD", [])
+    assert refund.party_id == ctx.ids.hub_id("customer", C_BOTH)
+    assert refund.unallocated_amount == Decimal("100.00")
