@@ -75,7 +75,11 @@ class OutboxRepository:
             return _view(row)
 
     def pending(self, limit: int = 100, after_seq: int = 0) -> list[OutboxItem]:
-        """Undispatched events in order, starting after `after_seq`."""
+        """Undispatched events in `seq` order, starting after `after_seq`.
+
+        Select by `dispatched_at IS NULL`, not by a stored high-water mark: on PostgreSQL a
+        transaction may commit a lower `seq` after a higher one is already visible.
+        """
         stmt = (
             select(OutboxEvent)
             .where(OutboxEvent.dispatched_at.is_(None), OutboxEvent.seq > after_seq)

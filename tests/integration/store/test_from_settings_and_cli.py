@@ -1,0 +1,66 @@
+"""The store from the settings on embedded defaults, and `hub db upgrade|current`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hub.cli import app
+from hub.settings import Settings, reset_settings
+from hub.store import Store
+
+pytestmark = pytest.mark.integration
+
+
+def test_embedded_defaults_give_a_migrated_sqlite_store_in_the_data_dir(tmp_path: Path) -> None:
+    store = Store.from_settings(Settings(data_dir=tmp_path), migrate=True)
+    try:
+        tenant = store.connections.create_tenant("Acme")
+        assert store.connections.list_tenants()[0].id == tenant.id
+        assert store.tokens.lock_kind == "file"
+    finally:
+        store.dispose()
+    assert (tmp_path / "ledgerhub.db").exists()
+    assert (tmp_path / "secret.key").exists()
+
+
+def test_hub_db_upgrade_then_current(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if database_url.startswith("sqlite"):
+        database_url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("LEDGERHUB_DATABASE_URL", database_url)
+    monkeypatch.setenv("LEDGERHUB_DATA_DIR", str(tmp_path))
+    reset_settings()
+    try:
+        runner = CliRunner()
+        upgraded = runner.invoke(app, ["db", "upgrade"])
+        assert upgraded.exit_code == 0, upgraded.output
+        assert "is at revision 0001" in upgraded.output
+        current = runner.invoke(app, ["db", "current", "--json"])
+        assert current.exit_code == 0, current.output
+        assert json.loads(current.output) | {"database": "-"} == {
+            "database": "-",
+            "current": "0001",
+            "head": "0001",
+            "up_to_date": True,
+        }
+    finally:
+        reset_settings()
+
+
+def test_hub_db_current_hides_the_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(
+        "LEDGERHUB_DATABASE_URL", "postgresql://postgres:s3cr3t-pw@127.0.0.1:5432/test"
+    )
+    reset_settings()
+    try:
+        result = CliRunner().invoke(app, ["db", "current", "--json"])
+    finally:
+        reset_settings()
+    assert result.exit_code == 0, result.output
+    assert "s3cr3t-pw" not in result.output
+    assert json.loads(result.output)["database"].startswith("postgresql+psycopg://postgres:***@")
