@@ -603,3 +603,45 @@ def test_refund_of_an_overpayment_is_an_unallocated_outbound_payment(
     assert (refund.direction, refund.currency, refund.allocations) == ("outbound", "AUD", [])
     assert refund.party_id == ctx.ids.hub_id("customer", C_BOTH)
     assert refund.unallocated_amount == Decimal("100.00")
+
+
+@pytest.mark.parametrize(
+    ("status", "remaining", "expected", "deleted"),
+    [
+        ("DRAFT", "86.25", "draft", False),
+        ("SUBMITTED", "86.25", "submitted", False),
+        ("AUTHORISED", "86.25", "authorised", False),
+        ("AUTHORISED", "36.25", "partially_paid", False),
+        ("AUTHORISED", "0.00", "paid", False),
+        ("PAID", "0.00", "paid", False),
+        ("VOIDED", "0.00", "voided", True),
+        ("DELETED", "86.25", "voided", True),
+    ],
+)
+def test_every_credit_note_status_maps(
+    ctx: TranslateContext, status: str, remaining: str, expected: str, deleted: bool
+) -> None:
+    payload = {
+        **item("CreditNotes", CreditNoteNumber="KT-CR-118"),
+        "Status": status,
+        "RemainingCredit": Decimal(remaining),
+    }
+    if deleted:
+        payload["Allocations"] = []
+    note = one(to_canonical("CreditNotes", payload, ctx))
+    assert (note.status, note.remote_deleted) == (expected, deleted)
+
+
+def test_pending_tax_rate_is_active(ctx: TranslateContext) -> None:
+    payload = {**items("TaxRates")[0], "Status": "PENDING"}
+    rate = one(to_canonical("TaxRates", payload, ctx))
+    assert (rate.status, rate.remote_deleted) == ("active", False)
+
+
+def test_tax_rate_without_effective_rate_sums_its_components(ctx: TranslateContext) -> None:
+    payload = {
+        k: v
+        for k, v in items("TaxRates")[2].items()
+        if k not in ("EffectiveRate", "DisplayTaxRate")
+    }
+    assert one(to_canonical("TaxRates", payload, ctx)).rate_percent == Decimal("14.9750")
