@@ -31,6 +31,7 @@ class Assigned:
     target: str | None
     share: float
     lost_to: dict[str, int] = field(default_factory=dict)
+    displaced: bool = False
 
 
 def assign(fields: Sequence[Ranked]) -> list[Assigned]:
@@ -58,5 +59,8 @@ def assign(fields: Sequence[Ranked]) -> list[Assigned]:
         target, p = max(available, key=lambda tp: tp[1]) if available else (None, 1.0)
         if target is not None:
             claimed[(f.group, target)] = f.index
-        out[f.index] = Assigned(target, p / total, lost)
+        # Only the targets that would have beaten the outcome count as lost.
+        better = {t: i for t, i in lost.items() if dict(f.options).get(t, 0.0) > p}
+        top = max(f.options, key=lambda tp: tp[1])[0] if f.options else None
+        out[f.index] = Assigned(target, p / total, better, top is not None and top in better)
     return [a if a is not None else Assigned(None, 1.0) for a in out]

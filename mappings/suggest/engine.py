@@ -155,7 +155,7 @@ class Engine:
                 reasons = ["accepted before by a reviewer"]
                 traces.append(Trace(1.0, False, res.target))
             else:
-                displaced = bool(res.lost_to) and res.target is None
+                displaced = res.displaced
                 conf = platt(res.share, cal_d if displaced else cal_t if res.target else cal_n)
                 reasons = explain(f, res.target, res.lost_to, scored)
                 traces.append(Trace(res.share, displaced, res.target))
@@ -201,25 +201,25 @@ def explain(f: ScoredField, target: str | None, lost_to: dict[str, int],
     else:
         x, cand = opt.features, opt.candidate
         name = " ".join(split_name(fv.spec.path.rsplit(".", 1)[-1].replace("[]", "")))
-        if x[0] >= 0.5 or x[1]:
+        if x[0] >= 0.5:
             reasons.append(f"name '{name}' matches '{_best_alias(fv, cand)}'")
-        if x[5] >= 0.5:
+        if x[4] >= 0.5:
             reasons.append("the description says so too")
-        if x[13]:
+        if x[12]:
             reasons.append("names the record itself: the system's own id")
-        if x[8] >= 1.0:
+        if x[7] >= 1.0:
             reasons.append(f"type '{fv.spec.type}' fits {cand.type}")
-        elif x[8] <= 0.3:
+        elif x[7] <= 0.3:
             reasons.append(f"type '{fv.spec.type}' is a weak fit for {cand.type}")
-        if x[9] >= 1.0:
+        if x[8] >= 1.0:
             reasons.append(f"example values look like {fv.value_kind}")
-        elif x[9] < 0:
+        elif x[8] < 0:
             reasons.append(f"example values ({fv.value_kind}) do not look like {cand.type}")
-        if x[10] and cand.list_kind and fv.context.depth:
+        if x[9] and cand.list_kind and fv.context.depth:
             reasons.append(f"inside a {cand.list_kind} list, like the target")
-        elif x[10] and cand.list_kind:
+        elif x[9] and cand.list_kind:
             reasons.append("flat item-level record: taken as a field of each list element")
-        if x[14]:
+        if x[13]:
             reasons.append("an amount in another currency than the document's")
     for t, idx in lost_to.items():
         reasons.append(f"'{t}' is taken by the stronger match '{fields[idx].view.spec.path}'")

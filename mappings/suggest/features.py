@@ -19,7 +19,7 @@ from mappings.suggest.structure import type_fit as _type_fit
 from mappings.suggest.tokens import containment, dice, split_name, split_path, split_text
 
 FEATURES: tuple[str, ...] = (
-    "name", "name_exact", "name_strong", "alias_in_name", "path_cover", "desc_alias", "desc_strong",
+    "name", "name_strong", "alias_in_name", "path_cover", "desc_alias", "desc_strong",
     "desc_canonical", "type_fit", "profile_fit", "same_list", "flat_beside_list",
     "list_conflict", "object_key",
     "other_currency", "ref_to_id", "id_to_code",
@@ -30,7 +30,7 @@ FEATURES: tuple[str, ...] = (
 N_FEATURES = len(FEATURES)
 
 SIGNS: tuple[int, ...] = (
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, -1, -1, 1, -1, 1, -1,
     0, 1, 1, 1,
 )
@@ -162,6 +162,9 @@ def _alias_scores(field: FieldView, cand: Candidate) -> tuple[float, float, floa
                 exact = 1.0
             if len(aset) > 1 and aset <= frozenset(var):
                 inside = max(inside, len(aset) / len(frozenset(var)))
+                # The whole phrase plus qualifiers (`AbsltAccountingExchangeRate`) is nearly
+                # as good as the phrase alone.
+                name = max(name, 0.9)
         weight = len(aset) / (len(aset) + 0.5)
         cover = max(cover, containment(alias, field.path_tokens) * weight)
         if field.desc_tokens:
@@ -201,7 +204,7 @@ def pair_features(field: FieldView, cand: Candidate,
         field.source_type == "id" and cand.type != "id" and not cand.path.endswith("remote_id")
     ) else 0.0
     vec = [
-        name, exact, _strong(name), inside, cover, desc, _strong(desc), desc_canon,
+        max(name, exact), _strong(max(name, exact)), inside, cover, desc, _strong(desc), desc_canon,
         _type_fit(field.source_type, cand.type),
         # A reference's examples are the referenced record's ids, not the target's values.
         0.0 if field.is_reference else profile_fit(field.value_kind, cand.type),
@@ -224,5 +227,5 @@ def null_features(field: FieldView, object_name: str,
 
 def prefilter_score(vec: list[float]) -> float:
     """A cheap hand-set score used only to shortlist candidates before the model ranks them."""
-    return (2 * vec[0] + vec[1] + vec[3] + vec[4] + vec[5] + 0.5 * vec[7] + 0.5 * vec[8]
-            + 0.3 * vec[10] - vec[12] + vec[13] + 0.3 * vec[15])
+    return (2 * vec[0] + vec[1] + vec[2] + vec[3] + vec[4] + 0.5 * vec[6] + 0.5 * vec[7]
+            + 0.3 * vec[9] - vec[11] + vec[12] + 0.3 * vec[14])

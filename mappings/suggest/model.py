@@ -81,10 +81,19 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
+def fit_constant(pairs: Sequence[tuple[float, bool]]) -> tuple[float, float]:
+    """A constant confidence (a=0): the smoothed share of correct outcomes."""
+    hits = sum(1 for _, y in pairs if y)
+    return 0.0, _logit((hits + 1) / (len(pairs) + 2))
+
+
 def fit_platt(pairs: Sequence[tuple[float, bool]], iters: int = 300) -> tuple[float, float]:
-    """Platt scaling `sigmoid(a * logit(p) + b)` fitted by Newton's method (a=1, b=0 if no data)."""
-    if len(pairs) < 10:
-        return 1.0, 0.0
+    """Platt scaling `sigmoid(a * logit(p) + b)` fitted by Newton's method.
+
+    With fewer than 50 outcomes a slope cannot be trusted; a constant is fitted instead.
+    """
+    if len(pairs) < 50:
+        return fit_constant(pairs)
     a, b = 1.0, 0.0
     xs = [_logit(p) for p, _ in pairs]
     ys = [1.0 if y else 0.0 for _, y in pairs]
