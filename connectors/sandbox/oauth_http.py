@@ -61,9 +61,11 @@ def token_endpoint(server: OAuthServer) -> Endpoint:
                 body = server.client_credentials(client, fields.get("scope"))
             elif grant == "authorization_code":
                 body = server.exchange_code(
-                    client, fields.get("code"), fields.get("redirect_uri"),
+                    client,
+                    fields.get("code"),
+                    fields.get("redirect_uri"),
                     fields.get("code_verifier"),
-                )  # fmt: skip
+                )
             elif grant == "refresh_token":
                 body = server.refresh(client, fields.get("refresh_token"))
             else:
@@ -115,9 +117,12 @@ def authorize_endpoint(server: OAuthServer) -> Endpoint:
             if query.get("response_type") != "code":
                 raise OAuthError("unsupported_response_type")
             code = server.authorize(
-                client.client_id, redirect_uri, query.get("scope"),
-                query.get("code_challenge"), query.get("code_challenge_method"),
-            )  # fmt: skip
+                client.client_id,
+                redirect_uri,
+                query.get("scope"),
+                query.get("code_challenge"),
+                query.get("code_challenge_method"),
+            )
         except OAuthError as exc:
             if not redirect_uri:
                 return PlainTextResponse(f"{exc.error}: {exc.description}", status_code=400)

@@ -22,8 +22,12 @@ from starlette.applications import Starlette
 from connectors.sandbox import ServerHandle, run_in_thread
 from connectors.xero.sandbox import XeroSandboxConfig, XeroSandboxState, create_app
 
-DEFAULTS: dict[str, Any] = {"seed": 7, "records": 200, "client_id": "contract-client",
-                            "client_secret": "contract-secret"}  # fmt: skip
+DEFAULTS: dict[str, Any] = {
+    "seed": 7,
+    "records": 200,
+    "client_id": "contract-client",
+    "client_secret": "contract-secret",
+}
 
 
 @dataclass
@@ -101,7 +105,9 @@ def xero_sandbox_factory() -> Iterator[SandboxFactory]:
 
 
 @pytest.fixture
-def xero_sandbox(request: pytest.FixtureRequest, xero_sandbox_factory: SandboxFactory) -> XeroSandbox:
+def xero_sandbox(
+    request: pytest.FixtureRequest, xero_sandbox_factory: SandboxFactory
+) -> XeroSandbox:
     """A running Xero sandbox (indirect parameter: a dict of XeroSandboxConfig overrides)."""
     overrides: dict[str, Any] = getattr(request, "param", None) or {}
     return xero_sandbox_factory(**overrides)

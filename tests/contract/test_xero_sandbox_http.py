@@ -32,10 +32,18 @@ def _pkce() -> tuple[str, str]:
 def test_authorization_code_with_pkce_then_refresh_rotation(xero_sandbox: XeroSandbox):
     verifier, challenge = _pkce()
     redirect = "http://127.0.0.1:9/callback"
-    authorize = httpx.get(f"{xero_sandbox.url}/identity/connect/authorize", params={
-        "response_type": "code", "client_id": xero_sandbox.client_id, "redirect_uri": redirect,
-        "scope": "openid offline_access accounting.transactions", "state": "st-42",
-        "code_challenge": challenge, "code_challenge_method": "S256"})  # fmt: skip
+    authorize = httpx.get(
+        f"{xero_sandbox.url}/identity/connect/authorize",
+        params={
+            "response_type": "code",
+            "client_id": xero_sandbox.client_id,
+            "redirect_uri": redirect,
+            "scope": "openid offline_access accounting.transactions",
+            "state": "st-42",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
     assert authorize.status_code == 302
     location = authorize.headers["location"]
     assert location.startswith(redirect)
@@ -43,26 +51,54 @@ def test_authorization_code_with_pkce_then_refresh_rotation(xero_sandbox: XeroSa
     assert query["state"] == ["st-42"]
     token_url = f"{xero_sandbox.url}/connect/token"
     auth = (xero_sandbox.client_id, xero_sandbox.client_secret)
-    wrong = httpx.post(token_url, auth=auth, data={"grant_type": "authorization_code",
-                       "code": query["code"][0], "redirect_uri": redirect, "code_verifier": "x" * 43})  # fmt: skip
-    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    wrong = httpx.post(
+        token_url,
+        auth=auth,
+        data={
+            "grant_type": "authorization_code",
+            "code": query["code"][0],
+            "redirect_uri": redirect,
+            "code_verifier": "x" * 43,
+        },
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["error"] == "invalid_grant"
     # The code was not consumed by the failed exchange? It was checked first: fetch a new one.
     again = httpx.get(authorize.request.url)
     code = parse_qs(urlsplit(again.headers["location"]).query)["code"][0]
-    tokens = httpx.post(token_url, auth=auth, data={"grant_type": "authorization_code",
-                        "code": code, "redirect_uri": redirect, "code_verifier": verifier}).json()  # fmt: skip
+    tokens = httpx.post(
+        token_url,
+        auth=auth,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect,
+            "code_verifier": verifier,
+        },
+    ).json()
     assert set(tokens) == {"access_token", "expires_in", "token_type", "scope", "refresh_token"}
-    rotated = httpx.post(token_url, auth=auth, data={"grant_type": "refresh_token",
-                         "refresh_token": tokens["refresh_token"]}).json()  # fmt: skip
+    rotated = httpx.post(
+        token_url,
+        auth=auth,
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+    ).json()
     assert rotated["refresh_token"] != tokens["refresh_token"]
-    api = httpx.get(f"{xero_sandbox.api_url}/Organisation", headers={
-        "Authorization": f"Bearer {rotated['access_token']}", "xero-tenant-id": xero_sandbox.tenant_id})  # fmt: skip
+    api = httpx.get(
+        f"{xero_sandbox.api_url}/Organisation",
+        headers={
+            "Authorization": f"Bearer {rotated['access_token']}",
+            "xero-tenant-id": xero_sandbox.tenant_id,
+        },
+    )
     assert api.json()["Organisations"][0]["Name"] == xero_sandbox.state.organisation_name
 
 
 def test_bad_client_secret_is_invalid_client(xero_sandbox: XeroSandbox):
-    response = httpx.post(f"{xero_sandbox.url}/connect/token", auth=(xero_sandbox.client_id, "nope"),
-                          data={"grant_type": "client_credentials"})  # fmt: skip
+    response = httpx.post(
+        f"{xero_sandbox.url}/connect/token",
+        auth=(xero_sandbox.client_id, "nope"),
+        data={"grant_type": "client_credentials"},
+    )
     assert response.status_code == 400
     assert response.json() == {"error": "invalid_client"}
 
@@ -74,13 +110,26 @@ def test_old_refresh_token_is_invalid_grant_after_the_grace(xero_sandbox: XeroSa
     verifier, challenge = _pkce()
     code = oauth.authorize(client.client_id, "http://x/cb", "a", challenge, "S256")
     first = oauth.exchange_code(client, code, "http://x/cb", verifier)
-    httpx.post(f"{xero_sandbox.url}/connect/token", data={"grant_type": "refresh_token",
-               "refresh_token": first["refresh_token"], "client_id": client.client_id,
-               "client_secret": xero_sandbox.client_secret})  # fmt: skip
-    replay = httpx.post(f"{xero_sandbox.url}/connect/token", data={"grant_type": "refresh_token",
-                        "refresh_token": first["refresh_token"], "client_id": client.client_id,
-                        "client_secret": xero_sandbox.client_secret})  # fmt: skip
-    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    httpx.post(
+        f"{xero_sandbox.url}/connect/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": first["refresh_token"],
+            "client_id": client.client_id,
+            "client_secret": xero_sandbox.client_secret,
+        },
+    )
+    replay = httpx.post(
+        f"{xero_sandbox.url}/connect/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": first["refresh_token"],
+            "client_id": client.client_id,
+            "client_secret": xero_sandbox.client_secret,
+        },
+    )
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
 
 
 def test_missing_or_expired_token_is_401_and_wrong_tenant_403(xero_sandbox: XeroSandbox):
@@ -94,8 +143,9 @@ def test_missing_or_expired_token_is_401_and_wrong_tenant_403(xero_sandbox: Xero
     assert expired.json()["Detail"].startswith("TokenExpired")
 
 
-@pytest.mark.parametrize("xero_sandbox", [{"limits": RateLimits(per_window=3, window_seconds=30)}],
-                         indirect=True)  # fmt: skip
+@pytest.mark.parametrize(
+    "xero_sandbox", [{"limits": RateLimits(per_window=3, window_seconds=30)}], indirect=True
+)
 def test_minute_limit_gives_429_with_xeros_headers(xero_sandbox: XeroSandbox):
     headers = xero_sandbox.headers()
     left = [httpx.get(f"{xero_sandbox.api_url}/Currencies", headers=headers) for _ in range(3)]
@@ -115,8 +165,11 @@ def test_idempotency_key_replays_the_first_result_without_writing_again(xero_san
     assert first.json()["Contacts"] == second.json()["Contacts"]
     names = [r.doc["Name"] for r in xero_sandbox.state.store["contacts"].records.values()]
     assert names.count("Copper Kiln Ltd") == 1
-    too_long = httpx.put(f"{xero_sandbox.api_url}/Contacts", json=body,
-                         headers={**headers, "Idempotency-Key": "k" * 129})  # fmt: skip
+    too_long = httpx.put(
+        f"{xero_sandbox.api_url}/Contacts",
+        json=body,
+        headers={**headers, "Idempotency-Key": "k" * 129},
+    )
     assert too_long.status_code == 400
 
 
@@ -124,8 +177,9 @@ def test_archived_contacts_need_include_archived(xero_sandbox: XeroSandbox):
     headers = xero_sandbox.headers()
     counts = xero_sandbox.state.counts()["contacts"]
     plain = httpx.get(f"{xero_sandbox.api_url}/Contacts", headers=headers).json()["Contacts"]
-    every = httpx.get(f"{xero_sandbox.api_url}/Contacts", params={"includeArchived": "true"},
-                      headers=headers).json()["Contacts"]  # fmt: skip
+    every = httpx.get(
+        f"{xero_sandbox.api_url}/Contacts", params={"includeArchived": "true"}, headers=headers
+    ).json()["Contacts"]
     assert len(every) == counts["total"]
     assert len(plain) == counts["by_contact_status"]["ACTIVE"]
     assert counts["by_contact_status"]["ARCHIVED"] > 0
@@ -133,21 +187,37 @@ def test_archived_contacts_need_include_archived(xero_sandbox: XeroSandbox):
 
 def test_where_and_order_filter_and_sort(xero_sandbox: XeroSandbox):
     params = {"where": 'Type=="ACCREC" && Status=="PAID"', "order": "Total DESC", "page": 1}
-    rows = httpx.get(f"{xero_sandbox.api_url}/Invoices", params=params,
-                     headers=xero_sandbox.headers()).json(parse_float=Decimal)["Invoices"]  # fmt: skip
-    assert rows and all(r["Type"] == "ACCREC" and r["Status"] == "PAID" for r in rows)
+    rows = httpx.get(
+        f"{xero_sandbox.api_url}/Invoices", params=params, headers=xero_sandbox.headers()
+    ).json(parse_float=Decimal)["Invoices"]
+    assert rows
+    assert all(r["Type"] == "ACCREC" and r["Status"] == "PAID" for r in rows)
     totals = [r["Total"] for r in rows]
     assert totals == sorted(totals, reverse=True)
-    bad = httpx.get(f"{xero_sandbox.api_url}/Invoices", params={"where": "Total > 5"},
-                    headers=xero_sandbox.headers())  # fmt: skip
-    assert bad.status_code == 400 and bad.json()["Type"] == "QueryParseException"
+    bad = httpx.get(
+        f"{xero_sandbox.api_url}/Invoices",
+        params={"where": "Total > 5"},
+        headers=xero_sandbox.headers(),
+    )
+    assert bad.status_code == 400
+    assert bad.json()["Type"] == "QueryParseException"
 
 
 def test_unbalanced_manual_journal_is_refused_with_xeros_message(xero_sandbox: XeroSandbox):
-    body = {"ManualJournals": [{"Narration": "Accrual", "JournalLines": [
-        {"LineAmount": 100, "AccountCode": "429"}, {"LineAmount": -10, "AccountCode": "800"}]}]}  # fmt: skip
-    response = httpx.put(f"{xero_sandbox.api_url}/ManualJournals", json=body,
-                         headers=xero_sandbox.headers())  # fmt: skip
+    body = {
+        "ManualJournals": [
+            {
+                "Narration": "Accrual",
+                "JournalLines": [
+                    {"LineAmount": 100, "AccountCode": "429"},
+                    {"LineAmount": -10, "AccountCode": "800"},
+                ],
+            }
+        ]
+    }
+    response = httpx.put(
+        f"{xero_sandbox.api_url}/ManualJournals", json=body, headers=xero_sandbox.headers()
+    )
     assert response.status_code == 400
     element = response.json()["Elements"][0]
     assert element["ValidationErrors"] == [
@@ -157,8 +227,11 @@ def test_unbalanced_manual_journal_is_refused_with_xeros_message(xero_sandbox: X
 
 def test_same_seed_same_data_and_reset_restores_it(xero_sandbox_factory: SandboxFactory):
     a, b = xero_sandbox_factory(records=30, seed=99), xero_sandbox_factory(records=30, seed=99)
-    read = lambda s: httpx.get(f"{s.api_url}/Invoices", params={"page": 1},  # noqa: E731
-                               headers=s.headers()).json()["Invoices"]  # fmt: skip
+
+    def read(s: XeroSandbox) -> list[dict[str, Any]]:
+        url = f"{s.api_url}/Invoices"
+        return list(httpx.get(url, params={"page": 1}, headers=s.headers()).json()["Invoices"])
+
     assert read(a) == read(b)
     before = read(a)
     a.state.make_changes("invoices", update=2, create=1)
@@ -173,22 +246,39 @@ def schemas() -> dict[str, Any]:
     return json.loads(json.dumps(spec, default=str))
 
 
-COLLECTIONS = [("Contacts", "Contacts"), ("Invoices", "Invoices"), ("CreditNotes", "CreditNotes"),
-               ("Payments", "Payments"), ("BatchPayments", "BatchPayments"),
-               ("Overpayments", "Overpayments"), ("Prepayments", "Prepayments"),
-               ("ManualJournals", "ManualJournals"), ("Accounts", "Accounts"),
-               ("TaxRates", "TaxRates"), ("TrackingCategories", "TrackingCategories"),
-               ("Organisation", "Organisations"), ("Currencies", "Currencies")]  # fmt: skip
+COLLECTIONS = [
+    ("Contacts", "Contacts"),
+    ("Invoices", "Invoices"),
+    ("CreditNotes", "CreditNotes"),
+    ("Payments", "Payments"),
+    ("BatchPayments", "BatchPayments"),
+    ("Overpayments", "Overpayments"),
+    ("Prepayments", "Prepayments"),
+    ("ManualJournals", "ManualJournals"),
+    ("Accounts", "Accounts"),
+    ("TaxRates", "TaxRates"),
+    ("TrackingCategories", "TrackingCategories"),
+    ("Organisation", "Organisations"),
+    ("Currencies", "Currencies"),
+]
 
 
 def test_every_collection_matches_xeros_schema(xero_sandbox: XeroSandbox, schemas: dict[str, Any]):
     headers = xero_sandbox.headers()
     for path, schema_name in COLLECTIONS:
-        body = httpx.get(f"{xero_sandbox.api_url}/{path}", params={"page": 1, "includeArchived": "true"},
-                         headers=headers).json()  # fmt: skip
-        assert body["Status"] == "OK" and body["Id"] and body["ProviderName"]
+        body = httpx.get(
+            f"{xero_sandbox.api_url}/{path}",
+            params={"page": 1, "includeArchived": "true"},
+            headers=headers,
+        ).json()
+        assert body["Status"] == "OK"
+        assert body["Id"]
+        assert body["ProviderName"]
         assert body["DateTimeUTC"].startswith("/Date(")
-        schema = {**schemas["components"]["schemas"][schema_name], "components": schemas["components"]}
+        schema = {
+            **schemas["components"]["schemas"][schema_name],
+            "components": schemas["components"],
+        }
         errors = sorted(Draft4Validator(schema).iter_errors(body), key=str)
         assert not errors, f"{path}: {errors[0].message} at {list(errors[0].absolute_path)}"
         key = "Organisations" if path == "Organisation" else path

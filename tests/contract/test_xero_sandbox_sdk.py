@@ -7,7 +7,6 @@ attributes (pytest's monkeypatch undoes it); nothing else of the SDK is touched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -52,9 +51,11 @@ class Sdk:
 
 
 @pytest.fixture
-def sdk(xero_sandbox: XeroSandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sdk]:
+def sdk(xero_sandbox: XeroSandbox, monkeypatch: pytest.MonkeyPatch) -> Sdk:
     """A client-credentials ApiClient, as a Xero custom connection would use it."""
-    monkeypatch.setattr(TokenApi, "client_credentials_token_url", f"{xero_sandbox.url}/connect/token")
+    monkeypatch.setattr(
+        TokenApi, "client_credentials_token_url", f"{xero_sandbox.url}/connect/token"
+    )
     monkeypatch.setattr(TokenApi, "refresh_token_url", f"{xero_sandbox.url}/connect/token")
     store: dict[str, Any] = {}
     api_client = ApiClient(
@@ -71,7 +72,7 @@ def sdk(xero_sandbox: XeroSandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     identity = IdentityApi(api_client, base_url=xero_sandbox.url)
     connections = identity.get_connections()
     accounting = AccountingApi(api_client, base_url=xero_sandbox.api_url)
-    yield Sdk(accounting, identity, connections[0].tenant_id, store["token"])
+    return Sdk(accounting, identity, connections[0].tenant_id, store["token"])
 
 
 def test_client_credentials_token_comes_from_the_sandbox(sdk: Sdk, xero_sandbox: XeroSandbox):
@@ -95,7 +96,9 @@ def test_lists_contacts_and_invoices_with_decimal_amounts(sdk: Sdk, xero_sandbox
     assert first.updated_date_utc < datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def test_page_two_continues_page_one_and_a_short_page_is_the_last(sdk: Sdk, xero_sandbox: XeroSandbox):
+def test_page_two_continues_page_one_and_a_short_page_is_the_last(
+    sdk: Sdk, xero_sandbox: XeroSandbox
+):
     total = xero_sandbox.state.counts()["invoices"]["total"]
     page_one = sdk.accounting.get_invoices(sdk.tenant_id, page=1, page_size=60)
     page_two = sdk.accounting.get_invoices(sdk.tenant_id, page=2, page_size=60)
@@ -107,7 +110,9 @@ def test_page_two_continues_page_one_and_a_short_page_is_the_last(sdk: Sdk, xero
     assert page_two.pagination.page_size == 60
     assert page_two.pagination.item_count == total
     assert page_two.pagination.page_count == -(-total // 60)
-    last = sdk.accounting.get_invoices(sdk.tenant_id, page=page_two.pagination.page_count, page_size=60)
+    last = sdk.accounting.get_invoices(
+        sdk.tenant_id, page=page_two.pagination.page_count, page_size=60
+    )
     assert 0 < len(last.invoices) <= 60
     assert len(last.invoices) == total - 60 * (page_two.pagination.page_count - 1)
 
@@ -116,7 +121,9 @@ def test_if_modified_since_returns_only_records_changed_after(sdk: Sdk, xero_san
     changed = xero_sandbox.state.make_changes("invoices", update=3, create=2)
     since = datetime.now(UTC) - timedelta(minutes=5)
     recent = sdk.accounting.get_invoices(sdk.tenant_id, if_modified_since=since, page=1)
-    assert {str(i.invoice_id) for i in recent.invoices} == set(changed["updated"] + changed["created"])
+    assert {str(i.invoice_id) for i in recent.invoices} == set(
+        changed["updated"] + changed["created"]
+    )
     assert all(i.updated_date_utc >= since for i in recent.invoices)
 
 
@@ -124,7 +131,8 @@ def test_creates_a_contact_a_bill_and_a_payment_that_pays_it(sdk: Sdk, xero_sand
     api, tenant = sdk.accounting, sdk.tenant_id
     created = api.create_contacts(tenant, Contacts(contacts=[Contact(name="Quartz Lantern Ltd")]))
     contact = created.contacts[0]
-    assert contact.contact_id and _v(contact.contact_status) == "ACTIVE"
+    assert contact.contact_id
+    assert _v(contact.contact_status) == "ACTIVE"
     bill = Invoice(
         type="ACCPAY",
         contact=Contact(contact_id=contact.contact_id),
@@ -133,9 +141,14 @@ def test_creates_a_contact_a_bill_and_a_payment_that_pays_it(sdk: Sdk, xero_sand
         status="AUTHORISED",
         line_amount_types=LineAmountTypes.EXCLUSIVE,
         line_items=[
-            LineItem(description="Kiln repair", quantity=Decimal(2), unit_amount=Decimal("100.05"),
-                     account_code="473", tax_type="INPUT2"),
-        ],  # fmt: skip
+            LineItem(
+                description="Kiln repair",
+                quantity=Decimal(2),
+                unit_amount=Decimal("100.05"),
+                account_code="473",
+                tax_type="INPUT2",
+            ),
+        ],
     )
     bills = api.create_invoices(tenant, Invoices(invoices=[bill]), idempotency_key="bill-1")
     stored = bills.invoices[0]
@@ -157,7 +170,9 @@ def test_creates_a_contact_a_bill_and_a_payment_that_pays_it(sdk: Sdk, xero_sand
     assert [p.payment_id for p in after.payments] == [paid.payments[0].payment_id]
 
 
-def test_validation_exception_reaches_the_sdk_with_xeros_messages(sdk: Sdk, xero_sandbox: XeroSandbox):
+def test_validation_exception_reaches_the_sdk_with_xeros_messages(
+    sdk: Sdk, xero_sandbox: XeroSandbox
+):
     api, tenant = sdk.accounting, sdk.tenant_id
     existing = api.get_contacts(tenant, page=1).contacts[0].name
     with pytest.raises(AccountingBadRequestException) as caught:
@@ -168,8 +183,12 @@ def test_validation_exception_reaches_the_sdk_with_xeros_messages(sdk: Sdk, xero
         f"The contact name {existing} is already assigned to another contact. "
         "The contact name must be unique across all active contacts."
     )
-    bill = Invoice(type="ACCPAY", contact=Contact(name="Anyone"), status="AUTHORISED",
-                   line_items=[LineItem(description="x", quantity=1, unit_amount=10, account_code="999")])  # fmt: skip
+    bill = Invoice(
+        type="ACCPAY",
+        contact=Contact(name="Anyone"),
+        status="AUTHORISED",
+        line_items=[LineItem(description="x", quantity=1, unit_amount=10, account_code="999")],
+    )
     with pytest.raises(AccountingBadRequestException) as caught:
         api.create_invoices(tenant, Invoices(invoices=[bill]))
     messages = [m["Message"] for m in caught.value.error_data["Elements"][0]["ValidationErrors"]]
@@ -190,8 +209,11 @@ def test_overpaying_an_invoice_is_refused(sdk: Sdk, xero_sandbox: XeroSandbox):
     api, tenant = sdk.accounting, sdk.tenant_id
     open_bills = api.get_invoices(tenant, where='Type=="ACCPAY" && Status=="AUTHORISED"', page=1)
     target = open_bills.invoices[0]
-    too_much = Payment(invoice=Invoice(invoice_id=target.invoice_id), account=Account(code="090"),
-                       amount=target.amount_due + Decimal("0.01"))  # fmt: skip
+    too_much = Payment(
+        invoice=Invoice(invoice_id=target.invoice_id),
+        account=Account(code="090"),
+        amount=target.amount_due + Decimal("0.01"),
+    )
     with pytest.raises(AccountingBadRequestException) as caught:
         api.create_payment(tenant, too_much)
     assert caught.value.reason == "Payment amount exceeds the amount outstanding on this document"
@@ -208,12 +230,17 @@ def test_rate_limit_headers_are_on_sdk_responses(sdk: Sdk, xero_sandbox: XeroSan
 def test_sandbox_counts_match_a_full_read(xero_sandbox: XeroSandbox):
     headers = xero_sandbox.headers()
     counts = xero_sandbox.state.counts()
-    for path, key, name in (("Payments", "Payments", "payments"),
-                            ("ManualJournals", "ManualJournals", "manual_journals")):  # fmt: skip
+    for path, key, name in (
+        ("Payments", "Payments", "payments"),
+        ("ManualJournals", "ManualJournals", "manual_journals"),
+    ):
         seen, page = 0, 1
         while True:
-            body = httpx.get(f"{xero_sandbox.api_url}/{path}", params={"page": page, "pageSize": 50},
-                             headers=headers).json()  # fmt: skip
+            body = httpx.get(
+                f"{xero_sandbox.api_url}/{path}",
+                params={"page": page, "pageSize": 50},
+                headers=headers,
+            ).json()
             seen += len(body[key])
             if len(body[key]) < 50:
                 break

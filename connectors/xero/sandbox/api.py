@@ -37,9 +37,12 @@ MAX_ELEMENTS = 50
 MAX_KEY_LENGTH = 128
 # Query parameters that filter by a list of values: (parameter, dotted field).
 _LIST_FILTERS = {
-    "invoices": (("Statuses", "Status"), ("InvoiceNumbers", "InvoiceNumber"),
-                 ("ContactIDs", "Contact.ContactID")),
-}  # fmt: skip
+    "invoices": (
+        ("Statuses", "Status"),
+        ("InvoiceNumbers", "InvoiceNumber"),
+        ("ContactIDs", "Contact.ContactID"),
+    ),
+}
 
 
 class _BadRequest(Exception):
@@ -140,7 +143,7 @@ def _elements(spec: Spec, body: Any) -> list[dict[str, Any]]:
         raise _BadRequest(
             validation_error([], f"No more than {MAX_ELEMENTS} {spec.key} per request")
         )
-    return elements
+    return list(elements)
 
 
 def _failed(element: dict[str, Any], errors: list[str]) -> dict[str, Any]:
@@ -169,8 +172,10 @@ def _write(
                 return validation_error(failures)
             batch = WriteBatch()
             outcomes = [apply_element(state, spec.name, e, batch, dry_run=False) for e in elements]
-            docs = [o.doc if o.doc is not None else _failed(e, o.errors)
-                    for e, o in zip(elements, outcomes, strict=True)]  # fmt: skip
+            docs = [
+                o.doc if o.doc is not None else _failed(e, o.errors)
+                for e, o in zip(elements, outcomes, strict=True)
+            ]
         else:
             batch = WriteBatch()
             docs = []
@@ -208,9 +213,13 @@ async def _handle_write(
         body = json.loads(raw or b"null", parse_float=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return json_response(
-            {"ErrorNumber": 17, "Type": "PostDataInvalidException",
-             "Message": "The request body is not valid JSON"}, 400,
-        )  # fmt: skip
+            {
+                "ErrorNumber": 17,
+                "Type": "PostDataInvalidException",
+                "Message": "The request body is not valid JSON",
+            },
+            400,
+        )
     summarize = request.query_params.get("summarizeErrors", "true").lower() != "false"
     try:
         response = _write(state, spec, body, ident, summarize)

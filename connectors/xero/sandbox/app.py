@@ -38,7 +38,7 @@ _API = API_PREFIX.lower() + "/"
 
 def _needs_token(path: str) -> bool:
     lower = path.lower()
-    return lower.startswith(_API) or lower == "/connections" or lower.startswith("/connections/")
+    return lower == "/connections" or lower.startswith((_API, "/connections/"))
 
 
 class XeroAuthMiddleware:

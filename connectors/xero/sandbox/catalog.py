@@ -11,9 +11,13 @@ __all__ = ["ALIASES", "SPECS", "WRITABLE"]
 # LineItems, as Xero does.
 SPECS: tuple[Spec, ...] = (
     Spec(
-        "contacts", "Contacts", "ContactID", paged=True, number_field="ContactNumber",
+        "contacts",
+        "Contacts",
+        "ContactID",
+        paged=True,
+        number_field="ContactNumber",
         archived_when=("ContactStatus", "ARCHIVED"),
-    ),  # fmt: skip
+    ),
     Spec(
         "invoices",
         "Invoices",
@@ -21,7 +25,7 @@ SPECS: tuple[Spec, ...] = (
         paged=True,
         summary_drops=("LineItems",),
         number_field="InvoiceNumber",
-    ),  # fmt: skip
+    ),
     Spec(
         "credit_notes", "CreditNotes", "CreditNoteID", paged=True, number_field="CreditNoteNumber"
     ),
@@ -46,7 +50,7 @@ SPECS: tuple[Spec, ...] = (
         paged=False,
         envelope="Organisations",
         stamped=False,
-    ),  # fmt: skip
+    ),
     Spec("currencies", "Currencies", "Code", paged=False, stamped=False),
 )
 

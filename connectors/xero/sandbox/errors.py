@@ -39,7 +39,7 @@ def problem(
     status: int, title: str, detail: str, headers: dict[str, str] | None = None
 ) -> Response:
     """Xero's problem-details body (used by its API gateway)."""
-    body = {
+    body: dict[str, Any] = {
         "Type": None,
         "Title": title,
         "Status": status,
@@ -53,8 +53,12 @@ def problem(
 def unauthorized(expired_at: float | None = None) -> Response:
     """401 for a missing, unknown or expired bearer token."""
     if expired_at is None:
-        return problem(401, "Unauthorized", "AuthenticationUnsuccessful",
-                       {"WWW-Authenticate": 'Bearer error="invalid_token"'})  # fmt: skip
+        return problem(
+            401,
+            "Unauthorized",
+            "AuthenticationUnsuccessful",
+            {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     when = datetime.fromtimestamp(expired_at, UTC).strftime("%m/%d/%Y %H:%M:%S")
     return problem(
         401,

@@ -81,7 +81,7 @@ class DocumentFactory:
                     "Country": "",
                     "AttentionTo": "",
                 },
-            ],  # fmt: skip
+            ],
             "Phones": [
                 {
                     "PhoneType": "DEFAULT",
@@ -107,7 +107,7 @@ class DocumentFactory:
                     "PhoneAreaCode": "",
                     "PhoneCountryCode": "",
                 },
-            ],  # fmt: skip
+            ],
             "ContactGroups": [],
             "IsSupplier": role in ("supplier", "both"),
             "IsCustomer": role in ("customer", "both"),
@@ -182,7 +182,7 @@ class DocumentFactory:
             "CreditNotes": [],
             "Prepayments": [],
             "Overpayments": [],
-            "AmountDue": total if status != "VOIDED" and status != "DELETED" else ZERO,
+            "AmountDue": total if status not in ("VOIDED", "DELETED") else ZERO,
             "AmountPaid": ZERO,
             "AmountCredited": ZERO,
             "CurrencyRate": rate,
@@ -294,9 +294,15 @@ class DocumentFactory:
             else fake.choice(REVENUE_CODES if receive else EXPENSE_CODES)
         )
         lines: list[Doc] = [
-            {"Description": fake.words(), "Quantity": Decimal(1), "UnitAmount": amount,
-             "AccountCode": code, "TaxType": "NONE", "Tracking": []},
-        ]  # fmt: skip
+            {
+                "Description": fake.words(),
+                "Quantity": Decimal(1),
+                "UnitAmount": amount,
+                "AccountCode": code,
+                "TaxType": "NONE",
+                "Tracking": [],
+            },
+        ]
         sub_total, total_tax, total = price_lines(lines, lat, self.rates)
         currency, rate = self._currency(contact)
         word = "OVERPAYMENT" if over else "PREPAYMENT"

@@ -198,9 +198,16 @@ def _seed_invoices(
         contact = fake.choice(suppliers if kind == "ACCPAY" else customers)
         roll = fake.rng.random()
         status = (
-            "DRAFT" if roll < 0.08 else "SUBMITTED" if roll < 0.12
-            else "DELETED" if roll < 0.145 else "VOIDED" if roll < 0.17 else "AUTHORISED"
-        )  # fmt: skip
+            "DRAFT"
+            if roll < 0.08
+            else "SUBMITTED"
+            if roll < 0.12
+            else "DELETED"
+            if roll < 0.145
+            else "VOIDED"
+            if roll < 0.17
+            else "AUTHORISED"
+        )
         day = fake.day_between(START.date(), LAST_DAY - timedelta(days=5))
         doc = factory.new_invoice(fake, kind, contact, day, status)
         store["invoices"].put(doc, _stamp(fake, day))

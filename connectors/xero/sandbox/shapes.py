@@ -33,7 +33,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 BASE_CURRENCY = "GBP"
 
-# (Code, Name, Type, TaxType, BankAccountNumber | None, CurrencyCode | None, SystemAccount)
+# Chart of accounts rows: code, name, type, tax type, bank number, currency, system account.
 ACCOUNTS: tuple[tuple[str, str, str, str, str | None, str | None, str | None], ...] = (
     ("090", "Business Current Account", "BANK", "NONE", "20-00-00 12345678", None, None),
     ("091", "Business Savings Account", "BANK", "NONE", "20-00-00 87654321", None, None),
@@ -63,10 +63,17 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str | None, str | None, str | None], .
     ("970", "Owner Funds Introduced", "EQUITY", "NONE", None, None, None),
 )
 ACCOUNT_CLASS = {
-    "BANK": "ASSET", "CURRENT": "ASSET", "FIXED": "ASSET", "REVENUE": "REVENUE",
-    "OTHERINCOME": "REVENUE", "DIRECTCOSTS": "EXPENSE", "OVERHEADS": "EXPENSE",
-    "EXPENSE": "EXPENSE", "CURRLIAB": "LIABILITY", "EQUITY": "EQUITY",
-}  # fmt: skip
+    "BANK": "ASSET",
+    "CURRENT": "ASSET",
+    "FIXED": "ASSET",
+    "REVENUE": "REVENUE",
+    "OTHERINCOME": "REVENUE",
+    "DIRECTCOSTS": "EXPENSE",
+    "OVERHEADS": "EXPENSE",
+    "EXPENSE": "EXPENSE",
+    "CURRLIAB": "LIABILITY",
+    "EQUITY": "EQUITY",
+}
 REVENUE_CODES = ("200", "260")
 EXPENSE_CODES = ("310", "400", "408", "412", "429", "445", "461", "469", "473", "489", "493")
 BANK_CODES = ("090", "091")

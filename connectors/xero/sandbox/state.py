@@ -169,16 +169,23 @@ class XeroSandboxState:
                 )
                 kind = kinds[index % 2]
                 supplier = kind.startswith("ACCPAY")
-                pool = [c for c in contacts if c["ContactStatus"] == "ACTIVE"
-                        and (c["IsSupplier"] if supplier else c["IsCustomer"])] or contacts  # fmt: skip
+                pool = [
+                    c
+                    for c in contacts
+                    if c["ContactStatus"] == "ACTIVE"
+                    and (c["IsSupplier"] if supplier else c["IsCustomer"])
+                ] or contacts
                 contact = fake.choice(pool)
                 if name == "invoices":
                     doc = factory.new_invoice(fake, kind, contact, today, "AUTHORISED")
                 else:
                     doc = factory.new_credit_note(fake, kind, contact, today, "AUTHORISED")
             elif name == "payments":
-                due = [r for r in store["invoices"].records.values()
-                       if r.doc["Status"] == "AUTHORISED" and r.doc["AmountDue"] > 0]  # fmt: skip
+                due = [
+                    r
+                    for r in store["invoices"].records.values()
+                    if r.doc["Status"] == "AUTHORISED" and r.doc["AmountDue"] > 0
+                ]
                 if not due:
                     break
                 invoice = fake.choice(due)

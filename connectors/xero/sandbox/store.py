@@ -36,8 +36,9 @@ class Spec:
 
     def is_archived(self, doc: dict[str, Any]) -> bool:
         """True for a document that lists leave out unless `includeArchived=true`."""
-        return self.archived_when is not None and doc.get(self.archived_when[0]) == (
-            self.archived_when[1]
+        return (
+            self.archived_when is not None
+            and doc.get(self.archived_when[0]) == (self.archived_when[1])
         )
 
     @property

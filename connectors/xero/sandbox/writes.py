@@ -121,11 +121,20 @@ def _store(state: XeroSandboxState, name: str, doc: Doc, dry_run: bool) -> Doc:
 
 # -- contacts ----------------------------------------------------------------------------
 _CONTACT_DEFAULTS: Doc = {
-    "ContactStatus": "ACTIVE", "EmailAddress": "", "BankAccountDetails": "", "Addresses": [],
-    "Phones": [], "ContactGroups": [], "IsSupplier": False, "IsCustomer": False,
-    "SalesTrackingCategories": [], "PurchasesTrackingCategories": [], "ContactPersons": [],
-    "HasAttachments": False, "HasValidationErrors": False,
-}  # fmt: skip
+    "ContactStatus": "ACTIVE",
+    "EmailAddress": "",
+    "BankAccountDetails": "",
+    "Addresses": [],
+    "Phones": [],
+    "ContactGroups": [],
+    "IsSupplier": False,
+    "IsCustomer": False,
+    "SalesTrackingCategories": [],
+    "PurchasesTrackingCategories": [],
+    "ContactPersons": [],
+    "HasAttachments": False,
+    "HasValidationErrors": False,
+}
 
 
 def _contact(
@@ -211,8 +220,8 @@ def _lines(state: XeroSandboxState, lines: Any, line_amount_types: str) -> list[
     accounts = state.factory.accounts
     categories = {c["Name"].lower(): c for c in state.factory.tracking}
     errors, result = [], []
-    for line in lines:
-        line = dict(line)
+    for given in lines:
+        line = dict(given)
         code = str(line.get("AccountCode") or "")
         account = accounts.get(code)
         if code and (account is None or account["Type"] == "BANK" or account.get("SystemAccount")):
@@ -222,21 +231,32 @@ def _lines(state: XeroSandboxState, lines: Any, line_amount_types: str) -> list[
             tax_type = "NONE"
         if tax_type not in state.factory.rates:
             errors.append(
-                f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."
+                f"The TaxType code '{tax_type}' does not exist or cannot be used for this "
+                "type of transaction."
             )
         line["TaxType"] = tax_type
         for tracking in line.get("Tracking") or []:
             category = categories.get(str(tracking.get("Name", "")).lower())
-            option = next((o for o in (category or {}).get("Options", [])
-                           if o["Name"].lower() == str(tracking.get("Option", "")).lower()), None)  # fmt: skip
+            option = next(
+                (
+                    o
+                    for o in (category or {}).get("Options", [])
+                    if o["Name"].lower() == str(tracking.get("Option", "")).lower()
+                ),
+                None,
+            )
             if category is None or option is None:
                 errors.append(
-                    f"Tracking option '{tracking.get('Option')}' of category '{tracking.get('Name')}' does not exist."
+                    f"Tracking option '{tracking.get('Option')}' of category "
+                    f"'{tracking.get('Name')}' does not exist."
                 )
                 continue
-            tracking.update(Name=category["Name"], Option=option["Name"],
-                            TrackingCategoryID=category["TrackingCategoryID"],
-                            TrackingOptionID=option["TrackingOptionID"])  # fmt: skip
+            tracking.update(
+                Name=category["Name"],
+                Option=option["Name"],
+                TrackingCategoryID=category["TrackingCategoryID"],
+                TrackingOptionID=option["TrackingOptionID"],
+            )
         line.setdefault("Tracking", [])
         line.setdefault("LineItemID", _new_id())
         if "Quantity" in line:
@@ -260,9 +280,13 @@ def _invoice(
         doc = copy.deepcopy(record.doc)
         status = doc["Status"]
         wanted = element.get("Status", status)
+        what = "Invoice" if name == "invoices" else "Credit note"
         if status in ("VOIDED", "DELETED") or (status == "PAID" and wanted != "PAID"):
-            raise _Invalid("This document cannot be edited as it has a payment or credit note allocated to it."
-                           if status == "PAID" else f"{'Invoice' if name == 'invoices' else 'Credit note'} not of valid status for modification")  # fmt: skip
+            raise _Invalid(
+                "This document cannot be edited as it has a payment or credit note allocated to it."
+                if status == "PAID"
+                else f"{what} not of valid status for modification"
+            )
         if wanted == "DELETED" and status not in ("DRAFT", "SUBMITTED"):
             raise _Invalid(
                 "Only DRAFT and SUBMITTED documents can be deleted; void AUTHORISED ones"
@@ -272,18 +296,34 @@ def _invoice(
                 "This document cannot be edited as it has a payment or credit note allocated to it."
             )
     else:
-        doc = {id_field: _new_id(), "Status": "DRAFT", "LineAmountTypes": "Exclusive",
-               "CurrencyCode": BASE_CURRENCY, "CurrencyRate": Decimal("1.000000"), "LineItems": [],
-               "Reference": "", "HasAttachments": False, "HasErrors": False}  # fmt: skip
+        doc = {
+            id_field: _new_id(),
+            "Status": "DRAFT",
+            "LineAmountTypes": "Exclusive",
+            "CurrencyCode": BASE_CURRENCY,
+            "CurrencyRate": Decimal("1.000000"),
+            "LineItems": [],
+            "Reference": "",
+            "HasAttachments": False,
+            "HasErrors": False,
+        }
         if name == "invoices":
-            doc.update(Payments=[], CreditNotes=[], Prepayments=[], Overpayments=[],
-                       AmountPaid=ZERO, AmountCredited=ZERO, IsDiscounted=False)  # fmt: skip
+            doc.update(
+                Payments=[],
+                CreditNotes=[],
+                Prepayments=[],
+                Overpayments=[],
+                AmountPaid=ZERO,
+                AmountCredited=ZERO,
+                IsDiscounted=False,
+            )
         else:
             doc.update(Allocations=[], Payments=[])
         wanted = str(element.get("Status") or "DRAFT")
         if wanted not in ("DRAFT", "SUBMITTED", "AUTHORISED"):
             raise _Invalid(
-                f"{'Invoice' if name == 'invoices' else 'Credit note'} not of valid status for creation"
+                f"{'Invoice' if name == 'invoices' else 'Credit note'} not of valid status "
+                "for creation"
             )
     kind = str(element.get("Type") or doc.get("Type") or "")
     if not kind:
@@ -314,8 +354,12 @@ def _invoice(
         errors.append("A document must have at least one line item to be authorised")
     number = element.get(number_field, doc.get(number_field))
     if kind in ("ACCREC", "ACCRECCREDIT") and number:
-        taken = any(r.doc.get(number_field) == number and r.id != doc[id_field]
-                    and r.doc.get("Type") == kind for r in state.store[name].records.values())  # fmt: skip
+        taken = any(
+            r.doc.get(number_field) == number
+            and r.id != doc[id_field]
+            and r.doc.get("Type") == kind
+            for r in state.store[name].records.values()
+        )
         if taken or number in batch.numbers:
             errors.append(
                 "Invoice # must be unique."
@@ -336,9 +380,18 @@ def _invoice(
     for key in ("Reference", "SentToContact", "CurrencyRate", "BrandingThemeID", "Url"):
         if key in element:
             doc[key] = element[key]
-    doc.update(Type=kind, Contact=contact_ref(contact), LineAmountTypes=lat, LineItems=lines,
-               CurrencyCode=currency, SubTotal=sub_total, TotalTax=total_tax, Total=total,
-               Status=wanted, **date_fields("Date", day))  # fmt: skip
+    doc.update(
+        Type=kind,
+        Contact=contact_ref(contact),
+        LineAmountTypes=lat,
+        LineItems=lines,
+        CurrencyCode=currency,
+        SubTotal=sub_total,
+        TotalTax=total_tax,
+        Total=total,
+        Status=wanted,
+        **date_fields("Date", day),
+    )
     doc[number_field] = number or ""
     if name == "invoices":
         doc.update(date_fields("DueDate", due))
@@ -412,19 +465,28 @@ def _payment(
         errors.append("Payment amount exceeds the amount outstanding on this document")
     if errors:
         raise _Invalid(*errors)
-    assert invoice is not None and account is not None and amount is not None
+    assert invoice is not None
+    assert account is not None
+    assert amount is not None
     day = _day(element.get("Date"), state.now().date())
     rate = invoice.doc["CurrencyRate"]
     doc: Doc = {
-        "PaymentID": _new_id(), **date_fields("Date", day),
-        "BankAmount": q2(amount) if account.get("CurrencyCode") == invoice.doc["CurrencyCode"] else q2(amount / rate),
-        "Amount": q2(amount), "Reference": str(element.get("Reference") or ""), "CurrencyRate": rate,
+        "PaymentID": _new_id(),
+        **date_fields("Date", day),
+        "BankAmount": q2(amount)
+        if account.get("CurrencyCode") == invoice.doc["CurrencyCode"]
+        else q2(amount / rate),
+        "Amount": q2(amount),
+        "Reference": str(element.get("Reference") or ""),
+        "CurrencyRate": rate,
         "PaymentType": "ACCPAYPAYMENT" if invoice.doc["Type"] == "ACCPAY" else "ACCRECPAYMENT",
-        "Status": "AUTHORISED", "IsReconciled": bool(element.get("IsReconciled", False)),
-        "HasAccount": True, "HasValidationErrors": False,
+        "Status": "AUTHORISED",
+        "IsReconciled": bool(element.get("IsReconciled", False)),
+        "HasAccount": True,
+        "HasValidationErrors": False,
         "Account": {"AccountID": account["AccountID"], "Code": account["Code"]},
         "Invoice": invoice_ref(invoice.doc),
-    }  # fmt: skip
+    }
     if not dry_run:
         state.record_payment(doc, invoice)
     return doc
@@ -435,11 +497,18 @@ def _journal(
     state: XeroSandboxState, name: str, element: Doc, batch: WriteBatch, dry_run: bool
 ) -> Doc:
     record = _existing(state, name, element)
-    doc = copy.deepcopy(record.doc) if record else {
-        "ManualJournalID": _new_id(), "Status": "DRAFT", "LineAmountTypes": "NoTax",
-        "ShowOnCashBasisReports": True, "HasAttachments": False,
-    }  # fmt: skip
-    status = doc["Status"]
+    doc = (
+        copy.deepcopy(record.doc)
+        if record
+        else {
+            "ManualJournalID": _new_id(),
+            "Status": "DRAFT",
+            "LineAmountTypes": "NoTax",
+            "ShowOnCashBasisReports": True,
+            "HasAttachments": False,
+        }
+    )
+    status = str(doc["Status"])
     wanted = str(element.get("Status") or status)
     allowed = {"DRAFT": ("DRAFT", "POSTED", "DELETED"), "POSTED": ("POSTED", "VOIDED")}.get(
         status, ()

@@ -43,9 +43,11 @@ class Server:
     def __init__(self, limits: RateLimits) -> None:
         self.items: list[str] = []
         self.runtime = SandboxRuntime(
-            name="mini", reset_data=self.items.clear, oauth=OAuthServer([OAuthClient("c", "s")]),
+            name="mini",
+            reset_data=self.items.clear,
+            oauth=OAuthServer([OAuthClient("c", "s")]),
             limiter=RateLimiter(limits),
-        )  # fmt: skip
+        )
 
         async def items(request: Request) -> Response:
             if request.method == "POST":
@@ -53,10 +55,12 @@ class Server:
             return JSONResponse({"items": self.items, "padding": "x" * 200})
 
         app = build_sandbox_app(
-            runtime=self.runtime, routes=[Route("/api/items", items, methods=["GET", "POST"])],
-            renderer=Renderer(), faultable=lambda p: p.startswith("/api/"),
+            runtime=self.runtime,
+            routes=[Route("/api/items", items, methods=["GET", "POST"])],
+            renderer=Renderer(),
+            faultable=lambda p: p.startswith("/api/"),
             tenant_of=lambda scope: "tenant" if scope["path"].startswith("/api/") else None,
-        )  # fmt: skip
+        )
         self.handle: ServerHandle = run_in_thread(app)
         self.client = httpx.Client(base_url=self.handle.url, timeout=5)
 

@@ -23,7 +23,8 @@ def test_window_limit_refuses_the_call_over_budget_with_retry_after_until_the_ol
     for expected_left in (2, 1, 0):
         decision = rl.acquire("t1")
         rl.release("t1")
-        assert decision.allowed and decision.window_remaining == expected_left
+        assert decision.allowed
+        assert decision.window_remaining == expected_left
         clock.now += 1
     refused = rl.acquire("t1")
     assert not refused.allowed
@@ -42,7 +43,8 @@ def test_refused_calls_do_not_use_budget():
         assert not rl.acquire("t").allowed
     clock.now += 5
     decision = rl.acquire("t")
-    assert decision.allowed and decision.window_remaining == 0
+    assert decision.allowed
+    assert decision.window_remaining == 0
 
 
 def test_tenants_have_separate_budgets():
@@ -73,7 +75,8 @@ def test_concurrency_limit_counts_calls_in_flight_until_released():
     assert rl.acquire("t").allowed
     assert rl.acquire("t").allowed
     refused = rl.acquire("t")
-    assert refused.problem is Problem.CONCURRENT and refused.retry_after == 1
+    assert refused.problem is Problem.CONCURRENT
+    assert refused.retry_after == 1
     rl.release("t")
     assert rl.acquire("t").allowed
     assert rl.in_flight("t") == 2

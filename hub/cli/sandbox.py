@@ -1,0 +1,100 @@
+"""`hub sandbox`: serve an ERP sandbox locally for demos, contract tests and benchmarks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from connectors.sandbox import FaultConfig, RateLimits
+
+app = typer.Typer(
+    help="Local ERP sandboxes: fictional seeded data behind the ERP's own API.",
+    no_args_is_help=True,
+)
+
+
+@app.command("xero")
+def xero(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8790,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+    records: Annotated[int, typer.Option(help="Invoices + bills to seed.")] = 200,
+    client_id: Annotated[str, typer.Option(help="OAuth client id to accept.")] = "sandbox-client",
+    client_secret: Annotated[
+        str, typer.Option(help="OAuth client secret to accept.", envvar="LEDGERHUB_SANDBOX_SECRET")
+    ] = "sandbox-secret",  # noqa: S107 - the sandbox's own fictional default
+    no_limits: Annotated[bool, typer.Option("--no-limits", help="No rate limits.")] = False,
+    token_ttl: Annotated[float, typer.Option(help="Access token lifetime (s).")] = 1800.0,
+    refresh_grace: Annotated[float, typer.Option(help="Old refresh token grace (s).")] = 1800.0,
+    per_minute: Annotated[int, typer.Option(help="Calls per tenant per window.")] = 60,
+    per_day: Annotated[int, typer.Option(help="Calls per tenant per day.")] = 5000,
+    concurrent: Annotated[int, typer.Option(help="Calls in flight per tenant.")] = 5,
+    app_per_minute: Annotated[int, typer.Option(help="Calls per window, all tenants.")] = 10_000,
+    window: Annotated[float, typer.Option(help="Length of the 'minute' window (s).")] = 60.0,
+    error_rate: Annotated[float, typer.Option(help="Share of API calls answered 500.")] = 0.0,
+    unavailable_rate: Annotated[float, typer.Option(help="Share answered 503.")] = 0.0,
+    throttle_rate: Annotated[float, typer.Option(help="Share answered 429.")] = 0.0,
+    drop_rate: Annotated[float, typer.Option(help="Share whose connection drops.")] = 0.0,
+    malformed_rate: Annotated[float, typer.Option(help="Share with broken JSON.")] = 0.0,
+    expired_token_rate: Annotated[float, typer.Option(help="Share answered 401 expired.")] = 0.0,
+    slow_rate: Annotated[float, typer.Option(help="Share delayed by --slow-seconds.")] = 0.0,
+    slow_seconds: Annotated[float, typer.Option(help="Delay of a slow response (s).")] = 1.0,
+    fault_seed: Annotated[int | None, typer.Option(help="Makes faults reproducible.")] = None,
+) -> None:
+    """Serve the Xero sandbox (token, connections, Accounting API, /_sandbox controls).
+
+    Example: hub sandbox xero --port 8790 --seed 7 --records 1000 --client-id demo
+    --client-secret demo-secret --window 5 --error-rate 0.05
+
+    Point clients at http://HOST:PORT (token: /connect/token, tenants: /connections,
+    API: /api.xro/2.0). See docs/sandboxes.md.
+    """
+    import uvicorn
+    from pydantic import SecretStr, ValidationError
+
+    from connectors.xero.sandbox import XeroSandboxConfig, create_app
+
+    try:
+        config = XeroSandboxConfig(
+            seed=seed,
+            records=records,
+            client_id=client_id,
+            client_secret=SecretStr(client_secret),
+            no_limits=no_limits,
+            token_ttl=token_ttl,
+            refresh_grace=refresh_grace,
+            limits=RateLimits(
+                per_window=per_minute,
+                per_day=per_day,
+                concurrent=concurrent,
+                app_per_window=app_per_minute,
+                window_seconds=window,
+            ),
+            faults=FaultConfig(
+                error_rate=error_rate,
+                unavailable_rate=unavailable_rate,
+                throttle_rate=throttle_rate,
+                drop_rate=drop_rate,
+                malformed_rate=malformed_rate,
+                expired_token_rate=expired_token_rate,
+                slow_rate=slow_rate,
+                slow_seconds=slow_seconds,
+                seed=fault_seed,
+            ),
+        )
+    except ValidationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    app_ = create_app(config)
+    typer.echo(
+        f"Xero sandbox on http://{host}:{port} (tenant {app_.state.sandbox.tenant_id}, "
+        f"{records} records, seed {seed})",
+        err=True,
+    )
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
+def register(root: typer.Typer) -> None:
+    """Add `hub sandbox` to the root command."""
+    root.add_typer(app, name="sandbox")
