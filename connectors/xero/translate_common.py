@@ -34,7 +34,8 @@ class TranslateContext:
     "location"); a category not listed becomes its snake_cased name. `tracking_categories` lists
     the organisation's category names so that writes can find the category of a kind that is not
     in `tracking_kinds`. `unflagged_contacts` says what a contact that Xero marks neither supplier
-    nor customer becomes (see `translate_read.contact_to_canonical`).
+    nor customer becomes (see `translate_read.contact_to_canonical`). `account_codes` maps
+    AccountID to Code, for payments whose bank account Xero names by id only (batch payments).
     """
 
     connection_id: str
@@ -43,6 +44,7 @@ class TranslateContext:
     tracking_kinds: Mapping[str, str] = field(default_factory=dict)
     tracking_categories: tuple[str, ...] = ()
     unflagged_contacts: UnflaggedContacts = "both"
+    account_codes: Mapping[str, str] = field(default_factory=dict)
 
     def kind_of(self, category: str) -> str:
         """The dimension kind of a tracking category name."""
@@ -53,6 +55,13 @@ class TranslateContext:
             if name.casefold() == folded:
                 return kind
         return snake_case(category)
+
+    def account_code(self, code: str | None, account_id: str | None) -> str | None:
+        """An account's code: as given, else looked up by its AccountID."""
+        given = text(code)
+        if given is None and account_id:
+            return self.account_codes.get(account_id)
+        return given
 
     def category_of(self, kind: str) -> str | None:
         """The tracking category name of a dimension kind, when one is known."""

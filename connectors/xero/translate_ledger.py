@@ -202,8 +202,10 @@ def payment_to_canonical(
         "amount": payment.amount,
         "currency": currency or ctx.base_currency,
         "bank_reference": text(payment.reference),
-        "bank_account_code": text(payment.account.code if payment.account else None)
-        or text(payment.code),
+        "bank_account_code": ctx.account_code(
+            text(payment.account.code if payment.account else None) or payment.code,
+            payment.account.account_id if payment.account else None,
+        ),
         "status": PaymentStatus.VOIDED if deleted else PaymentStatus.SETTLED,
         "allocations": allocations,
     }
@@ -262,7 +264,7 @@ def batch_payment_to_canonical(
         or text(account.currency_code)
         or ctx.base_currency,
         "bank_reference": text(batch.details) or text(batch.reference) or text(batch.narrative),
-        "bank_account_code": text(account.code),
+        "bank_account_code": ctx.account_code(account.code, account.account_id),
         "status": PaymentStatus.VOIDED if deleted else PaymentStatus.SETTLED,
         "allocations": allocations,
     }

@@ -645,3 +645,18 @@ def test_tax_rate_without_effective_rate_sums_its_components(ctx: TranslateConte
         if k not in ("EffectiveRate", "DisplayTaxRate")
     }
     assert one(to_canonical("TaxRates", payload, ctx)).rate_percent == Decimal("14.9750")
+
+
+def test_bank_account_named_by_id_only_gets_its_code_from_the_context() -> None:
+    payload = {
+        **item("BatchPayments", BatchPaymentID=BATCH),
+        "Account": {"AccountID": "ac000000-0000-4000-8000-000000000090"},
+    }
+    assert one(to_canonical("BatchPayments", payload, new_context())).bank_account_code is None
+    ctx = new_context(account_codes={"ac000000-0000-4000-8000-000000000090": "090"})
+    assert one(to_canonical("BatchPayments", payload, ctx)).bank_account_code == "090"
+    single = {
+        **items("Payments")[0],
+        "Account": {"AccountID": "ac000000-0000-4000-8000-000000000090"},
+    }
+    assert one(to_canonical("Payments", single, ctx)).bank_account_code == "090"
