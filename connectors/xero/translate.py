@@ -7,7 +7,9 @@
     body = FROM_CANONICAL["invoice"](record, ctx)             # -> XeroInvoice | XeroCreditNote
     payload = {"Invoices": [body.to_xero()]}                  # send with dumps_xero(payload)
 
-The rules of each direction are in `translate_read`, `translate_ledger` and `translate_write`.
+The rules of each direction are in the docstrings of `translate_contacts`, `translate_documents`
+(invoices, credit notes), `translate_payments`, `translate_ledger` (journals, reference data) and
+`translate_write`.
 Every function is pure: the same payload and context give the same records.
 """
 
@@ -34,20 +36,19 @@ from connectors.xero.models import (
     XeroTrackingCategory,
 )
 from connectors.xero.translate_common import TranslateContext, snake_case
+from connectors.xero.translate_contacts import contact_to_canonical
+from connectors.xero.translate_documents import credit_note_to_canonical, invoice_to_canonical
 from connectors.xero.translate_ledger import (
     account_to_canonical,
-    batch_payment_to_canonical,
     manual_journal_to_canonical,
-    overpayment_to_canonical,
-    payment_to_canonical,
-    prepayment_to_canonical,
     tax_rate_to_canonical,
     tracking_category_to_canonical,
 )
-from connectors.xero.translate_read import (
-    contact_to_canonical,
-    credit_note_to_canonical,
-    invoice_to_canonical,
+from connectors.xero.translate_payments import (
+    batch_payment_to_canonical,
+    overpayment_to_canonical,
+    payment_to_canonical,
+    prepayment_to_canonical,
 )
 from connectors.xero.translate_write import (
     invoice_to_xero,

@@ -34,7 +34,7 @@ class TranslateContext:
     "location"); a category not listed becomes its snake_cased name. `tracking_categories` lists
     the organisation's category names so that writes can find the category of a kind that is not
     in `tracking_kinds`. `unflagged_contacts` says what a contact that Xero marks neither supplier
-    nor customer becomes (see `translate_read.contact_to_canonical`). `account_codes` maps
+    nor customer becomes (see `translate_contacts`). `account_codes` maps
     AccountID to Code, for payments whose bank account Xero names by id only (batch payments).
     """
 

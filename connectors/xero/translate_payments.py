@@ -1,0 +1,304 @@
+"""Xero payments, batch payments, overpayments and prepayments into canonical payments.
+
+Rules worth knowing (each is tested):
+- Direction follows the money: paying a bill and refunding a customer (`ACCPAYPAYMENT`,
+  `ARCREDITPAYMENT`, `ARPREPAYMENTPAYMENT`, `AROVERPAYMENTPAYMENT`) is `outbound`; a customer
+  paying and a supplier refunding us is `inbound`. A refund pays out a credit note, so its
+  allocation points at the credit note's canonical invoice (hub object `invoice`).
+- Status: `AUTHORISED` -> `settled` (Xero records a payment once the money moved; the invoice is
+  already marked paid in Xero); `DELETED` -> `voided` and `remote_deleted`.
+- **Batch payments are counted once.** Xero lists every payment of a batch twice: in
+  `/BatchPayments` (one bank transaction) and in `/Payments` (one per invoice, carrying
+  `BatchPaymentID`). The batch is the canonical payment, with one allocation per invoice; a
+  `/Payments` item with a `BatchPaymentID` translates to nothing. Sync both collections.
+- Overpayments and prepayments are payments whose allocations are their `Allocations`; what is not
+  allocated (refunded or still available) is the payment's `unallocated_amount`.
+- A bank account named by `AccountID` only gets its code from `TranslateContext.account_codes`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from canonical import (
+    Payment,
+    PaymentDirection,
+    PaymentStatus,
+    Record,
+)
+from connectors.xero.enums import (
+    BatchPaymentType,
+    InvoiceType,
+    OverpaymentType,
+    PaymentType,
+    PrepaymentStatus,
+    PrepaymentType,
+)
+from connectors.xero.enums import PaymentStatus as XPaymentStatus
+from connectors.xero.models import (
+    XeroAccount,
+    XeroAllocation,
+    XeroBatchPayment,
+    XeroContact,
+    XeroCreditNote,
+    XeroInvoice,
+    XeroOverpayment,
+    XeroPayment,
+    XeroPrepayment,
+)
+from connectors.xero.translate_common import TranslateContext, build, mapping_error, text
+
+PAYMENT_FIELDS = {
+    "payment.party_id": "Invoice.Contact.ContactID",
+    "payment.payment_date": "Date",
+    "payment.amount": "Amount|TotalAmount|Total",
+    "payment.currency": "Invoice.CurrencyCode|CurrencyCode",
+    "payment.allocations": "Payments|Allocations",
+    "payment.allocations[]": "Payments[]|Allocations[]",
+    "payment.allocations[].amount": "Payments[].Amount|Allocations[].Amount",
+    "payment.allocations[].invoice_id": "Invoice.InvoiceID",
+}
+_OUTBOUND_TYPES = {
+    PaymentType.ACCPAYPAYMENT,
+    PaymentType.ARCREDITPAYMENT,
+    PaymentType.AROVERPAYMENTPAYMENT,
+    PaymentType.ARPREPAYMENTPAYMENT,
+}
+_SUPPLIER_SIDE = {
+    PaymentType.ACCPAYPAYMENT,
+    PaymentType.APCREDITPAYMENT,
+    PaymentType.APOVERPAYMENTPAYMENT,
+    PaymentType.APPREPAYMENTPAYMENT,
+}
+_TYPE_OF_DOCUMENT = {
+    InvoiceType.ACCPAY: PaymentType.ACCPAYPAYMENT,
+    InvoiceType.ACCREC: PaymentType.ACCRECPAYMENT,
+    InvoiceType.ACCPAYCREDIT: PaymentType.APCREDITPAYMENT,
+    InvoiceType.ACCRECCREDIT: PaymentType.ARCREDITPAYMENT,
+    InvoiceType.APOVERPAYMENT: PaymentType.APOVERPAYMENTPAYMENT,
+    InvoiceType.AROVERPAYMENT: PaymentType.AROVERPAYMENTPAYMENT,
+    InvoiceType.APPREPAYMENT: PaymentType.APPREPAYMENTPAYMENT,
+    InvoiceType.ARPREPAYMENT: PaymentType.ARPREPAYMENTPAYMENT,
+}
+
+
+def record_base(
+    ctx: TranslateContext, obj: str, rid: str, raw: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "id": ctx.ids.hub_id(obj, rid),
+        "connection_id": ctx.connection_id,
+        "remote_id": rid,
+        "remote_data": raw,
+    }
+
+
+def party_id(ctx: TranslateContext, contact: XeroContact | None, supplier: bool) -> str | None:
+    contact_id = contact.contact_id if contact else None
+    return (
+        ctx.ids.hub_id("supplier" if supplier else "customer", contact_id) if contact_id else None
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Payments
+
+
+def payment_type(payment: XeroPayment) -> PaymentType | None:
+    """`PaymentType`, or what the paid document implies when Xero left it out (write answers)."""
+    if payment.payment_type is not None:
+        return payment.payment_type
+    if payment.credit_note is not None and payment.credit_note.type is not None:
+        return _TYPE_OF_DOCUMENT[InvoiceType(payment.credit_note.type.value)]
+    if payment.invoice is not None and payment.invoice.type is not None:
+        return _TYPE_OF_DOCUMENT[payment.invoice.type]
+    return None
+
+
+def payment_to_canonical(
+    payment: XeroPayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
+) -> list[Record]:
+    """A payment of one invoice or credit note; part of a batch: nothing (the batch counts)."""
+    rid = payment.payment_id
+    if not rid:
+        raise mapping_error("Payment", None, "PaymentID", "payment.remote_id", "is missing")
+    if payment.batch_payment_id:
+        return []
+    kind = payment_type(payment)
+    if kind is None:
+        raise mapping_error(
+            "Payment", rid, "PaymentType", "payment.direction", "is missing and no document says it"
+        )
+    document: XeroInvoice | XeroCreditNote | None = payment.credit_note or payment.invoice
+    allocations = []
+    doc_id = number = None
+    if isinstance(document, XeroCreditNote):
+        doc_id, number = document.credit_note_id, document.credit_note_number
+    elif isinstance(document, XeroInvoice):
+        doc_id, number = document.invoice_id, document.invoice_number
+    number = text(number) or text(payment.invoice_number) or text(payment.credit_note_number)
+    if doc_id and payment.amount is not None:
+        invoice_id = ctx.ids.hub_id("invoice", doc_id)
+        allocations.append(
+            {"invoice_id": invoice_id, "invoice_number": number, "amount": payment.amount}
+        )
+    contact = document.contact if document else None
+    currency = text(document.currency_code if document else None)
+    for other in (payment.overpayment, payment.prepayment):
+        if other is not None:
+            contact = contact or other.contact
+            currency = currency or text(other.currency_code)
+    deleted = payment.status == XPaymentStatus.DELETED
+    data = {
+        **record_base(ctx, "payment", rid, raw),
+        "remote_updated_at": payment.updated_date_utc,
+        "remote_deleted": deleted,
+        "direction": PaymentDirection.OUTBOUND
+        if kind in _OUTBOUND_TYPES
+        else PaymentDirection.INBOUND,
+        "party_id": party_id(ctx, contact, kind in _SUPPLIER_SIDE),
+        "payment_date": payment.date,
+        "amount": payment.amount,
+        "currency": currency or ctx.base_currency,
+        "bank_reference": text(payment.reference),
+        "bank_account_code": ctx.account_code(
+            text(payment.account.code if payment.account else None) or payment.code,
+            payment.account.account_id if payment.account else None,
+        ),
+        "status": PaymentStatus.VOIDED if deleted else PaymentStatus.SETTLED,
+        "allocations": allocations,
+    }
+    return [build(Payment, data, source="Payment", remote_id=rid, fields=PAYMENT_FIELDS)]
+
+
+def batch_payment_to_canonical(
+    batch: XeroBatchPayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
+) -> list[Record]:
+    """A batch payment as one canonical payment with one allocation per invoice paid."""
+    rid = batch.batch_payment_id
+    if not rid:
+        raise mapping_error(
+            "BatchPayment", None, "BatchPaymentID", "payment.remote_id", "is missing"
+        )
+    inner = [p for p in batch.payments or [] if p.status != XPaymentStatus.DELETED]
+    allocations: list[dict[str, Any]] = []
+    contacts: set[str | None] = set()
+    currencies: list[str] = []
+    for i, p in enumerate(inner):
+        invoice = p.invoice
+        if invoice is None or not invoice.invoice_id or p.amount is None:
+            raise mapping_error(
+                "BatchPayment",
+                rid,
+                f"Payments[{i}].Invoice.InvoiceID",
+                f"payment.allocations[{i}].invoice_id",
+                "each payment of a batch names its invoice and amount",
+            )
+        allocations.append(
+            {
+                "invoice_id": ctx.ids.hub_id("invoice", invoice.invoice_id),
+                "invoice_number": text(invoice.invoice_number) or text(p.invoice_number),
+                "amount": p.amount,
+            }
+        )
+        contacts.add(invoice.contact.contact_id if invoice.contact else None)
+        if text(invoice.currency_code):
+            currencies.append(str(invoice.currency_code))
+    supplier = batch.type == BatchPaymentType.PAYBATCH
+    contact_id = next(iter(contacts)) if len(contacts) == 1 else None
+    amount = batch.total_amount if batch.total_amount is not None else batch.amount
+    if amount is None:
+        amount = sum((p.amount or Decimal(0) for p in inner), Decimal(0))
+    account = batch.account or XeroAccount()
+    deleted = batch.status == XPaymentStatus.DELETED
+    data = {
+        **record_base(ctx, "payment", rid, raw),
+        "remote_updated_at": batch.updated_date_utc,
+        "remote_deleted": deleted,
+        "direction": PaymentDirection.OUTBOUND if supplier else PaymentDirection.INBOUND,
+        "party_id": party_id(ctx, XeroContact(contact_id=contact_id), supplier),
+        "payment_date": batch.date,
+        "amount": amount,
+        "currency": (currencies[0] if currencies else None)
+        or text(account.currency_code)
+        or ctx.base_currency,
+        "bank_reference": text(batch.details) or text(batch.reference) or text(batch.narrative),
+        "bank_account_code": ctx.account_code(account.code, account.account_id),
+        "status": PaymentStatus.VOIDED if deleted else PaymentStatus.SETTLED,
+        "allocations": allocations,
+    }
+    return [build(Payment, data, source="BatchPayment", remote_id=rid, fields=PAYMENT_FIELDS)]
+
+
+def _credit_allocations(
+    allocations: list[XeroAllocation], ctx: TranslateContext, source: str, rid: str
+) -> list[dict[str, Any]]:
+    out = []
+    for i, allocation in enumerate(allocations):
+        if allocation.is_deleted:
+            continue
+        invoice = allocation.invoice
+        if invoice is None or not invoice.invoice_id or allocation.amount is None:
+            raise mapping_error(
+                source,
+                rid,
+                f"Allocations[{i}].Invoice.InvoiceID",
+                f"payment.allocations[{i}].invoice_id",
+                "an allocation names its invoice and amount",
+            )
+        out.append(
+            {
+                "invoice_id": ctx.ids.hub_id("invoice", invoice.invoice_id),
+                "invoice_number": text(invoice.invoice_number),
+                "amount": allocation.amount,
+            }
+        )
+    return out
+
+
+def _credit_payment(
+    doc: XeroOverpayment | XeroPrepayment,
+    rid: str,
+    inbound: bool,
+    source: str,
+    ctx: TranslateContext,
+    raw: dict[str, Any] | None,
+) -> list[Record]:
+    voided = doc.status == PrepaymentStatus.VOIDED
+    data = {
+        **record_base(ctx, "payment", rid, raw),
+        "remote_updated_at": doc.updated_date_utc,
+        "remote_deleted": voided,
+        "direction": PaymentDirection.INBOUND if inbound else PaymentDirection.OUTBOUND,
+        "party_id": party_id(ctx, doc.contact, supplier=not inbound),
+        "payment_date": doc.date,
+        "amount": doc.total,
+        "currency": text(doc.currency_code) or ctx.base_currency,
+        "bank_reference": text(doc.reference),
+        "status": PaymentStatus.VOIDED if voided else PaymentStatus.SETTLED,
+        "allocations": _credit_allocations(doc.allocations or [], ctx, source, rid),
+    }
+    return [build(Payment, data, source=source, remote_id=rid, fields=PAYMENT_FIELDS)]
+
+
+def overpayment_to_canonical(
+    overpayment: XeroOverpayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
+) -> list[Record]:
+    """An overpayment as a payment allocated to the invoices it was applied to."""
+    rid = overpayment.overpayment_id
+    if not rid:
+        raise mapping_error("Overpayment", None, "OverpaymentID", "payment.remote_id", "is missing")
+    inbound = overpayment.type != OverpaymentType.SPEND_OVERPAYMENT
+    return _credit_payment(overpayment, rid, inbound, "Overpayment", ctx, raw)
+
+
+def prepayment_to_canonical(
+    prepayment: XeroPrepayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
+) -> list[Record]:
+    """A prepayment as a payment allocated to the invoices it was applied to."""
+    rid = prepayment.prepayment_id
+    if not rid:
+        raise mapping_error("Prepayment", None, "PrepaymentID", "payment.remote_id", "is missing")
+    inbound = prepayment.type in (PrepaymentType.RECEIVE_PREPAYMENT, PrepaymentType.ARPREPAYMENT)
+    return _credit_payment(prepayment, rid, inbound, "Prepayment", ctx, raw)
