@@ -156,6 +156,17 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[Messag
     return start, b"".join(chunks)
 
 
+def _delayed(send: Send, delay: float) -> Send:
+    # A slow response is slow inside the server: the request has been handled and still holds
+    # its in-flight slot (the rate limiter sits inside this middleware) while it waits.
+    async def slow_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await asyncio.sleep(delay)
+        await send(message)
+
+    return slow_send
+
+
 class FaultMiddleware:
     """Injects the `FaultInjector`'s faults into requests whose path `applies` accepts."""
 
@@ -174,11 +185,12 @@ class FaultMiddleware:
             return
         plan = self.injector.draw(scope["method"], scope["path"])
         if plan.delay > 0:
-            await asyncio.sleep(plan.delay)
             _mark(scope, "fault", "slow")
         if plan.kind is None:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, _delayed(send, plan.delay) if plan.delay else send)
             return
+        if plan.delay > 0:
+            await asyncio.sleep(plan.delay)
         _mark(scope, "fault", plan.kind.value)
         if plan.kind not in (FaultKind.DROP, FaultKind.MALFORMED):
             response = self.renderer.fault_response(plan.kind, self.injector.config)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -283,3 +286,92 @@ def test_every_collection_matches_xeros_schema(xero_sandbox: XeroSandbox, schema
         assert not errors, f"{path}: {errors[0].message} at {list(errors[0].absolute_path)}"
         key = "Organisations" if path == "Organisation" else path
         assert body[key], f"{path} is empty"
+
+
+@pytest.mark.parametrize(
+    "xero_sandbox",
+    [{"limits": RateLimits(concurrent=2), "faults": {"slow_rate": 1.0, "slow_seconds": 0.6}}],
+    indirect=True,
+)
+def test_slow_calls_hold_their_slot_so_a_third_concurrent_call_gets_429(xero_sandbox: XeroSandbox):
+    headers = xero_sandbox.headers()
+    url = f"{xero_sandbox.api_url}/Currencies"
+    with ThreadPoolExecutor(3) as pool:
+        first = [pool.submit(httpx.get, url, headers=headers) for _ in range(2)]
+        time.sleep(0.3)
+        third = pool.submit(httpx.get, url, headers=headers).result()
+        assert [f.result().status_code for f in first] == [200, 200]
+    assert third.status_code == 429
+    assert third.headers["X-Rate-Limit-Problem"] == "concurrent"
+    assert third.headers["Retry-After"] == "1"
+
+
+@pytest.mark.parametrize(
+    "xero_sandbox", [{"faults": {"drop_rate": 1.0, "methods": ["PUT"]}}], indirect=True
+)
+def test_a_dropped_create_is_applied_so_a_retry_with_the_same_key_replays_it(
+    xero_sandbox: XeroSandbox,
+):
+    headers = {**xero_sandbox.headers(), "Idempotency-Key": "drop-1"}
+    body = {"Contacts": [{"Name": "Russet Ferry Ltd"}]}
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx.put(f"{xero_sandbox.api_url}/Contacts", headers=headers, json=body)
+    names = [r.doc["Name"] for r in xero_sandbox.state.store["contacts"].records.values()]
+    assert "Russet Ferry Ltd" in names
+    httpx.delete(f"{xero_sandbox.url}/_sandbox/faults")
+    retry = httpx.put(f"{xero_sandbox.api_url}/Contacts", headers=headers, json=body)
+    assert retry.status_code == 200
+    names = [r.doc["Name"] for r in xero_sandbox.state.store["contacts"].records.values()]
+    assert names.count("Russet Ferry Ltd") == 1
+    stats = httpx.get(f"{xero_sandbox.url}/_sandbox/stats").json()
+    assert stats["faults"] == {"drop": 1}
+
+
+def test_unpaged_invoice_lists_leave_out_line_items_as_xero_does(xero_sandbox: XeroSandbox):
+    headers = xero_sandbox.headers()
+    unpaged = httpx.get(f"{xero_sandbox.api_url}/Invoices", headers=headers).json()
+    assert "pagination" not in unpaged
+    assert all("LineItems" not in i for i in unpaged["Invoices"])
+    one = unpaged["Invoices"][0]["InvoiceID"]
+    single = httpx.get(f"{xero_sandbox.api_url}/Invoices/{one}", headers=headers).json()
+    assert single["Invoices"][0]["LineItems"]
+    number = unpaged["Invoices"][0]["InvoiceNumber"]
+    by_number = httpx.get(f"{xero_sandbox.api_url}/Invoices/{number}", headers=headers).json()
+    assert by_number["Invoices"][0]["InvoiceID"] == one
+    missing = httpx.get(f"{xero_sandbox.api_url}/Invoices/{'0' * 8}-0000-0000-0000-{'0' * 12}",
+                        headers=headers)  # fmt: skip
+    assert missing.status_code == 404
+
+
+def test_changes_endpoint_reports_ids_and_if_modified_since_sees_them(xero_sandbox: XeroSandbox):
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    result = httpx.post(f"{xero_sandbox.url}/_sandbox/changes",
+                        json={"object": "contacts", "update": 2, "delete": 1, "create": 3}).json()  # fmt: skip
+    assert [len(result[k]) for k in ("updated", "deleted", "created")] == [2, 1, 3]
+    stamp = before.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    recent = httpx.get(f"{xero_sandbox.api_url}/Contacts",
+                       params={"includeArchived": "true", "page": 1},
+                       headers={**xero_sandbox.headers(), "If-Modified-Since": stamp}).json()  # fmt: skip
+    ids = {c["ContactID"] for c in recent["Contacts"]}
+    assert ids == set(result["updated"] + result["deleted"] + result["created"])
+    archived = {c["ContactID"] for c in recent["Contacts"] if c["ContactStatus"] == "ARCHIVED"}
+    assert archived == set(result["deleted"])
+    bad = httpx.post(f"{xero_sandbox.url}/_sandbox/changes", json={"object": "accounts"})
+    assert bad.status_code == 400
+
+
+def test_payment_deleted_gives_the_amount_back_to_the_invoice(xero_sandbox: XeroSandbox):
+    headers = xero_sandbox.headers()
+    paid = httpx.get(f"{xero_sandbox.api_url}/Invoices",
+                     params={"where": 'Status=="PAID"', "page": 1}, headers=headers).json()  # fmt: skip
+    invoice = next(i for i in paid["Invoices"] if len(i["Payments"]) == 1)
+    payment_id = invoice["Payments"][0]["PaymentID"]
+    deleted = httpx.post(f"{xero_sandbox.api_url}/Payments/{payment_id}",
+                         json={"Status": "DELETED"}, headers=headers)  # fmt: skip
+    assert deleted.status_code == 200
+    assert deleted.json()["Payments"][0]["Status"] == "DELETED"
+    after = httpx.get(f"{xero_sandbox.api_url}/Invoices/{invoice['InvoiceID']}", headers=headers)
+    body = after.json(parse_float=Decimal)["Invoices"][0]
+    assert body["Status"] == "AUTHORISED"
+    assert body["AmountPaid"] == Decimal("0.00")
+    assert body["AmountDue"] == body["Total"]
