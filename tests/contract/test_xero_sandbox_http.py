@@ -338,20 +338,25 @@ def test_unpaged_invoice_lists_leave_out_line_items_as_xero_does(xero_sandbox: X
     number = unpaged["Invoices"][0]["InvoiceNumber"]
     by_number = httpx.get(f"{xero_sandbox.api_url}/Invoices/{number}", headers=headers).json()
     assert by_number["Invoices"][0]["InvoiceID"] == one
-    missing = httpx.get(f"{xero_sandbox.api_url}/Invoices/{'0' * 8}-0000-0000-0000-{'0' * 12}",
-                        headers=headers)  # fmt: skip
+    missing = httpx.get(
+        f"{xero_sandbox.api_url}/Invoices/{'0' * 8}-0000-0000-0000-{'0' * 12}", headers=headers
+    )
     assert missing.status_code == 404
 
 
 def test_changes_endpoint_reports_ids_and_if_modified_since_sees_them(xero_sandbox: XeroSandbox):
     before = datetime.now(UTC) - timedelta(seconds=1)
-    result = httpx.post(f"{xero_sandbox.url}/_sandbox/changes",
-                        json={"object": "contacts", "update": 2, "delete": 1, "create": 3}).json()  # fmt: skip
+    result = httpx.post(
+        f"{xero_sandbox.url}/_sandbox/changes",
+        json={"object": "contacts", "update": 2, "delete": 1, "create": 3},
+    ).json()
     assert [len(result[k]) for k in ("updated", "deleted", "created")] == [2, 1, 3]
     stamp = before.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    recent = httpx.get(f"{xero_sandbox.api_url}/Contacts",
-                       params={"includeArchived": "true", "page": 1},
-                       headers={**xero_sandbox.headers(), "If-Modified-Since": stamp}).json()  # fmt: skip
+    recent = httpx.get(
+        f"{xero_sandbox.api_url}/Contacts",
+        params={"includeArchived": "true", "page": 1},
+        headers={**xero_sandbox.headers(), "If-Modified-Since": stamp},
+    ).json()
     ids = {c["ContactID"] for c in recent["Contacts"]}
     assert ids == set(result["updated"] + result["deleted"] + result["created"])
     archived = {c["ContactID"] for c in recent["Contacts"] if c["ContactStatus"] == "ARCHIVED"}
@@ -362,12 +367,16 @@ def test_changes_endpoint_reports_ids_and_if_modified_since_sees_them(xero_sandb
 
 def test_payment_deleted_gives_the_amount_back_to_the_invoice(xero_sandbox: XeroSandbox):
     headers = xero_sandbox.headers()
-    paid = httpx.get(f"{xero_sandbox.api_url}/Invoices",
-                     params={"where": 'Status=="PAID"', "page": 1}, headers=headers).json()  # fmt: skip
+    paid = httpx.get(
+        f"{xero_sandbox.api_url}/Invoices",
+        params={"where": 'Status=="PAID"', "page": 1},
+        headers=headers,
+    ).json()
     invoice = next(i for i in paid["Invoices"] if len(i["Payments"]) == 1)
     payment_id = invoice["Payments"][0]["PaymentID"]
-    deleted = httpx.post(f"{xero_sandbox.api_url}/Payments/{payment_id}",
-                         json={"Status": "DELETED"}, headers=headers)  # fmt: skip
+    deleted = httpx.post(
+        f"{xero_sandbox.api_url}/Payments/{payment_id}", json={"Status": "DELETED"}, headers=headers
+    )
     assert deleted.status_code == 200
     assert deleted.json()["Payments"][0]["Status"] == "DELETED"
     after = httpx.get(f"{xero_sandbox.api_url}/Invoices/{invoice['InvoiceID']}", headers=headers)
