@@ -11,6 +11,7 @@ from mappings.suggest.model import (
     Example,
     Weights,
     expected_calibration_error,
+    fit_constant,
     fit_platt,
     fit_weights,
 )
@@ -123,7 +124,7 @@ def fit(objects: Sequence[LabelledObject], epochs: int = 30) -> Weights:
                 kind = "displaced" if oc.displaced else "target" if oc.got else "null"
                 pairs[kind].append((oc.share, oc.got == oc.expected))
     return Weights(weights, fit_platt(pairs["target"]), fit_platt(pairs["null"]),
-                   fit_platt(pairs["displaced"]), names)
+                   fit_constant(pairs["displaced"]), names)
 
 
 def metrics(results: Sequence[Outcome]) -> Metrics:

@@ -11,7 +11,13 @@ from functools import lru_cache
 
 from canonical import catalogue
 
-from mappings.suggest.lexicon import GENERIC_LEAVES, NULL_CUES, SECONDARY_CURRENCY, aliases
+from mappings.suggest.lexicon import (
+    GENERIC_LEAVES,
+    NULL_CUES,
+    REFERENCE_MARKERS,
+    SECONDARY_CURRENCY,
+    aliases,
+)
 from mappings.suggest.models import FieldSpec
 from mappings.suggest.profile import profile, profile_fit
 from mappings.suggest.structure import Context, normalize_type, source_context, target_context
@@ -124,6 +130,10 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         rest = tuple(t for t in leaf if t not in strip)
         if rest and rest != leaf and rest not in variants:
             variants.append(rest)
+    # `VendorRef`, `customer_id`, `AccountRef.value`: a pointer named after what it points to.
+    for var in list(variants):
+        if len(var) > 1 and var[-1] in REFERENCE_MARKERS and var[:-1] not in variants:
+            variants.append(var[:-1])
     is_ref = False
     if len(segs) > 1 and (not leaf or set(leaf) <= GENERIC_LEAVES):
         parent = segs[-2].tokens
@@ -133,7 +143,7 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         variants.append(segs[-2].tokens + leaf)
     path_tokens = frozenset(t for s in segs for t in s.tokens)
     source_type = normalize_type(spec.type or "")
-    if source_type in ("id", "ref") or (leaf and leaf[-1] in ("id", "guid")):
+    if source_type in ("id", "ref") or (leaf and leaf[-1] in ("id", "guid", "reference")):
         is_ref = True
     depth = sum(1 for s in segs if s.is_list)
     rest = set(leaf) - _KEY_WORDS

@@ -60,14 +60,17 @@ STOPWORDS: frozenset[str] = frozenset(
     " there their any all per into than then so such other also".split()
 )
 
-GENERIC_LEAVES: frozenset[str] = frozenset({"id", "value", "key", "ref", "code", "refname"})
+GENERIC_LEAVES: frozenset[str] = frozenset({"id", "value", "key", "reference", "code", "refname"})
+
+REFERENCE_MARKERS: frozenset[str] = frozenset({"id", "reference", "key", "guid", "value"})
+"""Trailing words that make a field a pointer to another record (`VendorRef`, `customer_id`)."""
 """Leaf names that say little alone: `entity.id`, `AccountRef.value` take the parent's name."""
 
 NULL_CUES: frozenset[str] = frozenset(
     """url link attachment validation warning error message etag guid form branding theme
-    logical system authorization group search term print fax user time fiscal period subsidiary
+    logical system authorization group search term print fax user fiscal period subsidiary
     organization division channel category grouping sort indicator flag blocked block language
-    counter version sync token created internal person first last middle birth gender title
+    counter version sync token created internal person first middle birth gender title
     academic nationality marital sales distribution plant storage weight volume unit shipping
     incoterm incoterms pricing condition dunning rebate statistics statistical controlling
     segment profit area functional fund grant network activity commitment earmarked
@@ -76,7 +79,7 @@ NULL_CUES: frozenset[str] = frozenset(
 """Words that mark internal metadata, workflow flags and organisational keys (mostly unmappable)."""
 
 SECONDARY_CURRENCY: frozenset[str] = frozenset(
-    "company global functional base local home primary group statistics balance freely"
+    "company global functional base local home primary group statistics freely"
     " free hard index bank".split()
 )
 """Qualifiers of an amount in another currency than the document's (`AmountInCompanyCodeCurrency`)."""

@@ -87,10 +87,13 @@ def fit_constant(pairs: Sequence[tuple[float, bool]]) -> tuple[float, float]:
     return 0.0, _logit((hits + 1) / (len(pairs) + 2))
 
 
-def fit_platt(pairs: Sequence[tuple[float, bool]], iters: int = 300) -> tuple[float, float]:
+def fit_platt(pairs: Sequence[tuple[float, bool]], iters: int = 300,
+              prior: float = 2.0) -> tuple[float, float]:
     """Platt scaling `sigmoid(a * logit(p) + b)` fitted by Newton's method.
 
-    With fewer than 50 outcomes a slope cannot be trusted; a constant is fitted instead.
+    A Gaussian prior pulls (a, b) towards (1, 0), the identity, so that a handful of separable
+    outcomes cannot drive the slope to infinity. With fewer than 50 outcomes a slope cannot be
+    trusted at all; a constant is fitted instead.
     """
     if len(pairs) < 50:
         return fit_constant(pairs)
@@ -108,8 +111,10 @@ def fit_platt(pairs: Sequence[tuple[float, bool]], iters: int = 300) -> tuple[fl
             haa += h * x * x
             hab += h * x
             hbb += h
-        haa += 1e-3
-        hbb += 1e-3
+        ga += prior * (a - 1.0)
+        gb += prior * b
+        haa += prior
+        hbb += prior
         det = haa * hbb - hab * hab
         if abs(det) < 1e-12:
             break
