@@ -7,6 +7,7 @@ attributes (pytest's monkeypatch undoes it); nothing else of the SDK is touched.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +31,7 @@ from xero_python.api_client.oauth2 import OAuth2Token, TokenApi
 from xero_python.exceptions import AccountingBadRequestException
 from xero_python.identity import IdentityApi
 
+from connectors.sandbox import pkce_s256
 from tests.contract.conftest import XeroSandbox
 
 pytestmark = pytest.mark.contract
@@ -246,3 +248,38 @@ def test_sandbox_counts_match_a_full_read(xero_sandbox: XeroSandbox):
                 break
             page += 1
         assert seen == counts[name]["total"]
+
+
+def test_sdk_refreshes_an_expired_access_token_and_stores_the_rotated_one(
+    xero_sandbox: XeroSandbox, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(TokenApi, "refresh_token_url", f"{xero_sandbox.url}/connect/token")
+    oauth = xero_sandbox.app.state.oauth
+    client = oauth.client(xero_sandbox.client_id)
+    verifier = "sdk-refresh-verifier-" + "1" * 30
+    code = oauth.authorize(
+        client.client_id,
+        "http://x/cb",
+        "offline_access accounting.settings",
+        pkce_s256(verifier),
+        "S256",
+    )
+    first = oauth.exchange_code(client, code, "http://x/cb", verifier)
+    store: dict[str, Any] = {
+        "token": {**first, "scope": str(first["scope"]).split(), "expires_at": time.time() - 5}
+    }
+    api_client = ApiClient(
+        Configuration(
+            oauth2_token=OAuth2Token(
+                client_id=xero_sandbox.client_id, client_secret=xero_sandbox.client_secret
+            )
+        ),
+        pool_threads=1,
+        oauth2_token_getter=lambda: store["token"],
+        oauth2_token_saver=lambda token: store.__setitem__("token", token),
+    )
+    accounting = AccountingApi(api_client, base_url=xero_sandbox.api_url)
+    organisations = accounting.get_organisations(xero_sandbox.tenant_id)
+    assert organisations.organisations[0].name == xero_sandbox.state.organisation_name
+    assert store["token"]["refresh_token"] != first["refresh_token"]
+    assert store["token"]["expires_at"] > time.time() + 1700
