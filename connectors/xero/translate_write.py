@@ -20,6 +20,9 @@ Rules worth knowing (each is tested):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from canonical import (
     Customer,
     DocumentType,
@@ -36,6 +39,7 @@ from canonical import (
     Supplier,
     TaxMode,
 )
+from connectors.errors import MappingError
 from connectors.xero.enums import (
     AddressType,
     ContactStatus,
@@ -116,7 +120,7 @@ def _tracking(
 # Parties
 
 
-def party_to_xero(party: Record, ctx: TranslateContext) -> XeroContact:
+def _party_to_xero(party: Record, ctx: TranslateContext) -> XeroContact:
     """A Supplier or Customer as a Xero Contact body."""
     if not isinstance(party, Supplier | Customer):
         raise TypeError(f"expected a Supplier or Customer, got {type(party).__name__}")
@@ -204,7 +208,7 @@ def _contact_ref(invoice: Invoice, ctx: TranslateContext, source: str) -> XeroCo
     return XeroContact(contact_id=contact_id)
 
 
-def invoice_to_xero(invoice: Record, ctx: TranslateContext) -> XeroInvoice | XeroCreditNote:
+def _invoice_to_xero(invoice: Record, ctx: TranslateContext) -> XeroInvoice | XeroCreditNote:
     """An Invoice as a Xero Invoice body, or a CreditNote body for a credit note."""
     if not isinstance(invoice, Invoice):
         raise TypeError(f"expected an Invoice, got {type(invoice).__name__}")
@@ -309,7 +313,7 @@ def _document_id(payment: Payment, index: int, ctx: TranslateContext) -> str:
     return remote
 
 
-def payment_to_xero_payments(payment: Record, ctx: TranslateContext) -> list[XeroPayment]:
+def _payment_to_xero_payments(payment: Record, ctx: TranslateContext) -> list[XeroPayment]:
     """One Xero Payment body per allocation of a canonical payment."""
     checked, account = _checked(payment, ctx)
     credit = _pays_credit_note(checked)
@@ -332,11 +336,11 @@ def payment_to_xero_payments(payment: Record, ctx: TranslateContext) -> list[Xer
     return bodies
 
 
-def payment_to_xero(payment: Record, ctx: TranslateContext) -> XeroPayment | XeroBatchPayment:
+def _payment_to_xero(payment: Record, ctx: TranslateContext) -> XeroPayment | XeroBatchPayment:
     """A Payment as one Xero Payment (one allocation) or one BatchPayment (several)."""
     checked, account = _checked(payment, ctx)
     if len(checked.allocations) == 1:
-        return payment_to_xero_payments(checked, ctx)[0]
+        return _payment_to_xero_payments(checked, ctx)[0]
     if _pays_credit_note(checked):
         raise mapping_error(
             "BatchPayment",
@@ -369,7 +373,7 @@ _JOURNAL_STATUSES = {
 }
 
 
-def journal_to_xero(entry: Record, ctx: TranslateContext) -> XeroManualJournal:
+def _journal_to_xero(entry: Record, ctx: TranslateContext) -> XeroManualJournal:
     """A JournalEntry as a Xero ManualJournal body (debit positive, credit negative)."""
     if not isinstance(entry, JournalEntry):
         raise TypeError(f"expected a JournalEntry, got {type(entry).__name__}")
@@ -416,3 +420,46 @@ def journal_to_xero(entry: Record, ctx: TranslateContext) -> XeroManualJournal:
         line_amount_types=LineAmountType.INCLUSIVE if taxed else LineAmountType.NO_TAX,
         journal_lines=lines,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public writers: a MappingError also names the hub record it is about.
+
+
+@contextmanager
+def _about(record: Record) -> Iterator[None]:
+    try:
+        yield
+    except MappingError as exc:
+        message = f"{exc.message} (hub record {record.id})"
+        raise MappingError(message, details=exc.details) from None
+
+
+def party_to_xero(party: Record, ctx: TranslateContext) -> XeroContact:
+    """A Supplier or Customer as a Xero Contact body."""
+    with _about(party):
+        return _party_to_xero(party, ctx)
+
+
+def invoice_to_xero(invoice: Record, ctx: TranslateContext) -> XeroInvoice | XeroCreditNote:
+    """An Invoice as a Xero Invoice body, or a CreditNote body for a credit note."""
+    with _about(invoice):
+        return _invoice_to_xero(invoice, ctx)
+
+
+def payment_to_xero_payments(payment: Record, ctx: TranslateContext) -> list[XeroPayment]:
+    """One Xero Payment body per allocation of a canonical payment."""
+    with _about(payment):
+        return _payment_to_xero_payments(payment, ctx)
+
+
+def payment_to_xero(payment: Record, ctx: TranslateContext) -> XeroPayment | XeroBatchPayment:
+    """A Payment as one Xero Payment (one allocation) or one BatchPayment (several)."""
+    with _about(payment):
+        return _payment_to_xero(payment, ctx)
+
+
+def journal_to_xero(entry: Record, ctx: TranslateContext) -> XeroManualJournal:
+    """A JournalEntry as a Xero ManualJournal body (debit positive, credit negative)."""
+    with _about(entry):
+        return _journal_to_xero(entry, ctx)

@@ -225,10 +225,14 @@ def test_credit_note_becomes_a_credit_note_body(ctx: TranslateContext) -> None:
 
 def test_invoice_for_a_party_not_in_xero_is_a_mapping_error(ctx: TranslateContext) -> None:
     stranger = StableIds("other").hub_id("supplier", "nobody")
+    invoice = bill(ctx, party_id=stranger)
     with pytest.raises(MappingError) as caught:
-        FROM_CANONICAL["invoice"](bill(ctx, party_id=stranger), ctx)
+        FROM_CANONICAL["invoice"](invoice, ctx)
     assert "Contact.ContactID -> invoice.party_id" in str(caught.value)
     assert "write the supplier first" in str(caught.value)
+    assert f"(hub record {invoice.id})" in str(caught.value)
+    detail = f"Contact.ContactID -> invoice.party_id: {stranger} is not in Xero yet: "
+    assert caught.value.details == (detail + "write the supplier first",)
 
 
 def test_invoice_without_party_is_a_mapping_error(ctx: TranslateContext) -> None:
