@@ -44,24 +44,30 @@ class Breach:
 class Doc:
     """A tolerant read-only view of a document for invariant checks.
 
-    It reads validated records and raw input alike; a value that cannot be read as the wanted type
-    reads as None, and the checks that need it are skipped (pydantic reports the value itself).
+    It reads validated records (attributes, without dumping them) and raw input (mappings)
+    alike; a value that cannot be read as the wanted type reads as None, and the checks that
+    need it are skipped (pydantic reports the value itself).
     """
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    __slots__ = ("_data", "_model")
+
+    def __init__(self, data: Mapping[str, Any] | BaseModel) -> None:
+        self._model = isinstance(data, BaseModel)
         self._data = data
 
     def raw(self, key: str) -> Any:
         """The value as given."""
-        return self._data.get(key)
+        if self._model:
+            return getattr(self._data, key, None)
+        return self._data.get(key)  # type: ignore[union-attr]
 
     def dec(self, key: str) -> Decimal | None:
         """The value as a Decimal, or None."""
-        return as_decimal(self._data.get(key))
+        return as_decimal(self.raw(key))
 
     def day(self, key: str) -> date | None:
         """The value as a date, or None."""
-        value = self._data.get(key)
+        value = self.raw(key)
         if isinstance(value, date):
             return value
         if isinstance(value, str):
@@ -73,17 +79,17 @@ class Doc:
 
     def text(self, key: str) -> str | None:
         """The value as a string (enums give their value), or None."""
-        value = self._data.get(key)
+        value = self.raw(key)
         if isinstance(value, str):
             return str(value)
         return None
 
     def items(self, key: str) -> list[Doc]:
-        """The list at `key` as Docs; non-mapping elements read as empty."""
-        value = self._data.get(key)
+        """The list at `key` as Docs; elements that are not documents read as empty."""
+        value = self.raw(key)
         if not isinstance(value, list | tuple):
             return []
-        return [Doc(v if isinstance(v, Mapping) else {}) for v in value]
+        return [Doc(v if isinstance(v, Mapping | BaseModel) else {}) for v in value]
 
 
 def reference_breach(
@@ -163,16 +169,31 @@ class CanonicalModel(BaseModel):
         )
 
     @classmethod
+    def money_plan(cls) -> tuple[tuple[str, bool, type[CanonicalModel] | None], ...]:
+        """Per field: its name, whether it is money, and the model of its list elements."""
+        plan = cls.__dict__.get("_money_plan")
+        if plan is None:
+            plan = tuple(
+                (
+                    name,
+                    _is_money(field.annotation, field.metadata),
+                    _nested_model(field.annotation),
+                )
+                for name, field in cls.model_fields.items()
+            )
+            plan = tuple(p for p in plan if p[1] or p[2] is not None)
+            type.__setattr__(cls, "_money_plan", plan)
+        return plan
+
+    @classmethod
     def money_locs(cls, doc: Doc, prefix: Loc = ()) -> Iterator[tuple[Loc, Decimal]]:
         """Every money value of the document with its location."""
-        for name, field in cls.model_fields.items():
-            if _is_money(field.annotation, field.metadata):
+        for name, is_money, nested in cls.money_plan():
+            if is_money:
                 value = doc.dec(name)
                 if value is not None:
                     yield (*prefix, name), value
-                continue
-            nested = _nested_model(field.annotation)
-            if nested is not None:
+            elif nested is not None:
                 for i, item in enumerate(doc.items(name)):
                     yield from nested.money_locs(item, (*prefix, name, i))
 
@@ -274,7 +295,7 @@ class Record(CanonicalModel):
         except ValidationError as exc:
             errors.extend(_reraisable(exc))
         if record is not None:
-            doc = Doc(record.model_dump())
+            doc = Doc(record)
         else:
             doc = Doc(data if isinstance(data, Mapping) else {})
         # A value the record derived itself repeats its inputs' precision: report the inputs only.

@@ -36,11 +36,16 @@ def submit_write(
     """Validate, then store the request under its key; (request, created). Enqueue if created."""
     record = validate_record(object_name, payload)
     runtime.store.connections.get(connection_id)  # NotFound before anything is written
+    stored = record.to_json_dict()
+    if "id" not in payload:
+        # The id validation minted is new on every call: keeping it would make a replay of
+        # the same request look like a different one.
+        stored.pop("id")
     return runtime.store.writes.create_or_get(
         connection_id=connection_id,
         object_name=object_name,
         idempotency_key=idempotency_key,
-        payload=record.to_json_dict(),
+        payload=stored,
         correlation_id=correlation_id,
     )
 

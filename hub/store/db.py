@@ -19,8 +19,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from canonical import jsonio
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 60
+EXACT_JSON: dict[str, Any] = {"json_serializer": jsonio.dumps, "json_deserializer": jsonio.loads}
+"""Raw ERP payloads carry Decimal amounts: stored and read back exactly, never via float."""
 
 
 def make_engine(url: str, **kw: Any) -> Engine:
@@ -32,11 +36,11 @@ def make_engine(url: str, **kw: Any) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
-            **kw,
+            **{**EXACT_JSON, **kw},
         )
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kw)
+    return create_engine(url, pool_pre_ping=True, **{**EXACT_JSON, **kw})
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
