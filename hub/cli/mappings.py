@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How to print results."""
 
     json = "json"
@@ -51,7 +51,9 @@ def _read_json(path: Path, what: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        _fail(f"{what} file '{path}' is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        _fail(
+            f"{what} file '{path}' is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        )
 
 
 def _field_list(source: Path | None, sample: Path | None) -> FieldList:
@@ -80,12 +82,23 @@ def _field_list(source: Path | None, sample: Path | None) -> FieldList:
 
 
 def _print_table(report: SuggestionReport) -> None:
-    table = Table("source", "target", "confidence", "alternatives", "why",
-                  title=f"Suggested mappings onto '{report.object}'")
+    table = Table(
+        "source",
+        "target",
+        "confidence",
+        "alternatives",
+        "why",
+        title=f"Suggested mappings onto '{report.object}'",
+    )
     for s in report.suggestions:
         alts = ", ".join(f"{a.target} ({a.confidence:.2f})" for a in s.alternatives[:2])
-        table.add_row(s.source, s.target or "[dim]- none -[/dim]", f"{s.confidence:.2f}",
-                      alts, "; ".join(s.reasons))
+        table.add_row(
+            s.source,
+            s.target or "[dim]- none -[/dim]",
+            f"{s.confidence:.2f}",
+            alts,
+            "; ".join(s.reasons),
+        )
     Console(width=200).print(table)
 
 
@@ -130,8 +143,10 @@ def suggest(
         except OSError as exc:
             _fail(f"cannot read decisions file '{decisions}': {exc.strerror or exc}")
         except ValidationError as exc:
-            _fail(f"decisions file '{decisions}' is not a list of "
-                  f"{{source, target, accepted}}: {exc.errors()[0]['msg']}")
+            _fail(
+                f"decisions file '{decisions}' is not a list of "
+                f"{{source, target, accepted}}: {exc.errors()[0]['msg']}"
+            )
     try:
         report = Engine().suggest(field_list, object_name, prior, threshold)
     except UnknownObjectError as exc:
@@ -143,13 +158,34 @@ def suggest(
 
 
 def _metrics_table(results: dict[str, Metrics]) -> Table:
-    table = Table("held-out", "fields", "mappable", "top-1", "top-3", "MRR", "abst. P",
-                  "abst. R", "abst. F1", "accuracy", "ECE",
-                  title="Leave-one-ERP-out (fit on the others, measured on the held-out ERP)")
+    table = Table(
+        "held-out",
+        "fields",
+        "mappable",
+        "top-1",
+        "top-3",
+        "MRR",
+        "abst. P",
+        "abst. R",
+        "abst. F1",
+        "accuracy",
+        "ECE",
+        title="Leave-one-ERP-out (fit on the others, measured on the held-out ERP)",
+    )
     for name, m in results.items():
-        table.add_row(name, str(m.fields), str(m.mappable), f"{m.top1:.3f}", f"{m.top3:.3f}",
-                      f"{m.mrr:.3f}", f"{m.abstain_precision:.3f}", f"{m.abstain_recall:.3f}",
-                      f"{m.abstain_f1:.3f}", f"{m.accuracy:.3f}", f"{m.ece:.3f}")
+        table.add_row(
+            name,
+            str(m.fields),
+            str(m.mappable),
+            f"{m.top1:.3f}",
+            f"{m.top3:.3f}",
+            f"{m.mrr:.3f}",
+            f"{m.abstain_precision:.3f}",
+            f"{m.abstain_recall:.3f}",
+            f"{m.abstain_f1:.3f}",
+            f"{m.accuracy:.3f}",
+            f"{m.ece:.3f}",
+        )
     return table
 
 
@@ -181,11 +217,22 @@ def evaluate(
     results = leave_one_erp_out(objects, epochs=epochs)
     if output is OutputFormat.json:
         payload = {
-            name: {**m.as_dict(), "worst_mistakes": [
-                {"system": x.system, "object": x.object, "source": x.source,
-                 "expected": x.expected, "got": x.got, "confidence": x.confidence,
-                 "reasons": list(x.reasons)} for x in m.mistakes[:mistakes]
-            ]} for name, m in results.items()
+            name: {
+                **m.as_dict(),
+                "worst_mistakes": [
+                    {
+                        "system": x.system,
+                        "object": x.object,
+                        "source": x.source,
+                        "expected": x.expected,
+                        "got": x.got,
+                        "confidence": x.confidence,
+                        "reasons": list(x.reasons),
+                    }
+                    for x in m.mistakes[:mistakes]
+                ],
+            }
+            for name, m in results.items()
         }
         typer.echo(json.dumps(payload, indent=2))
         return
@@ -196,8 +243,10 @@ def evaluate(
             continue
         console.print(f"\n[bold]{name}[/bold]: worst mistakes (most confident first)")
         for x in m.mistakes[:mistakes]:
-            console.print(f"  {x.object} {x.source}: expected {x.expected}, got {x.got} "
-                          f"({x.confidence:.2f}) - {'; '.join(x.reasons)}")
+            console.print(
+                f"  {x.object} {x.source}: expected {x.expected}, got {x.got} "
+                f"({x.confidence:.2f}) - {'; '.join(x.reasons)}"
+            )
 
 
 def register(root: typer.Typer) -> None:

@@ -40,8 +40,12 @@ def load_file(path: Path) -> list[LabelledObject]:
     for obj in data["objects"]:
         specs = [FieldSpec.model_validate(f) for f in obj["fields"]]
         labels = tuple(f.get("target") for f in obj["fields"])
-        fl = FieldList(system=obj["system"], object=obj["object"],
-                       target_object=obj["target_object"], fields=specs)
+        fl = FieldList(
+            system=obj["system"],
+            object=obj["object"],
+            target_object=obj["target_object"],
+            fields=specs,
+        )
         out.append(LabelledObject(obj["system"], fl, obj["target_object"], labels))
     return out
 

@@ -15,7 +15,6 @@ from mappings.suggest.model import (
     fit_platt,
     fit_weights,
 )
-from mappings.suggest.models import SuggestionReport
 
 
 @dataclass(frozen=True)
@@ -50,11 +49,15 @@ class Metrics:
     def as_dict(self) -> dict[str, float | int]:
         """The figures without the mistakes."""
         return {
-            "fields": self.fields, "mappable": self.mappable, "top1": round(self.top1, 4),
-            "top3": round(self.top3, 4), "mrr": round(self.mrr, 4),
+            "fields": self.fields,
+            "mappable": self.mappable,
+            "top1": round(self.top1, 4),
+            "top3": round(self.top3, 4),
+            "mrr": round(self.mrr, 4),
             "abstain_precision": round(self.abstain_precision, 4),
             "abstain_recall": round(self.abstain_recall, 4),
-            "abstain_f1": round(self.abstain_f1, 4), "accuracy": round(self.accuracy, 4),
+            "abstain_f1": round(self.abstain_f1, 4),
+            "accuracy": round(self.accuracy, 4),
             "ece": round(self.ece, 4),
         }
 
@@ -107,13 +110,25 @@ def outcomes(engine: Engine, objects: Sequence[LabelledObject]) -> list[Outcome]
         report, traces = engine.suggest_traced(obj.field_list, obj.target_object)
         for s, tr, gold in zip(report.suggestions, traces, obj.labels, strict=True):
             ranked = tuple(t for t in [s.target, *(a.target for a in s.alternatives)] if t)
-            out.append(Outcome(obj.system, obj.field_list.object, s.source, gold, s.target,
-                               ranked, s.confidence, tuple(s.reasons), tr.share, tr.displaced))
+            out.append(
+                Outcome(
+                    obj.system,
+                    obj.field_list.object,
+                    s.source,
+                    gold,
+                    s.target,
+                    ranked,
+                    s.confidence,
+                    tuple(s.reasons),
+                    tr.share,
+                    tr.displaced,
+                )
+            )
     return out
 
 
 def fit(objects: Sequence[LabelledObject], epochs: int = 30) -> Weights:
-    """Fit weights on all `objects`, and calibrate on leave-one-system-out predictions among them."""
+    """Fit weights on all `objects`; calibrate on leave-one-system-out predictions among them."""
     names = sorted({o.system for o in objects})
     weights = _weights_only(objects, epochs)
     pairs: dict[str, list[tuple[float, bool]]] = {"target": [], "null": [], "displaced": []}
@@ -123,8 +138,13 @@ def fit(objects: Sequence[LabelledObject], epochs: int = 30) -> Weights:
             for oc in outcomes(Engine(inner), [o for o in objects if o.system == held]):
                 kind = "displaced" if oc.displaced else "target" if oc.got else "null"
                 pairs[kind].append((oc.share, oc.got == oc.expected))
-    return Weights(weights, fit_platt(pairs["target"]), fit_platt(pairs["null"]),
-                   fit_constant(pairs["displaced"]), names)
+    return Weights(
+        weights,
+        fit_platt(pairs["target"]),
+        fit_platt(pairs["null"]),
+        fit_constant(pairs["displaced"]),
+        names,
+    )
 
 
 def metrics(results: Sequence[Outcome]) -> Metrics:
@@ -149,8 +169,10 @@ def metrics(results: Sequence[Outcome]) -> Metrics:
     m.accuracy = sum(r.got == r.expected for r in results) / len(results) if results else 0.0
     m.ece = expected_calibration_error([(r.confidence, r.got == r.expected) for r in results])
     wrong = sorted((r for r in results if r.got != r.expected), key=lambda r: -r.confidence)
-    m.mistakes = [Mistake(r.system, r.object, r.source, r.expected, r.got, r.confidence,
-                          r.reasons) for r in wrong]
+    m.mistakes = [
+        Mistake(r.system, r.object, r.source, r.expected, r.got, r.confidence, r.reasons)
+        for r in wrong
+    ]
     return m
 
 
@@ -159,8 +181,7 @@ def evaluate(weights: Weights, objects: Sequence[LabelledObject]) -> Metrics:
     return metrics(outcomes(Engine(weights), objects))
 
 
-def leave_one_erp_out(objects: Sequence[LabelledObject],
-                      epochs: int = 30) -> dict[str, Metrics]:
+def leave_one_erp_out(objects: Sequence[LabelledObject], epochs: int = 30) -> dict[str, Metrics]:
     """Fit on all systems but one, measure on that one, for each; plus `pooled` over all three."""
     names = sorted({o.system for o in objects})
     per: dict[str, Metrics] = {}

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from canonical import OBJECTS
-
 from mappings.suggest.assign import Ranked, assign
 from mappings.suggest.decisions import ACCEPTED_CONFIDENCE, DecisionSet
 from mappings.suggest.features import (
@@ -81,8 +80,9 @@ class Engine:
         self.weights = weights if weights is not None else Weights.shipped()
         self.shortlist = shortlist
 
-    def options(self, field_list: FieldList, object_name: str,
-                keep: Sequence[str | None] = ()) -> list[ScoredField]:
+    def options(
+        self, field_list: FieldList, object_name: str, keep: Sequence[str | None] = ()
+    ) -> list[ScoredField]:
         """Every field's shortlisted options with features (unscored); `keep` forces a target in."""
         cands = candidates(object_name)
         kinds = frozenset(c.list_kind for c in cands)
@@ -112,8 +112,9 @@ class Engine:
             f.options.sort(key=lambda o: o.probability, reverse=True)
         return fields
 
-    def examples(self, field_list: FieldList, object_name: str,
-                 labels: Sequence[str | None]) -> list[Example]:
+    def examples(
+        self, field_list: FieldList, object_name: str, labels: Sequence[str | None]
+    ) -> list[Example]:
         """Training examples: each field's options with the labelled one marked."""
         out: list[Example] = []
         for f, gold in zip(self.options(field_list, object_name, labels), labels, strict=True):
@@ -122,15 +123,23 @@ class Engine:
                 out.append(Example([o.features for o in f.options], idx))
         return out
 
-    def suggest(self, field_list: FieldList, target_object: str | None = None,
-                decisions: DecisionSet | None = None,
-                threshold: float | None = None) -> SuggestionReport:
+    def suggest(
+        self,
+        field_list: FieldList,
+        target_object: str | None = None,
+        decisions: DecisionSet | None = None,
+        threshold: float | None = None,
+    ) -> SuggestionReport:
         """One suggestion per source field, in input order."""
         return self.suggest_traced(field_list, target_object, decisions, threshold)[0]
 
-    def suggest_traced(self, field_list: FieldList, target_object: str | None = None,
-                       decisions: DecisionSet | None = None, threshold: float | None = None,
-                       ) -> tuple[SuggestionReport, list[Trace]]:
+    def suggest_traced(
+        self,
+        field_list: FieldList,
+        target_object: str | None = None,
+        decisions: DecisionSet | None = None,
+        threshold: float | None = None,
+    ) -> tuple[SuggestionReport, list[Trace]]:
         """`suggest`, plus each suggestion's uncalibrated share (used to fit the calibration)."""
         object_name = resolve_object(field_list, target_object)
         decisions = decisions or DecisionSet()
@@ -166,11 +175,18 @@ class Engine:
                 target, conf = None, platt(null_p, cal_n)
             alts = [
                 Alternative(target=o.target, confidence=round(platt(o.probability, cal_t), 3))
-                for o in f.options if o.target is not None and o.target != target
+                for o in f.options
+                if o.target is not None and o.target != target
             ][:3]
-            suggestions.append(Suggestion(source=src, target=target,
-                                          confidence=round(min(max(conf, 0.0), 1.0), 3),
-                                          alternatives=alts, reasons=reasons))
+            suggestions.append(
+                Suggestion(
+                    source=src,
+                    target=target,
+                    confidence=round(min(max(conf, 0.0), 1.0), 3),
+                    alternatives=alts,
+                    reasons=reasons,
+                )
+            )
         return SuggestionReport(object=object_name, suggestions=suggestions), traces
 
 
@@ -184,8 +200,9 @@ def _best_alias(fv: FieldView, cand: Candidate) -> str:
     return phrase
 
 
-def explain(f: ScoredField, target: str | None, lost_to: dict[str, int],
-            fields: Sequence[ScoredField]) -> list[str]:
+def explain(
+    f: ScoredField, target: str | None, lost_to: dict[str, int], fields: Sequence[ScoredField]
+) -> list[str]:
     """Human-readable reasons for the outcome of one field."""
     fv = f.view
     reasons: list[str] = []
@@ -195,9 +212,13 @@ def explain(f: ScoredField, target: str | None, lost_to: dict[str, int],
         reasons.append(f"no canonical path matches the name well (best name match {best:.2f})")
         cues = sorted(set(fv.leaf_tokens) & NULL_CUES)
         if cues:
-            reasons.append(f"looks like internal metadata or an organisational key ({', '.join(cues)})")
+            reasons.append(
+                f"looks like internal metadata or an organisational key ({', '.join(cues)})"
+            )
         if fv.context.depth and fv.context.kind not in ("line", "address", "bank", "allocation"):
-            reasons.append(f"inside list '{fv.context.container}', which has no canonical counterpart")
+            reasons.append(
+                f"inside list '{fv.context.container}', which has no canonical counterpart"
+            )
     else:
         x, cand = opt.features, opt.candidate
         name = " ".join(split_name(fv.spec.path.rsplit(".", 1)[-1].replace("[]", "")))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from canonical import catalogue
-
 from mappings.suggest.lexicon import (
     GENERIC_LEAVES,
     NULL_CUES,
@@ -25,20 +24,52 @@ from mappings.suggest.structure import type_fit as _type_fit
 from mappings.suggest.tokens import containment, dice, split_name, split_path, split_text
 
 FEATURES: tuple[str, ...] = (
-    "name", "name_strong", "alias_in_name", "path_cover", "desc_alias", "desc_strong",
-    "desc_canonical", "type_fit", "profile_fit", "same_list", "flat_beside_list",
-    "list_conflict", "object_key",
-    "other_currency", "ref_to_id", "id_to_code",
-    "null_bias", "null_cues", "null_list_orphan", "null_unknown_words",
+    "name",
+    "name_strong",
+    "alias_in_name",
+    "path_cover",
+    "desc_alias",
+    "desc_strong",
+    "desc_canonical",
+    "type_fit",
+    "profile_fit",
+    "same_list",
+    "flat_beside_list",
+    "list_conflict",
+    "object_key",
+    "other_currency",
+    "ref_to_id",
+    "id_to_code",
+    "null_bias",
+    "null_cues",
+    "null_list_orphan",
+    "null_unknown_words",
 )
 """Names of the feature vector's positions, in order."""
 
 N_FEATURES = len(FEATURES)
 
 SIGNS: tuple[int, ...] = (
-    1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, -1, -1, 1, -1, 1, -1,
-    0, 1, 1, 1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    -1,
+    -1,
+    1,
+    -1,
+    1,
+    -1,
+    0,
+    1,
+    1,
+    1,
 )
 """Known direction of each feature's effect (+1 helps, -1 hurts, 0 free); the fit keeps it.
 
@@ -78,8 +109,15 @@ def candidates(object_name: str) -> tuple[Candidate, ...]:
         alias_tokens = tuple(t for t in (split_name(a) for a in names) if t)
         kind, depth = target_context(info.path)
         out.append(
-            Candidate(info.path, info.type, info.description, alias_tokens,
-                      frozenset(split_text(info.description)), kind, depth)
+            Candidate(
+                info.path,
+                info.type,
+                info.description,
+                alias_tokens,
+                frozenset(split_text(info.description)),
+                kind,
+                depth,
+            )
         )
     return tuple(out)
 
@@ -146,14 +184,24 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
     if source_type in ("id", "ref") or (leaf and leaf[-1] in ("id", "guid", "reference")):
         is_ref = True
     depth = sum(1 for s in segs if s.is_list)
-    rest = set(leaf) - _KEY_WORDS
-    names_object = depth == 0 and len(segs) == 1 and bool(leaf) and (
-        (bool(rest) and rest <= obj_tokens) or not rest
+    named = set(leaf) - _KEY_WORDS
+    names_object = (
+        depth == 0
+        and len(segs) == 1
+        and bool(leaf)
+        and ((bool(named) and named <= obj_tokens) or not named)
     )
     return FieldView(
-        spec, tuple(v for v in variants if v), path_tokens, leaf,
-        frozenset(split_text(spec.description or "")), source_type,
-        profile(spec.examples), source_context(spec.path), names_object, is_ref,
+        spec,
+        tuple(v for v in variants if v),
+        path_tokens,
+        leaf,
+        frozenset(split_text(spec.description or "")),
+        source_type,
+        profile(spec.examples),
+        source_context(spec.path),
+        names_object,
+        is_ref,
         (tuple(sorted(obj_tokens)),) if obj_tokens else (),
     )
 
@@ -187,8 +235,9 @@ def _strong(x: float) -> float:
     return max(0.0, (x - 0.6) / 0.4)
 
 
-def pair_features(field: FieldView, cand: Candidate,
-                  source_kinds: frozenset[str | None] = frozenset()) -> list[float]:
+def pair_features(
+    field: FieldView, cand: Candidate, source_kinds: frozenset[str | None] = frozenset()
+) -> list[float]:
     """The feature vector of proposing `cand` for `field`.
 
     `source_kinds` are the list kinds the source object has: a top-level field of an object
@@ -205,26 +254,45 @@ def pair_features(field: FieldView, cand: Candidate,
     same_list = 1.0 if ctx.kind == cand.list_kind or (flat and not beside) else 0.0
     conflict = 1.0 if ctx.depth > 0 and ctx.kind != cand.list_kind else 0.0
     is_key = 1.0 if field.names_object and cand.path.endswith(".remote_id") else 0.0
-    other_ccy = 1.0 if (
-        cand.type in ("money", "decimal", "currency")
-        and len(field.path_tokens & SECONDARY_CURRENCY) > 0
-    ) else 0.0
+    other_ccy = (
+        1.0
+        if (
+            cand.type in ("money", "decimal", "currency")
+            and len(field.path_tokens & SECONDARY_CURRENCY) > 0
+        )
+        else 0.0
+    )
     ref_to_id = 1.0 if field.is_reference and cand.type == "id" else 0.0
-    id_to_code = 1.0 if (
-        field.source_type == "id" and cand.type != "id" and not cand.path.endswith("remote_id")
-    ) else 0.0
+    id_to_code = (
+        1.0
+        if (field.source_type == "id" and cand.type != "id" and not cand.path.endswith("remote_id"))
+        else 0.0
+    )
     vec = [
-        max(name, exact), _strong(max(name, exact)), inside, cover, desc, _strong(desc), desc_canon,
+        max(name, exact),
+        _strong(max(name, exact)),
+        inside,
+        cover,
+        desc,
+        _strong(desc),
+        desc_canon,
         _type_fit(field.source_type, cand.type),
         # A reference's examples are the referenced record's ids, not the target's values.
         0.0 if field.is_reference else profile_fit(field.value_kind, cand.type),
-        same_list, beside, conflict, is_key, other_ccy, ref_to_id, id_to_code,
+        same_list,
+        beside,
+        conflict,
+        is_key,
+        other_ccy,
+        ref_to_id,
+        id_to_code,
     ]
     return vec + [0.0] * (N_FEATURES - len(vec))
 
 
-def null_features(field: FieldView, object_name: str,
-                  list_kinds: frozenset[str | None]) -> list[float]:
+def null_features(
+    field: FieldView, object_name: str, list_kinds: frozenset[str | None]
+) -> list[float]:
     """The feature vector of the "no canonical counterpart" option for `field`."""
     leaf = set(field.leaf_tokens) or set(field.path_tokens)
     cues = len(leaf & NULL_CUES) / len(leaf) if leaf else 0.0
@@ -232,10 +300,21 @@ def null_features(field: FieldView, object_name: str,
     vocab = vocabulary(object_name)
     unknown = len(leaf - vocab) / len(leaf) if leaf else 1.0
     head = [0.0] * (N_FEATURES - 4)
-    return head + [1.0, cues, orphan, unknown]
+    return [*head, 1.0, cues, orphan, unknown]
 
 
 def prefilter_score(vec: list[float]) -> float:
     """A cheap hand-set score used only to shortlist candidates before the model ranks them."""
-    return (2 * vec[0] + vec[1] + vec[2] + vec[3] + vec[4] + 0.5 * vec[6] + 0.5 * vec[7]
-            + 0.3 * vec[9] - vec[11] + vec[12] + 0.3 * vec[14])
+    return (
+        2 * vec[0]
+        + vec[1]
+        + vec[2]
+        + vec[3]
+        + vec[4]
+        + 0.5 * vec[6]
+        + 0.5 * vec[7]
+        + 0.3 * vec[9]
+        - vec[11]
+        + vec[12]
+        + 0.3 * vec[14]
+    )

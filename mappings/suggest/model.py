@@ -43,12 +43,13 @@ def dot(w: Sequence[float], x: Sequence[float]) -> float:
     return sum(a * b for a, b in zip(w, x, strict=True))
 
 
-def fit_weights(examples: Sequence[Example], epochs: int = 30, l2: float = 1e-3,
-                lr: float = 0.3, seed: int = 7) -> list[float]:
+def fit_weights(
+    examples: Sequence[Example], epochs: int = 30, l2: float = 1e-3, lr: float = 0.3, seed: int = 7
+) -> list[float]:
     """Fit the conditional-logit weights by SGD with a decaying step (deterministic)."""
     w = [0.0] * N_FEATURES
     order = list(range(len(examples)))
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret
     step = 0
     for _ in range(epochs):
         rng.shuffle(order)
@@ -87,8 +88,9 @@ def fit_constant(pairs: Sequence[tuple[float, bool]]) -> tuple[float, float]:
     return 0.0, _logit((hits + 1) / (len(pairs) + 2))
 
 
-def fit_platt(pairs: Sequence[tuple[float, bool]], iters: int = 300,
-              prior: float = 2.0) -> tuple[float, float]:
+def fit_platt(
+    pairs: Sequence[tuple[float, bool]], iters: int = 300, prior: float = 2.0
+) -> tuple[float, float]:
     """Platt scaling `sigmoid(a * logit(p) + b)` fitted by Newton's method.
 
     A Gaussian prior pulls (a, b) towards (1, 0), the identity, so that a handful of separable
@@ -159,14 +161,20 @@ class Weights:
 
     def to_json(self) -> str:
         """Serialise with feature names so a stale file is detected on load."""
-        return json.dumps({
-            "features": list(FEATURES),
-            "weights": [round(v, 6) for v in self.weights],
-            "target_calibration": [round(v, 6) for v in self.target_calibration],
-            "null_calibration": [round(v, 6) for v in self.null_calibration],
-            "displaced_calibration": [round(v, 6) for v in self.displaced_calibration],
-            "trained_on": self.trained_on,
-        }, indent=1) + "\n"
+        return (
+            json.dumps(
+                {
+                    "features": list(FEATURES),
+                    "weights": [round(v, 6) for v in self.weights],
+                    "target_calibration": [round(v, 6) for v in self.target_calibration],
+                    "null_calibration": [round(v, 6) for v in self.null_calibration],
+                    "displaced_calibration": [round(v, 6) for v in self.displaced_calibration],
+                    "trained_on": self.trained_on,
+                },
+                indent=1,
+            )
+            + "\n"
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Weights:
@@ -176,9 +184,13 @@ class Weights:
             raise ValueError("weights.json was fitted for another feature set; run the trainer")
         tc, nc = data["target_calibration"], data["null_calibration"]
         dc = data["displaced_calibration"]
-        return cls([float(v) for v in data["weights"]], (float(tc[0]), float(tc[1])),
-                   (float(nc[0]), float(nc[1])), (float(dc[0]), float(dc[1])),
-                   list(data.get("trained_on", [])))
+        return cls(
+            [float(v) for v in data["weights"]],
+            (float(tc[0]), float(tc[1])),
+            (float(nc[0]), float(nc[1])),
+            (float(dc[0]), float(dc[1])),
+            list(data.get("trained_on", [])),
+        )
 
     @classmethod
     def shipped(cls) -> Weights:

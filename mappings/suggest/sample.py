@@ -37,8 +37,9 @@ def _walk(value: Any, prefix: str, found: dict[str, list[Any]]) -> None:
             examples.append(value)
 
 
-def field_list_from_sample(sample: Any, system: str = "", object_name: str = "",
-                           target_object: str | None = None) -> FieldList:
+def field_list_from_sample(
+    sample: Any, system: str = "", object_name: str = "", target_object: str | None = None
+) -> FieldList:
     """A field list with one entry per leaf path of `sample` (a record or a list of records)."""
     found: dict[str, list[Any]] = {}
     records = sample if isinstance(sample, list) else [sample]
@@ -49,7 +50,18 @@ def field_list_from_sample(sample: Any, system: str = "", object_name: str = "",
     fields = []
     for path, examples in found.items():
         kinds = {_type_of(v) for v in examples}
-        kind = kinds.pop() if len(kinds) == 1 else ("number" if kinds <= {"integer", "number"} else "string")
-        fields.append(FieldSpec(path=path, type=kind if examples else "",
-                                examples=[v if not isinstance(v, Decimal) else str(v) for v in examples][:_MAX_EXAMPLES]))
+        kind = (
+            kinds.pop()
+            if len(kinds) == 1
+            else ("number" if kinds <= {"integer", "number"} else "string")
+        )
+        fields.append(
+            FieldSpec(
+                path=path,
+                type=kind if examples else "",
+                examples=[v if not isinstance(v, Decimal) else str(v) for v in examples][
+                    :_MAX_EXAMPLES
+                ],
+            )
+        )
     return FieldList(system=system, object=object_name, target_object=target_object, fields=fields)

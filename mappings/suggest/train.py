@@ -1,6 +1,6 @@
 """Fit the shipped weights and calibration from the labelled data in the repository.
 
-    python -m mappings.suggest.train        # rewrites mappings/suggest/weights.json
+python -m mappings.suggest.train        # rewrites mappings/suggest/weights.json
 """
 
 from __future__ import annotations

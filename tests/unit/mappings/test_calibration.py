@@ -1,0 +1,58 @@
+"""Calibration: Platt scaling, the constant fallback, and the expected calibration error."""
+
+import math
+import random
+
+from mappings.suggest.features import N_FEATURES
+from mappings.suggest.model import (
+    Example,
+    expected_calibration_error,
+    fit_constant,
+    fit_platt,
+    fit_weights,
+    platt,
+)
+
+
+def test_ece_is_zero_for_perfect_calibration_and_large_for_overconfidence() -> None:
+    perfect = [(0.75, True), (0.75, True), (0.75, True), (0.75, False)]
+    assert expected_calibration_error(perfect) == 0.0
+    over = [(0.95, False)] * 5 + [(0.95, True)] * 5
+    assert abs(expected_calibration_error(over) - 0.45) < 1e-9
+    assert expected_calibration_error([]) == 0.0
+
+
+def test_platt_scaling_repairs_an_overconfident_model() -> None:
+    rng = random.Random(1)
+    pairs = []
+    for _ in range(2000):
+        p = rng.uniform(0.5, 0.999)
+        # the truth is much less sure than the model: odds are the square root of the claimed
+        truth = 1 / (1 + math.sqrt((1 - p) / p))
+        pairs.append((p, rng.random() < truth))
+    before = expected_calibration_error(pairs)
+    ab = fit_platt(pairs)
+    after = expected_calibration_error([(platt(p, ab), y) for p, y in pairs])
+    assert before > 0.08
+    assert after < 0.03
+
+
+def test_few_outcomes_get_a_constant_confidence() -> None:
+    pairs = [(0.99, True), (0.99, False), (0.5, True)]
+    a, b = fit_platt(pairs)
+    assert a == 0.0
+    assert abs(platt(0.2, (a, b)) - 0.6) < 1e-9
+    assert fit_constant([]) == (0.0, 0.0)
+
+
+def test_fitted_weights_rank_the_labelled_option_first() -> None:
+    # option features: [name, ...]; the right option always has the better name match
+    rng = random.Random(3)
+    examples = []
+    for _ in range(200):
+        good = rng.uniform(0.6, 1.0)
+        bad = rng.uniform(0.0, 0.5)
+        n = N_FEATURES
+        examples.append(Example([[good] + [0.0] * (n - 1), [bad] + [0.0] * (n - 1)], 0))
+    w = fit_weights(examples, epochs=5)
+    assert w[0] > 0

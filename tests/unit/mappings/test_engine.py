@@ -1,0 +1,108 @@
+"""The engine end to end on a made-up system's field list."""
+
+import time
+
+import pytest
+
+from mappings.suggest import (
+    Decision,
+    DecisionSet,
+    Engine,
+    FieldList,
+    FieldSpec,
+    UnknownObjectError,
+    field_list_from_sample,
+)
+
+
+def test_one_suggestion_per_field_in_input_order(acme_bill: FieldList) -> None:
+    report = Engine().suggest(acme_bill)
+    assert report.object == "invoice"
+    assert [s.source for s in report.suggestions] == [f.path for f in acme_bill.fields]
+
+
+def test_obvious_fields_map_and_metadata_abstains(acme_bill: FieldList) -> None:
+    got = {s.source: s.target for s in Engine().suggest(acme_bill).suggestions}
+    assert got["DocNo"] == "invoice.number"
+    assert got["TxnDate"] == "invoice.issue_date"
+    assert got["DueDt"] == "invoice.due_date"
+    assert got["CurrencyCode"] == "invoice.currency"
+    assert got["TotalAmt"] == "invoice.total"
+    assert got["Line[].Amount"] == "invoice.lines[].net_amount"
+    assert got["Line[].Qty"] == "invoice.lines[].quantity"
+    assert got["Line[].CostCenter"] == "invoice.lines[].dimensions.cost_center"
+    assert got["SyncToken"] is None
+
+
+def test_confidences_are_probabilities_and_reasons_are_given(acme_bill: FieldList) -> None:
+    for s in Engine().suggest(acme_bill).suggestions:
+        assert 0.0 <= s.confidence <= 1.0
+        assert s.reasons
+        assert all(a.target != s.target for a in s.alternatives)
+        assert len(s.alternatives) <= 3
+
+
+def test_no_two_top_level_fields_claim_one_target() -> None:
+    fields = FieldList(
+        object="Bill",
+        fields=[
+            FieldSpec(path="Total", type="number"),
+            FieldSpec(path="TotalAmount", type="number"),
+        ],
+    )
+    targets = [s.target for s in Engine().suggest(fields, "invoice").suggestions]
+    assert targets.count("invoice.total") == 1
+
+
+def test_an_accepted_pair_comes_back_with_high_confidence(acme_bill: FieldList) -> None:
+    decisions = DecisionSet(
+        [Decision(source="SyncToken", target="invoice.reference", accepted=True)]
+    )
+    got = {s.source: s for s in Engine().suggest(acme_bill, decisions=decisions).suggestions}
+    assert got["SyncToken"].target == "invoice.reference"
+    assert got["SyncToken"].confidence >= 0.95
+
+
+def test_a_rejected_pair_is_never_proposed(acme_bill: FieldList) -> None:
+    decisions = DecisionSet([Decision(source="DocNo", target="invoice.number", accepted=False)])
+    s = next(
+        x
+        for x in Engine().suggest(acme_bill, decisions=decisions).suggestions
+        if x.source == "DocNo"
+    )
+    assert s.target != "invoice.number"
+    assert all(a.target != "invoice.number" for a in s.alternatives)
+
+
+def test_threshold_turns_weak_targets_into_abstentions(acme_bill: FieldList) -> None:
+    report = Engine().suggest(acme_bill, threshold=1.0)
+    assert all(s.target is None for s in report.suggestions)
+
+
+def test_unknown_target_object_is_refused(acme_bill: FieldList) -> None:
+    with pytest.raises(UnknownObjectError, match="unknown target object 'bill'"):
+        Engine().suggest(acme_bill, "bill")
+    with pytest.raises(UnknownObjectError, match="no target object"):
+        Engine().suggest(FieldList(fields=[FieldSpec(path="x")]))
+
+
+def test_a_sample_record_becomes_a_field_list() -> None:
+    sample = {"Id": "9", "Lines": [{"Amount": 10.5, "Tax": {"Code": "VAT20"}}], "Tags": ["a"]}
+    fl = field_list_from_sample(sample, target_object="invoice")
+    paths = {f.path: f for f in fl.fields}
+    assert set(paths) == {"Id", "Lines[].Amount", "Lines[].Tax.Code", "Tags[]"}
+    assert paths["Lines[].Amount"].type == "number"
+    assert paths["Lines[].Amount"].examples == [10.5]
+    with pytest.raises(ValueError, match="JSON object"):
+        field_list_from_sample(["not a record"])
+
+
+def test_three_hundred_fields_take_well_under_a_second() -> None:
+    fields = [
+        FieldSpec(path=f"Group{i % 7}[].FieldNumber{i}Amt", type="number") for i in range(300)
+    ]
+    engine = Engine()
+    start = time.perf_counter()
+    report = engine.suggest(FieldList(object="Big", fields=fields), "invoice")
+    assert len(report.suggestions) == 300
+    assert time.perf_counter() - start < 1.0

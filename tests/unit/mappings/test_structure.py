@@ -1,0 +1,51 @@
+"""List structure and type compatibility."""
+
+import pytest
+
+from mappings.suggest.structure import normalize_type, source_context, target_context, type_fit
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("LineItems[].Quantity", "line"),
+        ("expense.items[].amount", "line"),
+        ("addressBook.items[].addressBookAddress.city", "address"),
+        ("to_BusinessPartnerBank[].IBAN", "bank"),
+        ("apply.items[].amount", "allocation"),
+        ("to_SupplierInvoiceTax[].TaxAmount", "tax"),
+        ("to_SupplierInvoiceItemGLAcct[].GLAccount", "line"),
+        ("Phones[].PhoneNumber", "other"),
+        ("Total", None),
+    ],
+)
+def test_the_list_a_field_sits_in_is_classified(path: str, kind: str | None) -> None:
+    assert source_context(path).kind == kind
+
+
+def test_target_lists_have_kinds() -> None:
+    assert target_context("invoice.lines[].net_amount") == ("line", 1)
+    assert target_context("supplier.addresses[].city") == ("address", 1)
+    assert target_context("invoice.total") == (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "coarse"),
+    [
+        ("Edm.Decimal", "number"),
+        ("Edm.DateTimeOffset", "datetime"),
+        ("date-time", "datetime"),
+        ("uuid", "id"),
+        ("string", "string"),
+        ("Edm.Boolean", "boolean"),
+        ("something odd", "unknown"),
+    ],
+)
+def test_vendor_types_are_normalized(raw: str, coarse: str) -> None:
+    assert normalize_type(raw) == coarse
+
+
+def test_type_fit_orders_compatible_types_first() -> None:
+    assert type_fit("number", "money") == 1.0
+    assert type_fit("date", "money") == 0.0
+    assert type_fit("unknown", "money") == 0.5
