@@ -197,7 +197,7 @@ def write_invoice(
     day = day_of(element.get("Date", doc.get("DateString")), today)
     due = day_of(element.get("DueDate", doc.get("DueDateString")), day + timedelta(days=30))
     sub_total, total_tax, total = price_lines(lines, lat, state.factory.rates)
-    if not number and kind in ("ACCREC", "ACCRECCREDIT"):
+    if not number and kind in ("ACCREC", "ACCRECCREDIT") and not dry_run:
         number = state.factory.next_number("INV" if name == "invoices" else "CN")
     batch.numbers.add(str(number))
     for key in ("Reference", "SentToContact", "CurrencyRate", "BrandingThemeID", "Url"):
