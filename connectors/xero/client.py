@@ -6,6 +6,7 @@ What is Xero's own lives here; the read loop, retries, budget and refresh are sh
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -224,19 +225,52 @@ class XeroConnector(Connector):
         return headers
 
     def context(self) -> translate.TranslateContext:
-        """The translation context: base currency and tracking categories, read once."""
+        """The translation context: base currency (read once) and the configured dimension kinds.
+
+        `tracking_kinds` comes from the connection's options, as `Region=location,Area=project`.
+        """
         if self._context is None:
             organisation = self.http.get_json("/Organisation", headers=self._headers())
             orgs = organisation.get("Organisations") or [{}]
             base_currency = str(
                 orgs[0].get("BaseCurrency") or self.config.options.get("base_currency", "USD")
             )
+            kinds = dict(
+                part.split("=", 1)
+                for part in self.config.options.get("tracking_kinds", "").split(",")
+                if "=" in part
+            )
             self._context = translate.TranslateContext(
                 connection_id=self.config.connection_id,
                 ids=self.ids,
                 base_currency=base_currency,
+                tracking_kinds={k.strip(): v.strip() for k, v in kinds.items()},
             )
         return self._context
+
+    def _with_account_codes(self) -> translate.TranslateContext:
+        """The context with AccountID -> Code, which batch payments need (read once)."""
+        ctx = self.context()
+        if not ctx.account_codes:
+            body = self.http.get_json("/Accounts", headers=self._headers())
+            codes = {
+                str(a["AccountID"]): str(a["Code"])
+                for a in body.get("Accounts") or []
+                if a.get("AccountID") and a.get("Code")
+            }
+            ctx = self._context = replace(ctx, account_codes=codes)
+        return ctx
+
+    def _with_tracking(self) -> translate.TranslateContext:
+        """The context with the organisation's tracking category names, which writes need."""
+        ctx = self.context()
+        if not ctx.tracking_categories:
+            body = self.http.get_json("/TrackingCategories", headers=self._headers())
+            names = tuple(
+                str(c["Name"]) for c in body.get("TrackingCategories") or [] if c.get("Name")
+            )
+            ctx = self._context = replace(ctx, tracking_categories=names)
+        return ctx
 
     def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
         """One page of a Xero collection (unpaged collections come whole on page 1)."""
@@ -271,13 +305,15 @@ class XeroConnector(Connector):
         if not resource.objects:
             return []
         model = resource.model.model_validate(item)
-        return translate.TO_CANONICAL[resource.collection](model, self.context(), item)
+        needs_codes = resource.collection == "BatchPayments"
+        ctx = self._with_account_codes() if needs_codes else self.context()
+        return translate.TO_CANONICAL[resource.collection](model, ctx, item)
 
     def write_batch(
         self, object_name: str, records: Sequence[Record], idempotency_key: str
     ) -> list[WriteResult]:
         """Create or update up to 50 records in one call, with a result per record."""
-        ctx = self.context()
+        ctx = self._with_tracking()
         groups: dict[tuple[str, str, str], list[tuple[int, XeroModel]]] = {}
         results: dict[int, WriteResult] = {}
         for index, record in enumerate(records):
