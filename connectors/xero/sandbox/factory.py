@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from stdnum.gb import vat as gb_vat
+
 from connectors.sandbox.seeding import Fake
 from connectors.xero.sandbox.shapes import (
     BANK_CODES,
@@ -25,6 +27,17 @@ __all__ = ["DocumentFactory"]
 
 Doc = dict[str, Any]
 _RATES = {"EUR": Decimal("1.160000"), "USD": Decimal("1.270000")}
+
+
+def gb_vat_number(fake: Fake) -> str:
+    """A fictional GB VAT number that passes the mod-97 check (so it validates as a real one)."""
+    while True:
+        digits = [fake.integer(0, 9) for _ in range(7)]
+        total = sum(d * w for d, w in zip(digits, range(8, 1, -1), strict=True))
+        check = -total % 97
+        number = "".join(map(str, digits)) + f"{check:02d}"
+        if gb_vat.is_valid(number):
+            return f"GB{number}"
 
 
 class DocumentFactory:
@@ -62,7 +75,7 @@ class DocumentFactory:
             "LastName": last,
             "EmailAddress": fake.email(f"{first}.{last}"),
             "BankAccountDetails": "",
-            "TaxNumber": f"GB{fake.integer(100000000, 999999999)}" if fake.chance(0.5) else "",
+            "TaxNumber": gb_vat_number(fake) if fake.chance(0.5) else "",
             "Addresses": [
                 {
                     "AddressType": "POBOX",
