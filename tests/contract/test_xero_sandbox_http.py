@@ -384,3 +384,60 @@ def test_payment_deleted_gives_the_amount_back_to_the_invoice(xero_sandbox: Xero
     assert body["Status"] == "AUTHORISED"
     assert body["AmountPaid"] == Decimal("0.00")
     assert body["AmountDue"] == body["Total"]
+
+
+def test_write_answers_and_validation_errors_match_xeros_schemas(
+    xero_sandbox: XeroSandbox, schemas: dict[str, Any]
+):
+    def check(body: Any, name: str) -> None:
+        schema = {**schemas["components"]["schemas"][name], "components": schemas["components"]}
+        errors = sorted(Draft4Validator(schema).iter_errors(body), key=str)
+        assert not errors, f"{name}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+    headers = xero_sandbox.headers()
+    invoice = {
+        "Type": "ACCREC",
+        "Contact": {"Name": "Saffron Audio Ltd"},
+        "Status": "AUTHORISED",
+        "LineItems": [
+            {
+                "Description": "Mixing desk hire",
+                "Quantity": 1,
+                "UnitAmount": 250.5,
+                "AccountCode": "200",
+                "Tracking": [{"Name": "Region", "Option": "North"}],
+            }
+        ],
+    }
+    created = httpx.put(
+        f"{xero_sandbox.api_url}/Invoices", json={"Invoices": [invoice]}, headers=headers
+    )
+    assert created.status_code == 200
+    body = created.json(parse_float=Decimal)
+    check(body, "Invoices")
+    stored = body["Invoices"][0]
+    assert stored["InvoiceNumber"].startswith("INV-")
+    assert stored["Total"] == Decimal("300.60")
+    assert stored["LineItems"][0]["Tracking"][0]["TrackingOptionID"]
+    mixed = httpx.post(
+        f"{xero_sandbox.api_url}/Invoices",
+        params={"summarizeErrors": "false"},
+        json={
+            "Invoices": [
+                invoice,
+                {**invoice, "LineItems": [{"UnitAmount": 5, "AccountCode": "999"}]},
+            ]
+        },
+        headers=headers,
+    )
+    assert mixed.status_code == 200
+    check(mixed.json(), "Invoices")
+    assert [i["StatusAttributeString"] for i in mixed.json()["Invoices"]] == ["OK", "ERROR"]
+    refused = httpx.put(
+        f"{xero_sandbox.api_url}/Invoices",
+        json={"Invoices": [{**invoice, "Contact": {}}]},
+        headers=headers,
+    )
+    assert refused.status_code == 400
+    check(refused.json(), "Error")
+    assert refused.json()["Message"] == "A validation exception occurred"
