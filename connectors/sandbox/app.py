@@ -29,14 +29,18 @@ def build_sandbox_app(
     faultable: Callable[[str], bool],
     tenant_of: Callable[[Scope], str | None],
     auth: Sequence[Middleware] = (),
+    outer: Sequence[Middleware] = (),
 ) -> Starlette:
-    """A Starlette app: Stats > Faults > `auth` > RateLimit > routes (+ `/_sandbox/...`).
+    """A Starlette app: `outer` > Stats > Faults > `auth` > RateLimit > routes (+ `/_sandbox/...`).
+
+    `outer` middleware sees every response, faults and 429s included (e.g. correlation ids).
 
     `faultable(path)` says which paths may get injected faults (the ERP API, not the control
     endpoints); `tenant_of(scope)` names the tenant whose budget a call uses (None: not limited).
     """
     all_routes = [*control_routes(runtime), *routes]
     middleware = [
+        *outer,
         Middleware(
             StatsMiddleware,
             stats=runtime.stats,

@@ -156,6 +156,7 @@ def test_minute_limit_gives_429_with_xeros_headers(xero_sandbox: XeroSandbox):
     refused = httpx.get(f"{xero_sandbox.api_url}/Currencies", headers=headers)
     assert refused.status_code == 429
     assert refused.headers["X-Rate-Limit-Problem"] == "minute"
+    assert refused.headers["Xero-Correlation-Id"] != left[0].headers["Xero-Correlation-Id"]
     assert 1 <= int(refused.headers["Retry-After"]) <= 30
 
 

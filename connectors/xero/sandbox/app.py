@@ -11,6 +11,7 @@ POST /_sandbox/changes   GET /_sandbox/counts   + the kit's /_sandbox/... contro
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from starlette.applications import Starlette
@@ -18,7 +19,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from connectors.sandbox.app import build_sandbox_app
 from connectors.sandbox.control import CONTROL_PREFIX, SandboxRuntime
@@ -39,6 +40,26 @@ _API = API_PREFIX.lower() + "/"
 def _needs_token(path: str) -> bool:
     lower = path.lower()
     return lower == "/connections" or lower.startswith((_API, "/connections/"))
+
+
+class CorrelationMiddleware:
+    """`Xero-Correlation-Id` on every API and identity response, errors and faults included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _needs_token(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        header = (b"xero-correlation-id", str(uuid.uuid4()).encode())
+
+        async def add_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), header]}
+            await send(message)
+
+        await self.app(scope, receive, add_header)
 
 
 class XeroAuthMiddleware:
@@ -161,6 +182,7 @@ def create_app(config: XeroSandboxConfig | None = None) -> Starlette:
         faultable=_needs_token,
         tenant_of=lambda scope: scope.get(_TENANT),
         auth=[Middleware(XeroAuthMiddleware, oauth=oauth, state=state)],
+        outer=[Middleware(CorrelationMiddleware)],
     )
     app.state.sandbox = state
     app.state.oauth = oauth
