@@ -62,5 +62,5 @@ def assign(fields: Sequence[Ranked]) -> list[Assigned]:
         # Only the targets that would have beaten the outcome count as lost.
         better = {t: i for t, i in lost.items() if dict(f.options).get(t, 0.0) > p}
         top = max(f.options, key=lambda tp: tp[1])[0] if f.options else None
-        out[f.index] = Assigned(target, p / total, better, top is not None and top in better)
+        out[f.index] = Assigned(target, p / total, better, top is not None and top in lost)
     return [a if a is not None else Assigned(None, 1.0) for a in out]

@@ -239,7 +239,7 @@ def explain(
         if x[9] and cand.list_kind and fv.context.depth:
             reasons.append(f"inside a {cand.list_kind} list, like the target")
         elif x[9] and cand.list_kind:
-            reasons.append("flat item-level record: taken as a field of each list element")
+            reasons.append(f"the source has no {cand.list_kind} list: a flat field fills one")
         if x[13]:
             reasons.append("an amount in another currency than the document's")
     for t, idx in lost_to.items():
