@@ -32,6 +32,7 @@ def xero(
     concurrent: Annotated[int, typer.Option(help="Calls in flight per tenant.")] = 5,
     app_per_minute: Annotated[int, typer.Option(help="Calls per window, all tenants.")] = 10_000,
     window: Annotated[float, typer.Option(help="Length of the 'minute' window (s).")] = 60.0,
+    day: Annotated[float, typer.Option(help="Length of the 'day' window (s).")] = 86_400.0,
     error_rate: Annotated[float, typer.Option(help="Share of API calls answered 500.")] = 0.0,
     unavailable_rate: Annotated[float, typer.Option(help="Share answered 503.")] = 0.0,
     throttle_rate: Annotated[float, typer.Option(help="Share answered 429.")] = 0.0,
@@ -70,6 +71,7 @@ def xero(
                 concurrent=concurrent,
                 app_per_window=app_per_minute,
                 window_seconds=window,
+                day_seconds=day,
             ),
             faults=FaultConfig(
                 error_rate=error_rate,
