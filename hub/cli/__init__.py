@@ -43,6 +43,7 @@ def _register() -> None:
     __import__("hub.cli.connections", fromlist=["register"]).register(app)
     __import__("hub.cli.jobs", fromlist=["register"]).register(app)
     __import__("hub.cli.records", fromlist=["register"]).register(app)
+    __import__("hub.cli.serve", fromlist=["register"]).register(app)
     __import__("hub.cli.validate", fromlist=["register"]).register(app)
     __import__("hub.cli.db", fromlist=["register"]).register(app)
     __import__("hub.cli.sandbox", fromlist=["register"]).register(app)

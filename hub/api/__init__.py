@@ -1,0 +1,1 @@
+"""The hub's HTTP API (Starlette). Today: health, readiness and status for operators."""
