@@ -19,7 +19,7 @@ import pytest
 import yaml
 from jsonschema import Draft4Validator
 
-from connectors.sandbox import RateLimits
+from connectors.sandbox import RateLimits, dumps
 from tests.contract.conftest import SandboxFactory, XeroSandbox
 
 pytestmark = pytest.mark.contract
@@ -442,3 +442,31 @@ def test_write_answers_and_validation_errors_match_xeros_schemas(
     assert refused.status_code == 400
     check(refused.json(), "Error")
     assert refused.json()["Message"] == "A validation exception occurred"
+
+
+def test_two_payments_overpaying_together_fail_as_a_whole(xero_sandbox: XeroSandbox):
+    headers = xero_sandbox.headers()
+    open_bills = httpx.get(
+        f"{xero_sandbox.api_url}/Invoices",
+        params={"where": 'Type=="ACCPAY" && Status=="AUTHORISED"', "page": 1},
+        headers=headers,
+    ).json(parse_float=Decimal)["Invoices"]
+    bill = next(b for b in open_bills if b["AmountPaid"] == 0)
+    part = (bill["AmountDue"] * Decimal("0.6")).quantize(Decimal("0.01"))
+    payment = {
+        "Invoice": {"InvoiceID": bill["InvoiceID"]},
+        "Account": {"Code": "090"},
+        "Amount": part,
+    }
+    response = httpx.put(
+        f"{xero_sandbox.api_url}/Payments",
+        content=dumps({"Payments": [payment, payment]}),
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["Elements"][0]["ValidationErrors"] == [
+        {"Message": "Payment amount exceeds the amount outstanding on this document"}
+    ]
+    after = xero_sandbox.state.store["invoices"].get(bill["InvoiceID"])
+    assert after is not None
+    assert after.doc["AmountPaid"] == 0

@@ -33,6 +33,7 @@ class WriteBatch:
 
     names: set[str] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
+    paid: dict[str, Decimal] = field(default_factory=dict)  # invoice id -> paid in a dry run
 
 
 @dataclass
