@@ -6,6 +6,10 @@ from connectors.base import Resource
 from connectors.xero import models as m
 
 _PAGE = 1000
+# Offset paging over a key that changes during a read (UpdatedDateUTC) can skip a record that
+# another record's update shifted across a page edge; a record's id never changes, so paged
+# reads order by it. A record that enters the result set mid-pass is caught by the next pass,
+# which starts from this pass's start time.
 _ARCHIVED = "ContactStatus=ARCHIVED"
 _VOIDED = "Status DELETED or VOIDED"
 
@@ -60,6 +64,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="ContactID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        order="ContactID ASC",
         params={"includeArchived": "true"},
         deletes=_ARCHIVED,
         description="Contacts: suppliers and customers.",
@@ -73,6 +78,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="InvoiceID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        order="InvoiceID ASC",
         deletes=_VOIDED,
         description="Bills (ACCPAY) and sales invoices (ACCREC).",
     ),
@@ -85,6 +91,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="CreditNoteID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        order="CreditNoteID ASC",
         deletes=_VOIDED,
         description="Credit notes (ACCPAYCREDIT, ACCRECCREDIT).",
     ),
@@ -97,6 +104,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="PaymentID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        order="PaymentID ASC",
         deletes="Status=DELETED",
         description="Payments against one invoice or credit note.",
     ),
@@ -120,6 +128,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="OverpaymentID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        order="OverpaymentID ASC",
         deletes="Status=VOIDED",
         description="Overpayments and their allocations.",
     ),
@@ -132,6 +141,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="PrepaymentID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        order="PrepaymentID ASC",
         deletes="Status=VOIDED",
         description="Prepayments and their allocations.",
     ),
@@ -144,6 +154,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="ManualJournalID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        order="ManualJournalID ASC",
         deletes=_VOIDED,
         description="Manual journals.",
     ),
