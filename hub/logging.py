@@ -199,6 +199,10 @@ def configure_logging(
     handler._ledgerhub = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    # One line per HTTP request is the client's business at DEBUG, not an operator's at INFO.
+    quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    for name in ("httpx", "httpcore", "alembic"):
+        logging.getLogger(name).setLevel(quiet)
     return handler
 
 

@@ -31,6 +31,9 @@ def _root(
     ] = False,
 ) -> None:
     """Ledgerhub: the open ERP integration hub."""
+    from hub.logging import setup_logging
+
+    setup_logging()
 
 
 def _register() -> None:

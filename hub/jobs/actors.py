@@ -5,15 +5,21 @@ dramatiq hub.jobs.actors          # what `hub worker` runs
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import dramatiq
 
 from hub.jobs.policy import SUBJECTS, JobSubject
 from hub.jobs.runtime import Runtime, get_runtime
+from hub.logging import log_context, setup_logging
 from hub.store import JOB_REF
 
 _runtime = get_runtime()
+# A worker process logs like every hub process: structured, redacted, with the job's ids.
+for _handler in list(logging.getLogger().handlers):
+    logging.getLogger().removeHandler(_handler)
+setup_logging(_runtime.settings)
 dramatiq.set_broker(_runtime.broker)
 
 SYNC_QUEUE = "sync"
@@ -32,14 +38,15 @@ def sync(
     """Read one resource of one connection into the store, then dispatch its events."""
     from hub.jobs.sync import sync_resource
 
-    outcome = sync_resource(
-        get_runtime(),
-        connection_id,
-        resource,
-        full=full,
-        run_id=run_id,
-        correlation_id=correlation_id,
-    )
+    with log_context(correlation_id=correlation_id, connection_id=connection_id, job_id=run_id):
+        outcome = sync_resource(
+            get_runtime(),
+            connection_id,
+            resource,
+            full=full,
+            run_id=run_id,
+            correlation_id=correlation_id,
+        )
     if not outcome.skipped:
         dispatch.send()
 
@@ -49,7 +56,8 @@ def write(request_id: str) -> None:
     """Send one write request to its ERP, exactly once."""
     from hub.jobs.writes import send_write
 
-    send_write(get_runtime(), request_id)
+    with log_context(job_id=request_id):
+        send_write(get_runtime(), request_id)
     dispatch.send()
 
 
