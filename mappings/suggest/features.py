@@ -21,7 +21,14 @@ from mappings.suggest.models import FieldSpec
 from mappings.suggest.profile import profile, profile_fit
 from mappings.suggest.structure import Context, normalize_type, source_context, target_context
 from mappings.suggest.structure import type_fit as _type_fit
-from mappings.suggest.tokens import containment, dice, split_name, split_path, split_text
+from mappings.suggest.tokens import (
+    containment,
+    dice,
+    head_phrase,
+    split_name,
+    split_path,
+    split_text,
+)
 
 FEATURES: tuple[str, ...] = (
     "name",
@@ -80,6 +87,7 @@ naming differs from the training systems'.
 _SKIP = {"id", "connection_id", "created_at", "updated_at", "version", "remote_data"}
 _KEY_WORDS = frozenset({"id", "key", "guid", "number", "internal"})
 _NOISE_PREFIX = frozenset({"a", "i", "c", "to"})
+_POINTER_TARGET_TYPES = frozenset({"id", "string", "currency", "country", "enum"})
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,7 @@ class FieldView:
     names_object: bool
     is_reference: bool
     object_alias: tuple[tuple[str, ...], ...] = ()
+    pointer_variants: tuple[tuple[str, ...], ...] = ()
 
 
 def object_tokens(object_name: str) -> frozenset[str]:
@@ -168,10 +177,15 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         rest = tuple(t for t in leaf if t not in strip)
         if rest and rest != leaf and rest not in variants:
             variants.append(rest)
+    head = head_phrase(segs[-1].raw) if segs else ()
+    if head and head not in variants:
+        variants.append(head)
     # `VendorRef`, `customer_id`, `AccountRef.value`: a pointer named after what it points to.
-    for var in list(variants):
-        if len(var) > 1 and var[-1] in REFERENCE_MARKERS and var[:-1] not in variants:
-            variants.append(var[:-1])
+    pointer_variants = tuple(
+        var[:-1]
+        for var in variants
+        if len(var) > 1 and var[-1] in REFERENCE_MARKERS and var[:-1] not in variants
+    )
     is_ref = False
     if len(segs) > 1 and (not leaf or set(leaf) <= GENERIC_LEAVES):
         parent = segs[-2].tokens
@@ -203,6 +217,7 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         names_object,
         is_ref,
         (tuple(sorted(obj_tokens)),) if obj_tokens else (),
+        pointer_variants,
     )
 
 
@@ -212,9 +227,14 @@ def _alias_scores(field: FieldView, cand: Candidate) -> tuple[float, float, floa
     if cand.path.endswith(".remote_id"):
         # The record's key is often named after the object itself (SAP `SupplierInvoice`).
         names = names + field.object_alias
+    # A pointer's name without its `Ref`/`Id` names the record pointed to: it may match a
+    # reference or a code, never an amount or a date.
+    variants = field.variants
+    if cand.type in _POINTER_TARGET_TYPES:
+        variants = variants + field.pointer_variants
     for alias in names:
         aset = frozenset(alias)
-        for var in field.variants:
+        for var in variants:
             name = max(name, dice(var, alias))
             if frozenset(var) == aset:
                 exact = 1.0

@@ -49,6 +49,24 @@ def split_name(name: str) -> tuple[str, ...]:
     return tuple(t for t in _expand(raw) if t not in STOPWORDS)
 
 
+_QUALIFIER_START = frozenset({"in", "of", "for", "by", "per", "from", "at"})
+
+
+@lru_cache(maxsize=65536)
+def head_phrase(name: str) -> tuple[str, ...]:
+    """The tokens before a qualifying preposition: `AmountInTransactionCurrency` -> `amount`.
+
+    Empty when the name has no such preposition (or starts with one).
+    """
+    raw: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", name):
+        raw.extend(_CAMEL.findall(chunk))
+    for i, word in enumerate(raw):
+        if i and word.lower() in _QUALIFIER_START:
+            return tuple(t for t in _expand(raw[:i]) if t not in STOPWORDS)
+    return ()
+
+
 @lru_cache(maxsize=65536)
 def split_text(text: str) -> tuple[str, ...]:
     """Tokens of free text (a description), normalized, without stop words."""
