@@ -57,6 +57,23 @@ class Budget:
         """No limits at all (sandboxes run with --no-limits)."""
         return cls(windows=())
 
+    @classmethod
+    def from_limits(
+        cls,
+        *,
+        per_minute: int | None = None,
+        per_day: int | None = None,
+        concurrency: int | None = None,
+        window_seconds: float = 60.0,
+    ) -> Budget:
+        """A budget from plain numbers (None leaves a limit out); a day is 1440 windows."""
+        windows = []
+        if per_minute:
+            windows.append(Window("minute", per_minute, window_seconds))
+        if per_day:
+            windows.append(Window("day", per_day, window_seconds * 1440))
+        return cls(windows=tuple(windows), concurrency=concurrency or None)
+
 
 class RateLimiter(Protocol):
     """Hands out permission to send, per tenant key, within a Budget."""

@@ -17,22 +17,10 @@ from rich.table import Table
 from connectors.base import ConnectionConfig, Page, ReadState
 from connectors.errors import ConnectorError
 from connectors.pull import PullStats, pull
-from connectors.ratelimit import Budget, MemoryRateLimiter, Window
+from connectors.ratelimit import Budget, MemoryRateLimiter
 from connectors.registry import get_adapter
 
 err = Console(stderr=True)
-
-
-def budget_from_options(
-    per_minute: int | None, per_day: int | None, concurrency: int | None, window: float
-) -> Budget:
-    """A budget from command-line limits (None leaves that limit out)."""
-    windows = []
-    if per_minute:
-        windows.append(Window("minute", per_minute, window))
-    if per_day:
-        windows.append(Window("day", per_day, window * 1440))
-    return Budget(windows=tuple(windows), concurrency=concurrency or None)
 
 
 def _since_cursor(since: str | None) -> str | None:
@@ -118,7 +106,12 @@ def extract(
     if no_limits:
         budget = Budget.unlimited()
     elif per_minute or per_day or concurrency:
-        budget = budget_from_options(per_minute, per_day, concurrency, window)
+        budget = Budget.from_limits(
+            per_minute=per_minute,
+            per_day=per_day,
+            concurrency=concurrency,
+            window_seconds=window,
+        )
     else:
         budget = spec.budget
     config = ConnectionConfig(

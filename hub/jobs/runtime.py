@@ -17,7 +17,7 @@ import redis
 from dramatiq.middleware import Retries, default_middleware
 
 from connectors.base import ConnectionConfig, Connector
-from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter, RedisRateLimiter, Window
+from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from connectors.registry import get_adapter
 from hub.broker import broker_kind, broker_url, locks_redis_url, redis_client
 from hub.settings import Settings, get_settings
@@ -31,14 +31,13 @@ def budget_for(options: dict[str, Any], default: Budget) -> Budget:
         return default
     if limits.get("none"):
         return Budget.unlimited()
-    window = float(limits.get("window_seconds", 60))
-    windows = []
-    if limits.get("per_minute"):
-        windows.append(Window("minute", int(limits["per_minute"]), window))
-    if limits.get("per_day"):
-        windows.append(Window("day", int(limits["per_day"]), window * 1440))
     concurrency = limits.get("concurrency")
-    return Budget(windows=tuple(windows), concurrency=int(concurrency) if concurrency else None)
+    return Budget.from_limits(
+        per_minute=int(limits["per_minute"]) if limits.get("per_minute") else None,
+        per_day=int(limits["per_day"]) if limits.get("per_day") else None,
+        concurrency=int(concurrency) if concurrency else None,
+        window_seconds=float(limits.get("window_seconds", 60)),
+    )
 
 
 class Runtime:
