@@ -248,9 +248,7 @@ def _xero_expected(counts: Mapping[str, Any]) -> dict[str, int]:
     return {
         # A contact becomes a supplier, a customer or both: every contact appears at least once.
         "contacts: distinct contacts": total["contacts"],
-        "contacts: remote_deleted contacts": _by(
-            counts, "contacts", "by_contact_status", "ARCHIVED"
-        ),
+        "contacts: remote_deleted": _by(counts, "contacts", "by_contact_status", "ARCHIVED"),
         "invoices: payable": _by(counts, "invoices", "by_type", "ACCPAY"),
         "invoices: receivable": _by(counts, "invoices", "by_type", "ACCREC"),
         "invoices: remote_deleted": _by(counts, "invoices", "by_status", "DELETED", "VOIDED"),
