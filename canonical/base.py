@@ -7,12 +7,11 @@ one `ValidationError`, each located at the field it concerns.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Literal, Self, get_args
+from typing import Any, ClassVar, Self, get_args
 
 from pydantic import (
     BaseModel,
@@ -27,6 +26,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from canonical.errors import CanonicalValidationError
 from canonical.ids import check_id, id_for
+from canonical.jsonio import ExactJsonModel
 from canonical.money import exact_arithmetic, fits_minor_units, is_currency, minor_units
 from canonical.types import CustomValue, Kind, UtcDatetime
 
@@ -142,31 +142,10 @@ def _nested_model(annotation: Any) -> type[CanonicalModel] | None:
     return None
 
 
-class CanonicalModel(BaseModel):
+class CanonicalModel(ExactJsonModel):
     """Frozen, unknown fields refused; JSON numbers read exactly as Decimal."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
-
-    @classmethod
-    def model_validate_json(
-        cls,
-        json_data: str | bytes | bytearray,
-        *,
-        strict: bool | None = None,
-        extra: Literal["allow", "ignore", "forbid"] | None = None,
-        context: Any | None = None,
-        by_alias: bool | None = None,
-        by_name: bool | None = None,
-    ) -> Self:
-        """Parse JSON with every number read exactly (no float on the way), then validate."""
-        return cls.model_validate(
-            json.loads(json_data, parse_float=Decimal),
-            strict=strict,
-            extra=extra,
-            context=context,
-            by_alias=by_alias,
-            by_name=by_name,
-        )
 
     @classmethod
     def money_plan(cls) -> tuple[tuple[str, bool, type[CanonicalModel] | None], ...]:
@@ -294,10 +273,7 @@ class Record(CanonicalModel):
             record = handler(data)
         except ValidationError as exc:
             errors.extend(_reraisable(exc))
-        if record is not None:
-            doc = Doc(record)
-        else:
-            doc = Doc(data if isinstance(data, Mapping) else {})
+        doc = Doc(record if record is not None else data if isinstance(data, Mapping) else {})
         # A value the record derived itself repeats its inputs' precision: report the inputs only.
         minor = (b for b in cls._minor_unit_breaches(doc) if b.loc[0] not in derived)
         breaches = [*minor, *cls.invariants(doc)]

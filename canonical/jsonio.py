@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel
 
 
 def number_text(value: Decimal) -> str:
@@ -41,6 +43,34 @@ def dumps(data: Any) -> str:
     raise TypeError(f"{type(data).__name__} is not JSON serialisable")
 
 
-def loads(text: str | bytes) -> Any:
+def loads(text: str | bytes | bytearray) -> Any:
     """Parse JSON reading numbers with a fraction or exponent as Decimal."""
     return json.loads(text, parse_float=Decimal)
+
+
+class ExactJsonModel(BaseModel):
+    """A model whose `model_validate_json` reads every JSON number exactly (as Decimal).
+
+    pydantic's own JSON parser reads numbers as floats first, which loses digits beyond 17.
+    """
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Literal["allow", "ignore", "forbid"] | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Parse JSON with every number read exactly (no float on the way), then validate."""
+        return cls.model_validate(
+            loads(json_data),
+            strict=strict,
+            extra=extra,
+            context=context,
+            by_alias=by_alias,
+            by_name=by_name,
+        )

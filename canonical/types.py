@@ -26,7 +26,8 @@ class Kind:
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 
 
-def _to_decimal(value: Any) -> Decimal:
+def to_decimal(value: Any) -> Decimal:
+    """Read Decimal, int or decimal text exactly; refuse float and bool with a clear error."""
     if isinstance(value, bool):
         raise PydanticCustomError("decimal_type", "expected a decimal string, got a boolean")
     if isinstance(value, float):
@@ -56,10 +57,10 @@ def _to_decimal(value: Any) -> Decimal:
 
 _DECIMAL_SCHEMA = WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN})
 
-Money = Annotated[Decimal, BeforeValidator(_to_decimal), _DECIMAL_SCHEMA, Kind("money")]
+Money = Annotated[Decimal, BeforeValidator(to_decimal), _DECIMAL_SCHEMA, Kind("money")]
 """An amount of money: Decimal in Python, a decimal string in JSON; floats are refused."""
 
-DecimalValue = Annotated[Decimal, BeforeValidator(_to_decimal), _DECIMAL_SCHEMA, Kind("decimal")]
+DecimalValue = Annotated[Decimal, BeforeValidator(to_decimal), _DECIMAL_SCHEMA, Kind("decimal")]
 """A non-money exact number (quantity, unit price, rate, percentage)."""
 
 
@@ -68,9 +69,9 @@ def _custom_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str | date):
         return value
     if isinstance(value, Decimal):
-        return _to_decimal(value)
+        return to_decimal(value)
     if isinstance(value, float):
-        return _to_decimal(value)  # refused with the float message
+        return to_decimal(value)  # refused with the float message
     raise PydanticCustomError(
         "custom_value",
         "a custom field holds a string, number, boolean, date or null, not {kind}",

@@ -11,12 +11,15 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from canonical.jsonio import ExactJsonModel, number_text
+from canonical.types import to_decimal
 
 # ---------------------------------------------------------------------------------------------
 # Microsoft JSON dates
@@ -117,41 +120,8 @@ XeroDate = Annotated[
 # Exact numbers
 
 
-def _to_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise PydanticCustomError("decimal_type", "expected a number, got a boolean")
-    if isinstance(value, float):
-        raise PydanticCustomError(
-            "money_float",
-            "a float cannot hold an exact amount; parse JSON with parse_float=Decimal",
-        )
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except InvalidOperation:
-            raise PydanticCustomError(
-                "decimal_parsing", "'{value}' is not a number", {"value": value[:40]}
-            ) from None
-    else:
-        raise PydanticCustomError(
-            "decimal_type", "expected a number, got {kind}", {"kind": type(value).__name__}
-        )
-    if not result.is_finite():
-        raise PydanticCustomError("decimal_finite", "the number must be finite")
-    return result
-
-
-XeroDecimal = Annotated[Decimal, PlainValidator(_to_decimal), WithJsonSchema({"type": "number"})]
+XeroDecimal = Annotated[Decimal, PlainValidator(to_decimal), WithJsonSchema({"type": "number"})]
 """An exact number (amount, quantity, rate): Decimal, int or numeric text; float is refused."""
-
-
-def _number_text(value: Decimal) -> str:
-    # Plain notation (no exponent), and no negative zero: Xero's parser wants a plain number.
-    return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
 def dumps_xero(data: Any) -> str:
@@ -159,7 +129,7 @@ def dumps_xero(data: Any) -> str:
     if isinstance(data, BaseModel):
         data = data.model_dump(by_alias=True, exclude_none=True)
     if isinstance(data, Decimal):
-        return _number_text(data)
+        return number_text(data)
     if isinstance(data, Mapping):
         items = (f"{json.dumps(str(k))}:{dumps_xero(v)}" for k, v in data.items())
         return "{" + ",".join(items) + "}"
@@ -188,7 +158,7 @@ def xero_alias(name: str) -> str:
     return "".join(_SPECIAL.get(part, part[:1].upper() + part[1:]) for part in name.split("_"))
 
 
-class XeroModel(BaseModel):
+class XeroModel(ExactJsonModel):
     """Base of Xero payload models: snake_case attributes, Xero's names on the wire, extras kept."""
 
     model_config = ConfigDict(
@@ -198,27 +168,6 @@ class XeroModel(BaseModel):
         serialize_by_alias=True,
         extra="allow",
     )
-
-    @classmethod
-    def model_validate_json(
-        cls,
-        json_data: str | bytes | bytearray,
-        *,
-        strict: bool | None = None,
-        extra: Literal["allow", "ignore", "forbid"] | None = None,
-        context: Any | None = None,
-        by_alias: bool | None = None,
-        by_name: bool | None = None,
-    ) -> Self:
-        """Parse JSON with every number read exactly (no float on the way), then validate."""
-        return cls.model_validate(
-            json.loads(json_data, parse_float=Decimal),
-            strict=strict,
-            extra=extra,
-            context=context,
-            by_alias=by_alias,
-            by_name=by_name,
-        )
 
     def to_xero(self) -> dict[str, Any]:
         """The payload as Xero expects it: Xero's names, None left out, dates as /Date()/."""
