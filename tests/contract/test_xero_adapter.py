@@ -242,6 +242,35 @@ def test_read_resumed_from_the_cursor_of_page_k_loses_and_repeats_nothing(
         assert combined.text() == reference[name].text()
 
 
+def test_records_updated_mid_read_push_no_other_record_out_of_the_resumed_read(
+    erp: ErpUnderTest, sandboxes: Any
+) -> None:
+    sandbox = sandboxes(seed=SEED, records=200)
+    small_pages = with_page_size(erp.connector_class, 50)
+    name = erp.changes[1].object  # the documents (Xero: invoices)
+    resource = erp.counts_key(name)
+    with erp.connector(sandbox, cls=small_pages) as connector:
+        reference = read_all(connector, [resource])
+    assert reference.pages[resource] >= 3
+    first = ReadResult()
+    with erp.connector(sandbox, cls=small_pages) as connector:
+        for page in connector.read(resource):
+            first.add(page)
+            if page.number == 2:
+                break
+    read_ids = {key_of(line)[2] for line in first.lines}
+    updated = sandbox.change(name, update=10)["updated"]
+    assert set(updated) & read_ids, "no update hit an already-read page: the test proves nothing"
+    with erp.connector(sandbox, cls=small_pages) as connector:
+        rest = read_all(connector, [resource], {resource: first.cursors[resource]})
+        following = read_all(connector, [resource], {resource: rest.cursors[resource]})
+    keys = [key_of(line) for line in first.lines + rest.lines]
+    assert set(reference.by_key()) - set(keys) == set(), "records skipped"
+    assert len(keys) == len(set(keys)), "records read twice"
+    # The records updated behind the read are caught by the next pass, as they are now.
+    assert set(updated) <= {key_of(line)[2] for line in following.lines}
+
+
 def test_daily_limit_429_stops_the_read_with_rate_limited_instead_of_sleeping(
     erp: ErpUnderTest, sandboxes: Any
 ) -> None:
