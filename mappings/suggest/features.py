@@ -30,60 +30,30 @@ from mappings.suggest.tokens import (
     split_text,
 )
 
-FEATURES: tuple[str, ...] = (
-    "name",
-    "name_strong",
-    "alias_in_name",
-    "path_cover",
-    "desc_alias",
-    "desc_strong",
-    "desc_canonical",
-    "type_fit",
-    "profile_fit",
-    "same_list",
-    "flat_beside_list",
-    "list_conflict",
-    "object_key",
-    "other_currency",
-    "ref_to_id",
-    "id_to_code",
-    "null_bias",
-    "null_cues",
-    "null_list_orphan",
-    "null_unknown_words",
-)
+_FEATURE_SIGNS: tuple[tuple[str, int], ...] = (
+    # (name, sign): +1 can only help a target, -1 can only hurt it, 0 free.
+    ("name", 1), ("name_strong", 1), ("alias_in_name", 1), ("path_cover", 1),
+    ("desc_alias", 1), ("desc_strong", 1), ("desc_canonical", 1), ("type_fit", 1),
+    ("profile_fit", 1), ("same_list", 1), ("flat_beside_list", -1), ("list_conflict", -1),
+    ("object_key", 1), ("other_currency", -1), ("ref_to_id", 1), ("id_to_code", -1),
+    ("qualified_name", -1),
+    # the "no counterpart" option's own features
+    ("null_bias", 0), ("null_cues", 1), ("null_list_orphan", 1), ("null_unknown_words", 1),
+)  # fmt: skip
+
+FEATURES: tuple[str, ...] = tuple(name for name, _ in _FEATURE_SIGNS)
 """Names of the feature vector's positions, in order."""
 
 N_FEATURES = len(FEATURES)
 
-SIGNS: tuple[int, ...] = (
-    1,
-    1,
-    1,
-    1,
-    1,
-    1,
-    1,
-    1,
-    1,
-    1,
-    -1,
-    -1,
-    1,
-    -1,
-    1,
-    -1,
-    0,
-    1,
-    1,
-    1,
-)
-"""Known direction of each feature's effect (+1 helps, -1 hurts, 0 free); the fit keeps it.
+SIGNS: tuple[int, ...] = tuple(sign for _, sign in _FEATURE_SIGNS)
+"""Known direction of each feature's effect; the fit keeps it.
 
 Prior knowledge, not tuning: a better name match never makes a target less likely, a list
 conflict never makes it more likely. Holding the signs keeps the model sane on systems whose
 naming differs from the training systems'.
 """
+
 _SKIP = {"id", "connection_id", "created_at", "updated_at", "version", "remote_data"}
 _KEY_WORDS = frozenset({"id", "key", "guid", "number", "internal"})
 _NOISE_PREFIX = frozenset({"a", "i", "c", "to"})
@@ -156,6 +126,7 @@ class FieldView:
     is_reference: bool
     object_alias: tuple[tuple[str, ...], ...] = ()
     pointer_variants: tuple[tuple[str, ...], ...] = ()
+    head_variant: tuple[str, ...] = ()
 
 
 def object_tokens(object_name: str) -> frozenset[str]:
@@ -168,6 +139,13 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
     segs = split_path(spec.path)
     leaf = segs[-1].tokens if segs else ()
     variants: list[tuple[str, ...]] = [leaf]
+    is_ref = False
+    if len(segs) > 1 and (not leaf or set(leaf) <= GENERIC_LEAVES):
+        parent = segs[-2].tokens
+        variants = [parent + leaf, parent]
+        is_ref = "id" in leaf or "key" in leaf or "value" in leaf
+    elif len(segs) > 1 and not segs[-2].is_list:
+        variants.append(segs[-2].tokens + leaf)
     # Many systems repeat the object's or the list's name in each field (SAP
     # `BillingDocumentItemText` under `to_Item`): the rest of the name is what tells.
     context_words = set(obj_tokens)
@@ -178,21 +156,12 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         if rest and rest != leaf and rest not in variants:
             variants.append(rest)
     head = head_phrase(segs[-1].raw) if segs else ()
-    if head and head not in variants:
-        variants.append(head)
     # `VendorRef`, `customer_id`, `AccountRef.value`: a pointer named after what it points to.
     pointer_variants = tuple(
         var[:-1]
         for var in variants
         if len(var) > 1 and var[-1] in REFERENCE_MARKERS and var[:-1] not in variants
     )
-    is_ref = False
-    if len(segs) > 1 and (not leaf or set(leaf) <= GENERIC_LEAVES):
-        parent = segs[-2].tokens
-        variants = [parent + leaf, parent]
-        is_ref = "id" in leaf or "key" in leaf or "value" in leaf
-    elif len(segs) > 1 and not segs[-2].is_list:
-        variants.append(segs[-2].tokens + leaf)
     path_tokens = frozenset(t for s in segs for t in s.tokens)
     source_type = normalize_type(spec.type or "")
     if source_type in ("id", "ref") or (leaf and leaf[-1] in ("id", "guid", "reference")):
@@ -218,10 +187,13 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         is_ref,
         (tuple(sorted(obj_tokens)),) if obj_tokens else (),
         pointer_variants,
+        head if head not in variants else (),
     )
 
 
-def _alias_scores(field: FieldView, cand: Candidate) -> tuple[float, float, float, float, float]:
+def _alias_scores(
+    field: FieldView, cand: Candidate
+) -> tuple[float, float, float, float, float, float]:
     name = exact = inside = cover = desc = 0.0
     names = cand.alias_tokens
     if cand.path.endswith(".remote_id"):
@@ -247,7 +219,15 @@ def _alias_scores(field: FieldView, cand: Candidate) -> tuple[float, float, floa
         cover = max(cover, containment(alias, field.path_tokens) * weight)
         if field.desc_tokens:
             desc = max(desc, containment(alias, field.desc_tokens) * weight)
-    return name, exact, inside, cover, desc
+    qualified = 0.0
+    if field.head_variant:
+        # `BillingQuantityInBaseUnit`: the head (`billing quantity`) names the target, the rest
+        # qualifies it; it should lose to a field named by the head alone.
+        head_name = max((dice(field.head_variant, a) for a in names), default=0.0)
+        if head_name > max(name, exact) + 0.05:
+            qualified = 1.0
+            name = max(name, head_name - 0.1)
+    return name, exact, inside, cover, desc, qualified
 
 
 def _strong(x: float) -> float:
@@ -264,7 +244,7 @@ def pair_features(
     that has its own line list is a header field (`flat_beside_list`), while in a flat
     item-level record (one record per journal line) it may well be a line field.
     """
-    name, exact, inside, cover, desc = _alias_scores(field, cand)
+    name, exact, inside, cover, desc, qualified = _alias_scores(field, cand)
     desc_canon = dice(tuple(field.desc_tokens), tuple(cand.desc_tokens))
     ctx = field.context
     flat = ctx.depth == 0 and cand.list_depth > 0
@@ -306,6 +286,7 @@ def pair_features(
         other_ccy,
         ref_to_id,
         id_to_code,
+        qualified,
     ]
     return vec + [0.0] * (N_FEATURES - len(vec))
 
@@ -314,11 +295,13 @@ def null_features(
     field: FieldView, object_name: str, list_kinds: frozenset[str | None]
 ) -> list[float]:
     """The feature vector of the "no canonical counterpart" option for `field`."""
-    leaf = set(field.leaf_tokens) or set(field.path_tokens)
+    # The name proper: the leaf, or the parent's name for a generic leaf (`AccountRef.value`).
+    leaf = set(field.variants[0]) if field.variants else set(field.path_tokens)
     cues = len(leaf & NULL_CUES) / len(leaf) if leaf else 0.0
     orphan = 1.0 if field.context.depth > 0 and field.context.kind not in list_kinds else 0.0
     vocab = vocabulary(object_name)
-    unknown = len(leaf - vocab) / len(leaf) if leaf else 1.0
+    names = [set(v) for v in field.variants + field.pointer_variants if v]
+    unknown = min((len(v - vocab) / len(v) for v in names), default=1.0)
     head = [0.0] * (N_FEATURES - 4)
     return [*head, 1.0, cues, orphan, unknown]
 
