@@ -2,7 +2,7 @@
 """Ledgerhub's two commands, with their own set-up.
 
     python3 tasks.py demo [ARGS...]   run the hub's main job on embedded defaults
-    python3 tasks.py test [ARGS...]   run every check: ruff, ruff format, mypy, import-linter, pytest
+    python3 tasks.py test [ARGS...]   every check: ruff, ruff format, mypy, import-linter, pytest
 
 On first use it creates `.venv/` at the repository root, installs uv into it, and installs the
 locked dependencies (`uv.lock`) with `uv sync --frozen`. Later runs re-sync only when the lock
