@@ -20,6 +20,8 @@ ACME_BILL: dict[str, Any] = {
         {"path": "Line[].Amount", "type": "decimal"},
         {"path": "Line[].Qty", "type": "number"},
         {"path": "Line[].CostCenter", "type": "string"},
+        {"path": "VendorRef", "type": "string"},
+        {"path": "Line[].AccountRef.value", "type": "string"},
     ],
 }
 

@@ -56,3 +56,12 @@ def test_fitted_weights_rank_the_labelled_option_first() -> None:
         examples.append(Example([[good] + [0.0] * (n - 1), [bad] + [0.0] * (n - 1)], 0))
     w = fit_weights(examples, epochs=5)
     assert w[0] > 0
+
+
+def test_fitted_weights_keep_their_known_signs() -> None:
+    from mappings.suggest.features import SIGNS
+    from mappings.suggest.model import Weights
+
+    weights = Weights.shipped().weights
+    for w, sign in zip(weights, SIGNS, strict=True):
+        assert w * sign >= 0

@@ -34,6 +34,12 @@ def test_obvious_fields_map_and_metadata_abstains(acme_bill: FieldList) -> None:
     assert got["SyncToken"] is None
 
 
+def test_pointers_map_to_what_they_point_at(acme_bill: FieldList) -> None:
+    got = {s.source: s.target for s in Engine().suggest(acme_bill).suggestions}
+    assert got["VendorRef"] == "invoice.party_id"
+    assert got["Line[].AccountRef.value"] == "invoice.lines[].account_code"
+
+
 def test_confidences_are_probabilities_and_reasons_are_given(acme_bill: FieldList) -> None:
     for s in Engine().suggest(acme_bill).suggestions:
         assert 0.0 <= s.confidence <= 1.0

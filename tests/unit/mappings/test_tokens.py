@@ -1,6 +1,13 @@
 """Tokenization of source field names."""
 
-from mappings.suggest.tokens import containment, dice, split_name, split_path, split_text
+from mappings.suggest.tokens import (
+    containment,
+    dice,
+    head_phrase,
+    split_name,
+    split_path,
+    split_text,
+)
 
 
 def test_camel_case_with_acronyms_splits_into_words() -> None:
@@ -56,3 +63,9 @@ def test_overlap_measures() -> None:
     assert dice(("due", "date"), ()) == 0.0
     assert containment(("tax", "amount"), {"tax", "amount", "line"}) == 1.0
     assert containment(("tax", "amount"), {"tax"}) == 0.5
+
+
+def test_head_phrase_drops_the_qualifier_after_a_preposition() -> None:
+    assert head_phrase("AmountInTransactionCurrency") == ("amount",)
+    assert head_phrase("BillingQuantityInBaseUnit") == ("invoice", "quantity")
+    assert head_phrase("InvoiceDate") == ()
