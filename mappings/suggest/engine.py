@@ -237,7 +237,8 @@ def explain(
         elif x[8] < 0:
             reasons.append(f"example values ({fv.value_kind}) do not look like {cand.type}")
         if x[9] and cand.list_kind and fv.context.depth:
-            reasons.append(f"inside a {cand.list_kind} list, like the target")
+            article = "an" if cand.list_kind[0] in "aeiou" else "a"
+            reasons.append(f"inside {article} {cand.list_kind} list, like the target")
         elif x[9] and cand.list_kind:
             reasons.append(f"the source has no {cand.list_kind} list: a flat field fills one")
         if x[13]:
