@@ -70,6 +70,11 @@ def sync_resource(
             connector = runtime.connector(connection_id)
 
             def sink(page: Page) -> None:
+                # Renew before committing: a worker whose lock expired (a page slower than the
+                # TTL) must not commit, or its older page could overwrite what the worker that
+                # took over has already stored, and move the cursor back.
+                if lock is not None and not lock.renew():
+                    raise RunBusy(f"lost the lock of {resource} of {connection_id}")
                 store.records.apply_resource_page(
                     connection_id, resource, page.records, page.cursor, run.id, cid
                 )
@@ -81,8 +86,6 @@ def sync_resource(
                         source="sync",
                         record_ref=failure.remote_id or JOB_REF,
                     )
-                if lock is not None and not lock.renew():
-                    raise RunBusy(f"lost the lock of {resource} of {connection_id}")
 
             try:
                 pull(
