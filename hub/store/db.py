@@ -8,6 +8,7 @@ COMMITTED with pre-pinged pooled connections.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,17 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+_MIGRATING = threading.Lock()
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision` (creating every table on an empty one)."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at `url` up to `revision` (creating every table on an empty one).
+
+    Safe when several processes upgrade at once (see migrations/env.py); within one process
+    calls are serialised because Alembic's `context` and `op` are process globals.
+    """
+    with _MIGRATING:
+        command.upgrade(alembic_config(url), revision)
 
 
 def current_revision(url: str) -> str | None:

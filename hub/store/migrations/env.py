@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from hub.settings import get_settings
 from hub.store.db import make_engine
 from hub.store.models import Base
+from hub.store.tokens import advisory_key
 
 config = context.config
 target_metadata = Base.metadata
+MIGRATION_LOCK = advisory_key("ledgerhub:migrations")
 
 
 def _url() -> str:
@@ -35,6 +38,10 @@ def run_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            # Workers may all upgrade at start: serialise them so only the first one migrates.
+            # (SQLite already is: every transaction there begins IMMEDIATE.)
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
             context.run_migrations()
     engine.dispose()
 

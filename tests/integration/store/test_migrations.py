@@ -62,3 +62,17 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
     assert current_revision(empty_url) == "0001"
+
+
+def test_workers_upgrading_an_empty_database_at_once_all_succeed(empty_url: str) -> None:
+    import subprocess
+    import sys
+
+    code = "import sys; from hub.store.db import upgrade; upgrade(sys.argv[1])"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, empty_url], stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    failures = [p.stderr.read().decode() for p in procs if p.wait(120) != 0]  # type: ignore[union-attr]
+    assert failures == []
+    assert current_revision(empty_url) == "0001"
