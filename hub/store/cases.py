@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -111,12 +111,14 @@ class CaseView(BaseModel):
     first_seen: datetime
     last_seen: datetime
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def age_seconds(self) -> float:
         """Seconds since first seen (until resolved)."""
         end = self.resolved_at or utcnow()
         return (end - self.first_seen).total_seconds()
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def overdue(self) -> bool:
         """True when open longer than its SLA."""

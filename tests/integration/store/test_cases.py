@@ -138,3 +138,30 @@ def test_unknown_category_is_refused(store: Store) -> None:
         store.cases.open_or_bump(
             connection_id=None, object_name=None, category="oops", cause="x", source="sync"
         )
+
+
+def test_a_case_open_longer_than_its_sla_is_overdue(store: Store, connection_id: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from hub.store.models import ExceptionCase
+
+    case = store.cases.open_or_bump(
+        connection_id=connection_id,
+        object_name="invoice",
+        category="auth",
+        cause="invalid_grant",
+        source="sync",
+    )
+    assert not case.overdue
+    with store.sessions.begin() as session:
+        session.execute(
+            update(ExceptionCase)
+            .where(ExceptionCase.id == case.id)
+            .values(first_seen=datetime.now(UTC) - timedelta(hours=5))
+        )
+    (late,) = store.cases.list()
+    assert late.overdue
+    assert late.age_seconds > SLA_SECONDS["auth"]
+    assert late.model_dump(mode="json")["overdue"] is True
