@@ -55,12 +55,13 @@ def assign(fields: Sequence[Ranked]) -> list[Assigned]:
                 lost[target] = claimed[(f.group, target)]
             else:
                 available.append((target, p))
-        total = sum(p for _, p in available) or 1.0
         target, p = max(available, key=lambda tp: tp[1]) if available else (None, 1.0)
         if target is not None:
             claimed[(f.group, target)] = f.index
         # Only the targets that would have beaten the outcome count as lost.
         better = {t: i for t, i in lost.items() if dict(f.options).get(t, 0.0) > p}
         top = max(f.options, key=lambda tp: tp[1])[0] if f.options else None
-        out[f.index] = Assigned(target, p / total, better, top is not None and top in lost)
+        # The share stays the option's own probability: a target taken by another field does not
+        # make the fallback more likely to be right (calibration sees the same raw figure).
+        out[f.index] = Assigned(target, p, better, top is not None and top in lost)
     return [a if a is not None else Assigned(None, 1.0) for a in out]
