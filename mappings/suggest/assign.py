@@ -45,6 +45,7 @@ def assign(fields: Sequence[Ranked]) -> list[Assigned]:
                 claimed[(f.group, f.fixed)] = f.index
 
     def strength(f: Ranked) -> float:
+        """A field's best target probability: the order fields are served in."""
         return max((p for t, p in f.options if t is not None), default=0.0)
 
     for f in sorted((f for f in fields if not f.is_fixed), key=strength, reverse=True):
