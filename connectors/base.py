@@ -278,17 +278,17 @@ class Connector(ABC):
                 state = state.model_copy(update={"next_since": started - self.OVERLAP})
             records, failures, ids = self._translate_page(resource, fetched.items, previous_ids)
             previous_ids = ids
-            state = state.model_copy(update={"page": number, "done": fetched.last})
-            yield Page(
-                resource.name,
-                number,
-                records,
-                failures,
-                state.dump(),
-                fetched.last,
-                len(fetched.items),
+            last = fetched.last
+            state = state.model_copy(update={"page": number, "done": last})
+            page = Page(
+                resource.name, number, records, failures, state.dump(), last, len(fetched.items)
             )
-            if fetched.last:
+            # Hold no page while fetching the next: the consumer has it, and memory stays at one
+            # page whatever the size of the collection.
+            del records, failures, fetched
+            yield page
+            del page
+            if last:
                 return
 
     def _translate_page(

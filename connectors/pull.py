@@ -65,5 +65,6 @@ def pull(
             stats.add(page)
             if on_page is not None:
                 on_page(page)
+            del page  # not held while the next page is fetched: one page in memory at a time
     stats.seconds = time.perf_counter() - start
     return stats

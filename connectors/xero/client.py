@@ -121,6 +121,15 @@ def _write_target(body: BaseModel) -> tuple[str, str]:
     raise TypeError(f"no Xero collection takes a {type(body).__name__}")
 
 
+def _account_codes(accounts: list[dict[str, Any]]) -> dict[str, str]:
+    """AccountID -> Code of the accounts that have a code."""
+    return {
+        str(a["AccountID"]): str(a["Code"])
+        for a in accounts
+        if isinstance(a, dict) and a.get("AccountID") and a.get("Code")
+    }
+
+
 def _remaining(response: httpx.Response) -> dict[str, int]:
     out: dict[str, int] = {}
     for header, scope in (("X-MinLimit-Remaining", "minute"), ("X-DayLimit-Remaining", "day")):
@@ -189,6 +198,8 @@ class XeroConnector(Connector):
             on_response=self._observe,
         )
         self._context: translate.TranslateContext | None = None
+        # AccountID -> Code from a full read of the accounts resource, if one was made.
+        self._account_codes: dict[str, str] | None = None
 
     def close(self) -> None:
         """Close the HTTP clients."""
@@ -252,12 +263,10 @@ class XeroConnector(Connector):
         """The context with AccountID -> Code, which batch payments need (read once)."""
         ctx = self.context()
         if not ctx.account_codes:
-            body = self.http.get_json("/Accounts", headers=self._headers())
-            codes = {
-                str(a["AccountID"]): str(a["Code"])
-                for a in body.get("Accounts") or []
-                if a.get("AccountID") and a.get("Code")
-            }
+            codes = self._account_codes
+            if codes is None:
+                body = self.http.get_json("/Accounts", headers=self._headers())
+                codes = _account_codes(body.get("Accounts") or [])
             ctx = self._context = replace(ctx, account_codes=codes)
         return ctx
 
@@ -282,6 +291,10 @@ class XeroConnector(Connector):
         headers = self._headers(since if resource.cursor else None)
         body = self.http.get_json(resource.path, params=params, headers=headers)
         items = body.get(resource.collection) or []
+        if resource.collection == "Accounts" and since is None:
+            # The whole chart of accounts: batch payments take their codes from it instead of
+            # reading /Accounts a second time.
+            self._account_codes = _account_codes(items)
         server_time = None
         if isinstance(body.get("DateTimeUTC"), str):
             try:

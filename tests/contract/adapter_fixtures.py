@@ -96,6 +96,8 @@ class ErpUnderTest:
     observed_counts: Callable[[Mapping[Key, dict[str, Any]]], dict[str, int]]
     sample_write: Callable[[], tuple[str, list[Record]]]
     write_collection: str
+    reference_reads: int = 0
+    """Calls a full read needs besides the resources' pages (Xero: /Organisation)."""
     counts_key: Callable[[str], str] = field(default=lambda resource: resource)
 
     @property
@@ -327,6 +329,7 @@ XERO = ErpUnderTest(
     observed_counts=_xero_observed,
     sample_write=_xero_sample_write,
     write_collection="contacts",
+    reference_reads=1,  # the base currency, from /Organisation
 )
 
 ERPS: Sequence[ErpUnderTest] = (XERO,)

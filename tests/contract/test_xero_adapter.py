@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from connectors.base import Page
 from connectors.errors import RateLimited
+from connectors.pull import pull
 from connectors.ratelimit import MemoryRateLimiter
 from connectors.sandbox import FaultConfig, RateLimits
 from connectors.xero.auth import xero_budget
@@ -58,6 +61,37 @@ def test_full_read_returns_every_seeded_record(erp: ErpUnderTest, sandboxes: Any
     seeded = {name: int(counts[erp.counts_key(name)]["total"]) for name in erp.resources}
     assert fetched == seeded
     assert erp.observed_counts(result.by_key()) == erp.expected_counts(counts)
+
+
+def test_full_read_makes_the_minimum_number_of_calls(erp: ErpUnderTest, sandboxes: Any) -> None:
+    sandbox = sandboxes(seed=SEED, records=SMALL)
+    with erp.connector(sandbox) as connector:
+        result = read_all(connector, erp.resources)
+    # Every page of every resource once, plus the reference reads translation needs: nothing
+    # is read twice (Xero's accounts, needed by batch payments, come from the accounts read).
+    minimum = sum(result.pages.values()) + erp.reference_reads
+    assert _api_requests(sandbox.stats()) == minimum
+
+
+def test_a_read_holds_one_page_at_a_time(erp: ErpUnderTest, sandboxes: Any) -> None:
+    sandbox = sandboxes(seed=SEED, records=200)
+    alive: list[weakref.ref[Any]] = []
+    held: list[int] = []
+    base = with_page_size(erp.connector_class, 50)
+
+    class Watched(base):  # type: ignore[valid-type, misc]
+        def fetch_page(self, resource: Any, since: Any, page: int) -> Any:
+            held.append(sum(1 for ref in alive if ref() is not None))
+            return super().fetch_page(resource, since, page)
+
+    def sink(page: Page) -> None:
+        alive.extend(weakref.ref(record) for record in page.records)
+
+    with erp.connector(sandbox, cls=Watched) as connector:
+        stats = pull(connector, erp.resources, sink)
+    assert max(stats.pages.values()) >= 4
+    # When the next page is fetched, no record of the pages before it is still in memory.
+    assert held == [0] * len(held)
 
 
 def test_full_read_matches_the_golden_canonical_snapshot(erp: ErpUnderTest, sandboxes: Any) -> None:
