@@ -113,10 +113,10 @@ class CaseView(BaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def age_seconds(self) -> float:
-        """Seconds since first seen (until resolved)."""
+    def age_seconds(self) -> int:
+        """Whole seconds since first seen (until resolved): the store takes no floats."""
         end = self.resolved_at or utcnow()
-        return (end - self.first_seen).total_seconds()
+        return int((end - self.first_seen).total_seconds())
 
     @computed_field  # type: ignore[prop-decorator]
     @property
