@@ -165,3 +165,37 @@ def test_a_case_open_longer_than_its_sla_is_overdue(store: Store, connection_id:
     assert late.overdue
     assert late.age_seconds > SLA_SECONDS["auth"]
     assert late.model_dump(mode="json")["overdue"] is True
+
+
+def test_workers_failing_at_once_on_one_cause_share_one_case(
+    store: Store, connection_id: str
+) -> None:
+    import threading
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def fail(worker: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(10):
+                store.cases.open_or_bump(
+                    connection_id=connection_id,
+                    object_name="payment",
+                    category="transient",
+                    cause=f"ERP returned 503 after {worker * 10 + i} ms",
+                    source="sync",
+                    record_ref=f"P{i}",
+                )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fail, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    (case,) = store.cases.list()
+    assert (case.occurrences, case.affected) == (40, 10)
+    assert [e.type for e in store.outbox.pending()] == ["exception.opened"]

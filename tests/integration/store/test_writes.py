@@ -108,3 +108,25 @@ def test_a_final_failure_is_announced_and_can_be_retried(store: Store, connectio
 def test_unknown_request_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
         store.writes.get("wrq_01K94FSMR0DEQWY9A6YFCBV9CE")
+
+
+def test_two_requests_racing_on_one_key_make_one_request(store: Store, connection_id: str) -> None:
+    import threading
+
+    barrier = threading.Barrier(4)
+    outcomes: list[tuple[str, bool]] = []
+
+    def submit() -> None:
+        barrier.wait()
+        view, created = store.writes.create_or_get(
+            connection_id=connection_id, object_name="invoice", idempotency_key="race", payload=BILL
+        )
+        outcomes.append((view.id, created))
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({request_id for request_id, _ in outcomes}) == 1
+    assert sorted(created for _, created in outcomes) == [False, False, False, True]
