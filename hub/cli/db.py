@@ -52,6 +52,31 @@ def current_command(
     typer.echo(f"{_safe_url(url)}: revision {current or 'none'} (newest {head}; {state})")
 
 
+@app.command("rotate-keys")
+def rotate_keys_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Re-seal every stored credential and token with the current secret key.
+
+    Set the new key in LEDGERHUB_SECRET_KEY and the former one in LEDGERHUB_OLD_SECRET_KEYS,
+    run this, then remove the former key.
+
+    Example: LEDGERHUB_SECRET_KEY=NEW LEDGERHUB_OLD_SECRET_KEYS=OLD hub db rotate-keys
+    """
+    from hub.store import Store
+
+    store = Store.from_settings(get_settings())
+    try:
+        changed = store.rotate_keys()
+        key = store.box.current_key_id
+    finally:
+        store.dispose()
+    if as_json:
+        typer.echo(json.dumps({"resealed": changed, "key_id": key}))
+    else:
+        typer.echo(f"re-sealed {changed} secret(s) with key {key}")
+
+
 def register(root: typer.Typer) -> None:
     """Add `hub db` to the root command."""
     root.add_typer(app, name="db")

@@ -64,3 +64,42 @@ def test_hub_db_current_hides_the_password(monkeypatch: pytest.MonkeyPatch, tmp_
     assert result.exit_code == 0, result.output
     assert "s3cr3t-pw" not in result.output
     assert json.loads(result.output)["database"].startswith("postgresql+psycopg://postgres:***@")
+
+
+def test_hub_db_rotate_keys_reseals_with_the_new_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from pydantic import SecretStr
+
+    from hub.settings import generate_key
+    from hub.store import ClientCredentials
+
+    old, new = generate_key(), generate_key()
+    monkeypatch.setenv("LEDGERHUB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LEDGERHUB_SECRET_KEY", old)
+    reset_settings()
+    store = Store.from_settings(migrate=True)
+    tenant = store.connections.create_tenant("Acme")
+    con = store.connections.create(
+        tenant_id=tenant.id,
+        erp="xero",
+        display_name="Acme",
+        credentials=ClientCredentials(client_id="c", client_secret=SecretStr("rotate-me-123")),
+    )
+    store.dispose()
+    monkeypatch.setenv("LEDGERHUB_SECRET_KEY", new)
+    monkeypatch.setenv("LEDGERHUB_OLD_SECRET_KEYS", old)
+    reset_settings()
+    try:
+        result = CliRunner().invoke(app, ["db", "rotate-keys", "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["resealed"] == 1
+        monkeypatch.delenv("LEDGERHUB_OLD_SECRET_KEYS")
+        reset_settings()
+        fresh = Store.from_settings()
+        creds = fresh.connections.credentials(con.id)
+        fresh.dispose()
+    finally:
+        reset_settings()
+    assert creds is not None
+    assert creds.client_secret.get_secret_value() == "rotate-me-123"
