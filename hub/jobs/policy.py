@@ -14,11 +14,13 @@ Nothing leaves silently: every job that stops without succeeding is a case.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import dramatiq
+import redis
 from dramatiq.broker import MessageProxy
 from dramatiq.common import compute_backoff
 from dramatiq.middleware import Middleware
@@ -30,6 +32,11 @@ if TYPE_CHECKING:
     from hub.jobs.runtime import Runtime
 
 log = logging.getLogger("ledgerhub.jobs")
+
+BROKER_DOWN = (dramatiq.errors.BrokerConnectionError, redis.ConnectionError, redis.TimeoutError)
+"""What enqueueing raises while the broker is unreachable."""
+REQUEUE_PATIENCE_S = 600.0
+"""How long a retry waits for an unreachable broker before giving up (and logging it)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,32 @@ def classify(exc: BaseException) -> tuple[str, bool]:
     # Not ours: a database that went away, a broker hiccup, or a bug. Retrying costs little and
     # heals the first two; the third ends in the dead letters, where a person sees it.
     return "internal", True
+
+
+def _requeue(broker: dramatiq.Broker, message: MessageProxy, delay: int) -> None:
+    """Put the message back on the queue, waiting out a broker that is briefly away.
+
+    The failed message is acknowledged once this returns (dramatiq retries the acknowledgement
+    until the broker is back), so a retry that could not be enqueued would be lost silently.
+    """
+    wait = 0.5
+    deadline = time.monotonic() + REQUEUE_PATIENCE_S
+    while True:
+        try:
+            broker.enqueue(_as_message(message), delay=delay)
+            return
+        except BROKER_DOWN as exc:
+            if time.monotonic() > deadline:
+                log.error("could not re-enqueue %s: the broker is away", message.actor_name)
+                raise
+            log.warning(
+                "broker unreachable (%s); re-enqueueing %s again in %.1f s",
+                type(exc).__name__,
+                message.actor_name,
+                wait,
+            )
+            time.sleep(wait)
+            wait = min(wait * 2, 5.0)
 
 
 class FailurePolicy(Middleware):
@@ -96,7 +129,7 @@ class FailurePolicy(Middleware):
                 log.warning(
                     "parking %s for %d s: daily budget spent", message.actor_name, delay // 1000
                 )
-            broker.enqueue(_as_message(message), delay=delay)
+            _requeue(broker, message, delay)
             return
         if retry and retries < max_retries:
             message.options["retries"] = retries + 1
@@ -113,7 +146,7 @@ class FailurePolicy(Middleware):
                 retries + 1,
                 max_retries,
             )
-            broker.enqueue(_as_message(message), delay=delay)
+            _requeue(broker, message, delay)
             return
         message.fail()
         subject = self._subject(message)
