@@ -153,15 +153,14 @@ class PageWriter:
                     "updated_at": self.now,
                 }
             )
-        inserted: set[str] = set()
-        for chunk in chunks(rows, 200):
-            stmt = (
-                insert_for(self.session, StoredRecord.__table__)
-                .values(chunk)
-                .on_conflict_do_nothing(index_elements=["connection_id", "object", "remote_id"])
-                .returning(StoredRecord.__table__.c.remote_id)
-            )
-            inserted.update(self.session.scalars(stmt))
+        # executemany form: compiled once and cached, sent in batches by SQLAlchemy's
+        # "insertmanyvalues"; RETURNING yields only the rows that did not conflict.
+        stmt = (
+            insert_for(self.session, StoredRecord.__table__)
+            .on_conflict_do_nothing(index_elements=["connection_id", "object", "remote_id"])
+            .returning(StoredRecord.__table__.c.remote_id)
+        )
+        inserted = set(self.session.scalars(stmt, rows)) if rows else set()
         for rid in inserted:
             deleted = fresh[rid][0].remote_deleted
             self.counts["deleted" if deleted else "created"] += 1

@@ -28,11 +28,10 @@ def insert_ignore(
     # Counted from RETURNING: rowcount is not reliable for multi-row inserts on every driver.
     stmt = (
         insert_for(session, table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=keys)
         .returning(table.c[keys[0]])
     )
-    return len(session.execute(stmt).all())
+    return len(session.execute(stmt, rows).all())
 
 
 def chunks(items: list[Any], size: int = 400) -> list[list[Any]]:
