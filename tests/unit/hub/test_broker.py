@@ -136,3 +136,18 @@ def test_embedded_env_hands_children_the_same_broker_and_data_dir(tmp_path: Path
         from hub.broker import embedded_server
 
         embedded_server(settings).stop()
+
+
+def test_embedded_server_keeps_queued_jobs_across_a_restart(tmp_path: Path) -> None:
+    first = EmbeddedServer(tmp_path / "broker")
+    redis_client(first.start()).rpush("dramatiq:default", "job-1", "job-2")
+    first.stop()
+    second = EmbeddedServer(tmp_path / "broker")
+    try:
+        assert redis_client(second.start()).lrange("dramatiq:default", 0, -1) == [
+            b"job-1",
+            b"job-2",
+        ]
+    finally:
+        second.stop()
+    assert (tmp_path / "broker" / "appendonlydir").is_dir()
