@@ -101,6 +101,12 @@ class Settings(BaseSettings):
         description="Lock of one sync of (connection, object); renewed per page, expires after.",
     )
 
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_dir(cls, value: Path) -> Path:
+        # Absolute, so worker processes started elsewhere find the same files.
+        return value.expanduser().absolute()
+
     @field_validator("old_secret_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

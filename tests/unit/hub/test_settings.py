@@ -104,3 +104,13 @@ def test_every_setting_is_documented() -> None:
         if f"`LEDGERHUB_{name.upper()}`" not in doc
     ]
     assert missing == []
+
+
+def test_a_relative_data_dir_is_made_absolute(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LEDGERHUB_DATA_DIR", "relative/data")
+    settings = Settings()
+    assert settings.data_dir == tmp_path / "relative" / "data"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'relative' / 'data' / 'ledgerhub.db'}"
