@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +68,8 @@ class DbTokenStore:
             base = Path(database).parent if database and database != ":memory:" else None
             lock_dir = (base or Path(tempfile.gettempdir())) / "locks"
         self._lock_dir = lock_dir
+        self._guard = threading.Lock()
+        self._local: dict[str, threading.Lock] = {}
 
     @property
     def lock_kind(self) -> str:
@@ -131,6 +134,16 @@ class DbTokenStore:
     @contextmanager
     def refresh_lock(self, connection_id: str) -> Iterator[None]:
         """Held while refreshing: exclusive across threads and processes."""
+        # Threads of this process queue on a local lock first, so at most one of them holds a
+        # database connection while waiting (many waiters could otherwise drain the pool the
+        # holder needs to save the new tokens).
+        with self._guard:
+            local = self._local.setdefault(connection_id, threading.Lock())
+        with local, self._cross_process_lock(connection_id):
+            yield
+
+    @contextmanager
+    def _cross_process_lock(self, connection_id: str) -> Iterator[None]:
         name = f"ledgerhub:refresh:{connection_id}"
         if self._redis is not None:
             with self._redis.lock(name, timeout=LOCK_TTL_S, blocking_timeout=LOCK_TTL_S):

@@ -25,11 +25,11 @@ ACCESS = "eyJhbGciOiJSUzI1NiJ9.access-token-value-123456"
 REFRESH = "refresh-token-value-abcdef-987654"
 
 
-def tokens(access: str = ACCESS) -> TokenSet:
+def tokens(access: str = ACCESS, expires_at: datetime | None = None) -> TokenSet:
     return TokenSet(
         access_token=SecretStr(access),
         refresh_token=SecretStr(REFRESH),
-        expires_at=datetime(2026, 1, 1, 12, tzinfo=UTC),
+        expires_at=expires_at or datetime(2026, 1, 1, 12, tzinfo=UTC),
         scope="accounting.transactions offline_access",
     )
 
@@ -185,3 +185,43 @@ def test_tokens_expiring_soon_are_reported(store: Store, connection_id: str) -> 
     assert loaded is not None
     assert loaded.expires_within(60)
     assert loaded.refresh_token is None
+
+
+def test_many_jobs_expiring_together_refresh_once_even_with_a_small_pool(
+    database_url: str, connection_id: str, tmp_path: Path
+) -> None:
+    engine = make_engine(database_url, pool_size=2, max_overflow=0, pool_timeout=5)
+    token_store = DbTokenStore(session_factory(engine), SecretBox([KEY]), lock_dir=tmp_path)
+    expired = TokenSet(
+        access_token=SecretStr("expired-access-token"),
+        refresh_token=SecretStr(REFRESH),
+        expires_at=datetime.now(UTC) - timedelta(minutes=1),
+    )
+    token_store.save(connection_id, expired)
+    calls: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(20)
+
+    def job() -> None:
+        try:
+            barrier.wait()
+            with token_store.refresh_lock(connection_id):
+                current = token_store.load(connection_id)
+                assert current is not None
+                if current.expires_within(60):
+                    calls.append(1)  # the one call to the ERP's token endpoint
+                    token_store.save(
+                        connection_id,
+                        tokens("fresh-access-token", datetime.now(UTC) + timedelta(hours=1)),
+                    )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=job) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    engine.dispose()
+    assert errors == []
+    assert calls == [1]
