@@ -1,14 +1,16 @@
 """JSON with exact numbers: Decimal in, Decimal out, never through float.
 
 `loads` reads every JSON number with a fraction as Decimal; `dumps` writes Decimal as a plain
-JSON number with all its digits. The store keeps raw ERP payloads this way, so an amount is the
-same after a round trip through the database as it was on the wire.
+JSON number with all its digits (a float, which has already lost exactness, is written as is).
+The store keeps raw ERP payloads this way, so an amount is the same after a round trip through
+the database as it was on the wire.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import re
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -24,23 +26,26 @@ def number_text(value: Decimal) -> str:
     return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
+_TOKEN = secrets.token_hex(8)  # per process: no string in the data can pose as a marker
+_MARK = f"\u0000dec{_TOKEN}:"
+_MARKED = re.compile(rf'"\\u0000dec{_TOKEN}:(-?[0-9.]+)"')
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Marked text now, swapped for the bare number after encoding: the C encoder stays fast.
+        return _MARK + number_text(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def dumps(data: Any) -> str:
-    """JSON text with every Decimal written exactly; floats are refused (they lost exactness)."""
-    if isinstance(data, Decimal):
-        return number_text(data)
-    if isinstance(data, bool) or data is None or isinstance(data, int | str):
-        return json.dumps(data)
-    if isinstance(data, float):
-        raise TypeError("a float cannot hold an exact amount; use Decimal")
-    if isinstance(data, Mapping):
-        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in data.items()) + "}"
-    if isinstance(data, Sequence) and not isinstance(data, bytes | bytearray):
-        return "[" + ",".join(dumps(v) for v in data) + "]"
-    if isinstance(data, datetime | date):
-        return json.dumps(data.isoformat())
-    if isinstance(data, Enum):
-        return dumps(data.value)
-    raise TypeError(f"{type(data).__name__} is not JSON serialisable")
+    """JSON text with every Decimal written exactly as a JSON number (never through float)."""
+    text = json.dumps(data, default=_default, separators=(",", ":"))
+    return _MARKED.sub(r"\1", text) if _TOKEN in text else text
 
 
 def loads(text: str | bytes | bytearray) -> Any:
