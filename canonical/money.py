@@ -41,6 +41,11 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 
 def fits_minor_units(amount: Decimal, currency: str) -> bool:
     """True when `amount` fits the currency's minor units (1.50 fits USD, 1.505 does not)."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -minor_units(currency):
+        # No digit beyond the minor units, so nothing to round: the common case, decided
+        # without a decimal context (every money field of every record passes here).
+        return True
     try:
         return round_money(amount, currency) == amount
     except InvalidOperation:

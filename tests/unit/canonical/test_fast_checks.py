@@ -1,0 +1,77 @@
+"""The fast paths of id and minor-unit checks decide exactly as the slow definitions do."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from ulid import ULID
+
+from canonical.ids import check_id
+from canonical.money import fits_minor_units, round_money
+
+_ULID_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyz"
+_NEAR_MISSES = "ILOUiluo_-ſKı 7Z"  # letters Crockford leaves out, look-alikes, Unicode case folds
+
+
+def _ulid_accepts(text: str) -> bool:
+    try:
+        ULID.from_str(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _id_accepted(text: str) -> bool:
+    try:
+        check_id(f"inv_{text}", "inv")
+    except ValueError:
+        return False
+    return True
+
+
+@given(st.text(alphabet=_ULID_CHARS + _NEAR_MISSES, min_size=24, max_size=28))
+@example("01ARZ3NDEKTSV4RRFFQ69G5FAV")
+@example("01arz3ndektsv4rrffq69g5fav")
+@example("81ARZ3NDEKTSV4RRFFQ69G5FAV")  # beyond 128 bits
+@example("7ZZZZZZZZZZZZZZZZZZZZZZZZZ")
+@example("01ARZ3NDEKTSV4RRFFQ69G5FAſ")
+def test_check_id_accepts_exactly_what_ulid_parsing_accepts(text: str) -> None:
+    assert _id_accepted(text) == _ulid_accepts(text)
+
+
+def test_check_id_accepts_new_ids_and_refuses_other_prefixes() -> None:
+    value = f"inv_{ULID()}"
+    assert check_id(value, "inv") == value
+    assert not _id_accepted("")
+    with pytest.raises(ValueError, match="pay_"):
+        check_id(value, "pay")
+
+
+def _fits_by_definition(amount: Decimal, currency: str) -> bool:
+    try:
+        return round_money(amount, currency) == amount
+    except InvalidOperation:
+        return False
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None)
+    | st.builds(Decimal, st.from_regex(r"-?\d{1,32}(\.\d{1,6})?(E[+-]?\d{1,2})?", fullmatch=True)),
+    st.sampled_from(["JPY", "GBP", "USD", "BHD", "EUR", "XXX"]),
+)
+@example(Decimal("1.50"), "USD")
+@example(Decimal("1.500"), "USD")
+@example(Decimal("1.505"), "USD")
+@example(Decimal("1E+2"), "JPY")
+@example(Decimal("12.0"), "JPY")
+@example(Decimal("123456789012345678901234567890.12"), "GBP")
+def test_fits_minor_units_agrees_with_rounding(amount: Decimal, currency: str) -> None:
+    assert fits_minor_units(amount, currency) == _fits_by_definition(amount, currency)
+
+
+def test_non_finite_amounts_do_not_fit() -> None:
+    assert not fits_minor_units(Decimal("NaN"), "USD")
+    assert not fits_minor_units(Decimal("Infinity"), "USD")
