@@ -380,9 +380,10 @@ class HubEnv:
             time.sleep(0.1)
 
     def close(self) -> None:
-        """Stop workers, close the runtime."""
+        """Kill the workers (nothing of theirs outlives the test), close the runtime."""
         for worker in self.workers:
-            worker.stop()
+            if worker.proc.poll() is None:
+                worker.kill9()
         if self._runtime is not None:
             self._runtime.close()
             self._runtime = None
