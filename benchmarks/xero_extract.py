@@ -165,7 +165,7 @@ def _best(repeat: int, run: Callable[[], None]) -> float:
     return min(times)
 
 
-def measure_translation(records: int, repeat: int = 3) -> dict[str, tuple[int, float, float]]:
+def measure_translation(records: int, repeat: int = 5) -> dict[str, tuple[int, float, float]]:
     """Items per second: `Model.model_validate` alone vs the adapter's parse + translate."""
     sandbox = Sandbox(records)
     try:
