@@ -252,11 +252,13 @@ def _seed_batches(
     store: Store, factory: DocumentFactory, fake: Fake, suppliers: list[Doc], count: int
 ) -> None:
     invoices = store["invoices"]
+    # Xero batches only bills in the organisation's base currency.
+    local = [s for s in suppliers if s.get("DefaultCurrency", BASE_CURRENCY) == BASE_CURRENCY]
     for _ in range(count):
         day = fake.day_between(START.date(), LAST_DAY - timedelta(days=30))
         bills = []
         for _ in range(2):
-            bill = factory.new_invoice(fake, "ACCPAY", fake.choice(suppliers), day, "AUTHORISED")
+            bill = factory.new_invoice(fake, "ACCPAY", fake.choice(local), day, "AUTHORISED")
             invoices.put(bill, _stamp(fake, day))
             bills.append(bill)
         pay_day = day + timedelta(days=fake.integer(5, 25))
