@@ -70,7 +70,16 @@ def dispatch() -> None:
 
 
 def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
-    return JobSubject(kwargs.get("connection_id"), kwargs.get("resource"), JOB_REF, "sync")
+    run_id = kwargs.get("run_id")
+
+    def give_up(exc: BaseException) -> None:
+        # A run left "running" would keep the scheduler and `hub exceptions retry` from
+        # starting another for the pair until the job time limit passed.
+        run = runtime.store.runs.get(run_id) if run_id else None
+        if run is not None and run.status == "running":
+            runtime.store.runs.finish(run.id, error=f"{type(exc).__name__}: {exc}")
+
+    return JobSubject(kwargs.get("connection_id"), kwargs.get("resource"), JOB_REF, "sync", give_up)
 
 
 def _write_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:

@@ -63,6 +63,10 @@ def sync_resource(
             run = store.runs.start(
                 connection_id, resource, "full" if full else "incremental", cid, run_id=run_id
             )
+            if run.status == "succeeded":
+                # A job delivered again after its run finished (at-least-once delivery: a worker
+                # died between finishing and acknowledging): the work is done.
+                return SyncOutcome(run, skipped=True)
             cursor = store.records.get_cursor(connection_id, resource)
             state = ReadState.load(cursor)
             # A redelivered run resumes its unfinished pass, even a full one.

@@ -56,9 +56,14 @@ class SyncRunRepository:
         correlation_id: str | None = None,
         run_id: str | None = None,
     ) -> SyncRunView:
-        """A running sync run (or the existing one with `run_id`, so a redelivered job resumes)."""
+        """A running sync run, or the existing one with `run_id` (a redelivered job resumes it;
+        a failed one replayed runs again)."""
         with self._sessions.begin() as session:
             if run_id and (row := session.get(SyncRun, run_id)) is not None:
+                if row.status == "failed":
+                    # Replayed after it was given up (`hub dlq replay`): it runs again.
+                    row.status, row.error, row.finished_at = "running", None, None
+                    session.flush()
                 return _view(row)
             rid = run_id or new_id("run")
             row = SyncRun(

@@ -97,3 +97,49 @@ def test_a_poison_write_is_dead_lettered_with_a_case_and_replays_once_fixed(
     (kept,) = store.dead_letters.list(include_replayed=True)
     assert kept.replayed_at is not None
     assert sandbox.counts()["invoices"]["total"] == before + 1
+
+
+def test_a_dead_lettered_sync_fails_its_run_and_a_retried_case_syncs_and_resolves(
+    tmp_path: Path,
+    redis_url: str,
+    make_hub: Callable[..., HubEnv],
+    start_sandbox: Callable[..., Sandbox],
+) -> None:
+    sandbox = start_sandbox(records=40)
+    hub = make_hub(f"sqlite:///{tmp_path / 'dead.db'}", redis_url, LEDGERHUB_JOB_MAX_RETRIES="0")
+    connection_id = hub.connect(sandbox)
+    store = hub.runtime.store
+    sandbox.faults(error_rate=1.0, paths=["/api.xro/2.0/Contacts"])
+    hub.start_worker(processes=1, threads=2)
+    run_id = hub.enqueue_sync(connection_id, "contacts")
+    hub.wait_until(lambda: bool(store.dead_letters.list()), timeout=60, what="a dead letter")
+
+    # The run is over (failed), so nothing keeps the pair from being synced again.
+    (run,) = hub.wait_runs([run_id], timeout=10)
+    assert run.status == "failed"
+    assert run.error
+    (case,) = store.cases.list(status="open")
+    assert (case.category, case.source, case.object) == ("transient", "sync", "contacts")
+
+    sandbox.faults()
+    retried = hub.hub("exceptions", "retry", case.id)
+    assert "re-enqueued 1 job" in retried.stderr
+    hub.wait_until(
+        lambda: store.cases.get(case.id)[0].status != "open", timeout=60, what="the case to close"
+    )
+    (latest,) = store.runs.list(connection_id, "contacts", limit=1)
+    assert latest.id != run_id
+    assert latest.status == "succeeded"
+    assert latest.created > 0
+
+    # Replaying the dead letter runs the failed run again, to success.
+    assert "replayed 1 job" in hub.hub("dlq", "replay").stderr
+
+    def replayed() -> bool:
+        found = store.runs.get(run_id)
+        return found is not None and found.status == "succeeded"
+
+    hub.wait_until(replayed, timeout=30, what="the replayed run")
+    again = store.runs.get(run_id)
+    assert again is not None
+    assert again.error is None

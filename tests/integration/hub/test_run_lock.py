@@ -49,3 +49,26 @@ def test_a_worker_whose_lock_was_taken_over_does_not_commit_its_page(
     assert state is not None
     assert state.page == 1
     assert len(runtime.store.records.list(connection_id, "invoice", limit=5000)) == 1000
+
+
+def test_a_sync_job_delivered_again_after_its_run_succeeded_reads_nothing(
+    tmp_path: Path,
+    redis_url: str,
+    make_hub: Callable[..., HubEnv],
+    start_sandbox: Callable[..., Sandbox],
+) -> None:
+    sandbox = start_sandbox(records=100)
+    hub = make_hub(f"sqlite:///{tmp_path / 'again.db'}", redis_url)
+    connection_id = hub.connect(sandbox)
+    run_id = hub.runtime.store.runs.start(connection_id, "invoices", "full").id
+    first = sync_resource(hub.runtime, connection_id, "invoices", full=True, run_id=run_id)
+    assert first.run is not None
+    assert first.run.status == "succeeded"
+    calls = sandbox.route_calls("GET /api.xro/2.0/Invoices")
+
+    # At-least-once delivery: the worker died after finishing, before acknowledging.
+    again = sync_resource(hub.runtime, connection_id, "invoices", full=True, run_id=run_id)
+
+    assert again.skipped
+    assert sandbox.route_calls("GET /api.xro/2.0/Invoices") == calls
+    assert hub.runtime.store.runs.get(run_id) == first.run
