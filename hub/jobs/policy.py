@@ -174,9 +174,14 @@ class FailurePolicy(Middleware):
 
     def _subject(self, message: MessageProxy) -> JobSubject:
         describe = SUBJECTS.get(message.actor_name)
-        if describe is None:
-            return JobSubject(None, None, JOB_REF, message.actor_name)
-        return describe(dict(message.kwargs), self.runtime)
+        if describe is not None:
+            try:
+                return describe(dict(message.kwargs), self.runtime)
+            except Exception:
+                # A message about something that does not exist (or a store that is away):
+                # still dead-lettered and a case, just without its subject.
+                log.exception("could not tell what %s is about", message.actor_name)
+        return JobSubject(None, None, JOB_REF, message.actor_name)
 
     def _case(self, message: MessageProxy, exc: BaseException, attempts: int) -> str | None:
         subject = self._subject(message)

@@ -143,3 +143,19 @@ def test_a_dead_lettered_sync_fails_its_run_and_a_retried_case_syncs_and_resolve
     again = store.runs.get(run_id)
     assert again is not None
     assert again.error is None
+
+
+def test_a_job_about_a_missing_request_is_dead_lettered_with_a_case_not_lost(
+    tmp_path: Path, redis_url: str, make_hub: Callable[..., HubEnv]
+) -> None:
+    hub = make_hub(f"sqlite:///{tmp_path / 'ghost.db'}", redis_url, LEDGERHUB_JOB_MAX_RETRIES="0")
+    store = hub.runtime.store
+    hub.start_worker(processes=1, threads=1)
+    hub.send("write", "write", request_id="wrq_01M88AAAAAAAAAAAAAAAAAAAAA")
+    hub.wait_until(lambda: bool(store.dead_letters.list()), timeout=30, what="a dead letter")
+    (dead,) = store.dead_letters.list()
+    assert dead.message_kwargs == {"request_id": "wrq_01M88AAAAAAAAAAAAAAAAAAAAA"}
+    assert dead.case_id is not None
+    case, _ = store.cases.get(dead.case_id)
+    assert (case.category, case.status) == ("internal", "open")
+    assert "NotFound" in case.cause
