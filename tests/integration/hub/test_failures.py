@@ -109,7 +109,8 @@ def test_a_dead_lettered_sync_fails_its_run_and_a_retried_case_syncs_and_resolve
     hub = make_hub(f"sqlite:///{tmp_path / 'dead.db'}", redis_url, LEDGERHUB_JOB_MAX_RETRIES="0")
     connection_id = hub.connect(sandbox)
     store = hub.runtime.store
-    sandbox.faults(error_rate=1.0, paths=["/api.xro/2.0/Contacts"])
+    # A broken body (200, not JSON) fails at once: no HTTP-level retries to wait out.
+    sandbox.faults(malformed_rate=1.0, paths=["/api.xro/2.0/Contacts"])
     hub.start_worker(processes=1, threads=2)
     run_id = hub.enqueue_sync(connection_id, "contacts")
     hub.wait_until(lambda: bool(store.dead_letters.list()), timeout=60, what="a dead letter")

@@ -75,7 +75,8 @@ def test_no_secret_reaches_logs_or_json_output(
     run("records", "list", "--json", log_format="json")
 
     # Failures carry the ERP's words into cases and dead letters: none of them may hold a secret.
-    sandbox.faults(error_rate=1.0, paths=["/api.xro/2.0/Contacts"])
+    # A broken body (200, not JSON) fails at once: no HTTP-level retries to wait out.
+    sandbox.faults(malformed_rate=1.0, paths=["/api.xro/2.0/Contacts"])
     hub.extra_env.update(LEDGERHUB_JOB_MAX_RETRIES="0")
     expire(person)
     worker = hub.start_worker(processes=1, threads=2)
