@@ -83,6 +83,7 @@ def test_jobs_continue_after_the_broker_restarts_mid_run(
     finished = hub.wait_runs(runs, timeout=120)
     assert {r.status for r in finished} == {"succeeded"}, finished
     assert worker.proc.poll() is None, "the worker died with the broker"
+    assert "connection error" in worker.output(), "the worker never noticed the broker was away"
     counts = sandbox.counts()
     assert_invoices_complete(
         hub.runtime, connection_id, counts["invoices"]["total"] + counts["credit_notes"]["total"]
