@@ -291,12 +291,25 @@ class Connector(ABC):
             if last:
                 return
 
+    def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """The hub ids a page's translation will ask for, by object: the items' own by default.
+
+        Adapters add the records an item refers to (an invoice's supplier) where they know them.
+        """
+        own = [str(item[resource.id_field]) for item in items if item.get(resource.id_field)]
+        return dict.fromkeys(resource.objects, own)
+
     def _translate_page(
         self, resource: Resource, items: list[dict[str, Any]], previous_ids: set[str]
     ) -> tuple[list[Record], list[RecordFailure], set[str]]:
         records: list[Record] = []
         failures: list[RecordFailure] = []
         ids: set[str] = set()
+        # One look-up (and one bulk mint) of hub ids per page, instead of one per record.
+        resolver: IdResolver | None = getattr(self, "ids", None)
+        if resolver is not None:
+            for object_name, remote_ids in self.references(resource, items).items():
+                resolver.prefetch(object_name, remote_ids)
         for item in items:
             remote_id = item.get(resource.id_field)
             key = str(remote_id) if remote_id is not None else None

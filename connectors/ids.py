@@ -9,6 +9,7 @@ same id from the same remote id on every run.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Protocol
 
 from ulid import ULID
@@ -25,6 +26,10 @@ class IdResolver(Protocol):
 
     def remote_id(self, object_name: str, hub_id: str) -> str | None:
         """The ERP id bound to `hub_id`, or None when the record is not in the ERP yet."""
+        ...
+
+    def prefetch(self, object_name: str, remote_ids: Iterable[str]) -> None:
+        """Resolve many remote ids at once (a page's), so `hub_id` answers them from memory."""
         ...
 
 
@@ -47,3 +52,6 @@ class StableIds:
     def remote_id(self, object_name: str, hub_id: str) -> str | None:
         """The remote id seen for `hub_id` in this run, if any."""
         return self._reverse.get(hub_id)
+
+    def prefetch(self, object_name: str, remote_ids: Iterable[str]) -> None:
+        """Nothing to do: a hash needs no look-up."""

@@ -313,6 +313,23 @@ class XeroConnector(Connector):
             )
         return FetchedPage(items=list(items), last=last, server_time=server_time)
 
+    def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """The items' own ids, plus the contacts and invoices a page of documents refers to."""
+        refs = {k: list(v) for k, v in super().references(resource, items).items()}
+        if resource.collection in {"Invoices", "CreditNotes", "Overpayments", "Prepayments"}:
+            for item in items:
+                contact = (item.get("Contact") or {}).get("ContactID")
+                kind = str(item.get("Type", ""))
+                if contact:
+                    party = "supplier" if kind.startswith(("ACCPAY", "SPEND")) else "customer"
+                    refs.setdefault(party, []).append(str(contact))
+        if resource.collection == "Payments":
+            for item in items:
+                invoice = (item.get("Invoice") or {}).get("InvoiceID")
+                if invoice:
+                    refs.setdefault("invoice", []).append(str(invoice))
+        return refs
+
     def translate_item(self, resource: Resource, item: dict[str, Any]) -> list[Record]:
         """Translate one Xero item into canonical records."""
         if not resource.objects:
