@@ -75,6 +75,18 @@ class Budget:
         return cls(windows=tuple(windows), concurrency=concurrency or None)
 
 
+def wait_for(window: Window, seconds: float) -> float:
+    """Sleep until the window has room again; a long wait is raised as RateLimited instead."""
+    if seconds > LONG_WAIT:
+        raise RateLimited(
+            f"the {window.scope} budget of {window.limit} calls is used up",
+            retry_after=seconds,
+            scope=window.scope,
+        )
+    time.sleep(seconds)
+    return seconds
+
+
 class RateLimiter(Protocol):
     """Hands out permission to send, per tenant key, within a Budget."""
 
@@ -126,14 +138,7 @@ class MemoryRateLimiter:
                         self._logs[(app_key, w.scope)].append(now)
                     return
             assert window is not None
-            if wait > LONG_WAIT:
-                raise RateLimited(
-                    f"the {window.scope} budget of {window.limit} calls is used up",
-                    retry_after=wait,
-                    scope=window.scope,
-                )
-            self.waited += wait
-            time.sleep(wait)
+            self.waited += wait_for(window, wait)
 
     @contextmanager
     def slot(self, key: str, app_key: str = "app") -> Iterator[None]:
@@ -248,14 +253,7 @@ class RedisRateLimiter:
                 return
             window = windows[int(which) - 1][1]
             wait = int(wait_ms) / 1000
-            if wait > LONG_WAIT:
-                raise RateLimited(
-                    f"the {window.scope} budget of {window.limit} calls is used up",
-                    retry_after=wait,
-                    scope=window.scope,
-                )
-            self.waited += wait
-            time.sleep(wait)
+            self.waited += wait_for(window, wait)
 
     @contextmanager
     def slot(self, key: str, app_key: str = "app") -> Iterator[None]:
