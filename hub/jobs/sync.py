@@ -72,6 +72,15 @@ def sync_resource(
             # A redelivered run resumes its unfinished pass, even a full one.
             resume = state is not None and not state.done and run.pages > 0
             connector = runtime.connector(connection_id)
+            # Records that failed before and may translate now: their cases close as they do.
+            failed_before = {
+                ref
+                for case in store.cases.list(
+                    status="open", connection_id=connection_id, object_name=resource
+                )
+                for ref in store.cases.retry_refs(case.id)[1]
+                if ref != JOB_REF
+            }
 
             def sink(page: Page) -> None:
                 # Renew before committing: a worker whose lock expired (a page slower than the
@@ -90,6 +99,12 @@ def sync_resource(
                         source="sync",
                         record_ref=failure.remote_id or JOB_REF,
                     )
+                recovered = {r.remote_id for r in page.records} & failed_before
+                for remote_id in sorted(r for r in recovered if r):
+                    store.cases.resolve_auto(
+                        connection_id=connection_id, object_name=resource, record_ref=remote_id
+                    )
+                failed_before.difference_update(recovered)
 
             try:
                 pull(
