@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from canonical import jsonio
 from canonical.base import Record
 from canonical.catalogue import OBJECTS
 from canonical.errors import CanonicalValidationError, Violation
@@ -46,7 +45,7 @@ def validate_document(object_name: str, data: Mapping[str, Any] | str | bytes) -
     if object_name not in OBJECTS:
         raise KeyError(f"unknown canonical object '{object_name}' (known: {', '.join(OBJECTS)})")
     if isinstance(data, str | bytes):
-        data = json.loads(data, parse_float=Decimal)
+        data = jsonio.loads(data)
         if not isinstance(data, Mapping):
             violation = Violation(object_name, "a document must be a JSON object", "type")
             return ValidationReport(object_name, None, (violation,))

@@ -10,13 +10,11 @@ attempts, exponential backoff with jitter, and the ERP's `Retry-After` honoured.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -28,6 +26,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from canonical import jsonio
 from connectors.context import current_correlation_id
 from connectors.errors import ConnectorError, ErpRejected, RateLimited, TransientError
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
@@ -63,7 +62,7 @@ class CallStats:
 def parse_json(response: httpx.Response) -> Any:
     """The body as JSON with every number exact (Decimal, never float)."""
     try:
-        return json.loads(response.content, parse_float=Decimal)
+        return jsonio.loads(response.content)
     except ValueError:
         snippet = response.text[:200]
         raise TransientError(

@@ -8,13 +8,14 @@ less than exactness here.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any
+
+from canonical.jsonio import loads
 
 __all__ = [
     "dumps",
@@ -78,11 +79,6 @@ def dumps(value: Any) -> str:
 def dumps_bytes(value: Any) -> bytes:
     """Encode to compact UTF-8 JSON bytes (see `dumps`)."""
     return dumps(value).encode("utf-8")
-
-
-def loads(data: str | bytes) -> Any:
-    """Parse JSON with every non-integer number as Decimal (never through float)."""
-    return json.loads(data, parse_float=Decimal)
 
 
 def ms_date(moment: datetime | date) -> str:

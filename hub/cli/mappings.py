@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -13,7 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from canonical import OBJECTS
+from canonical import OBJECTS, jsonio
 from mappings.eval.dataset import DATA_DIR, load_labelled
 from mappings.eval.loeo import Metrics, leave_one_erp_out
 from mappings.suggest import (
@@ -49,7 +48,7 @@ def _read_json(path: Path, what: str) -> Any:
     except OSError as exc:
         _fail(f"cannot read {what} file '{path}': {exc.strerror or exc}")
     try:
-        return json.loads(text, parse_float=Decimal)
+        return jsonio.loads(text)
     except json.JSONDecodeError as exc:
         _fail(
             f"{what} file '{path}' is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from canonical import OBJECTS, ValidationReport, Violation, validate_document
+from canonical import OBJECTS, ValidationReport, Violation, jsonio, validate_document
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 """The sample documents shipped with the repository."""
@@ -100,8 +99,7 @@ def validate_file(path: Path, object_name: str | None = None) -> DocumentResult:
     if name not in OBJECTS:
         return DocumentResult(path, name, None, f"unknown object '{name}'")
     try:
-        # Numbers are read as Decimal so that no amount passes through a float.
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        data = jsonio.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         return DocumentResult(path, name, None, f"cannot read the file: {exc.strerror or exc}")
     except UnicodeDecodeError:

@@ -8,11 +8,10 @@ Each file holds one system: `{"system", "source", "objects": [{"system", "object
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
+from canonical import jsonio
 from mappings.suggest.models import FieldList, FieldSpec
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -35,7 +34,7 @@ def systems(data_dir: Path = DATA_DIR) -> list[str]:
 
 def load_file(path: Path) -> list[LabelledObject]:
     """Read one labelled file."""
-    data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    data = jsonio.loads(path.read_text(encoding="utf-8"))
     out: list[LabelledObject] = []
     for obj in data["objects"]:
         specs = [FieldSpec.model_validate(f) for f in obj["fields"]]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from canonical import jsonio
 from connectors.sandbox.control import SandboxRuntime
 from connectors.sandbox.idempotency import StoredResponse
 from connectors.sandbox.jsonenc import dumps, ms_date, parse_http_or_iso_datetime
@@ -210,7 +210,7 @@ async def _handle_write(
             return Response(stored.body, status_code=stored.status, media_type=stored.media_type)
     raw = await request.body()
     try:
-        body = json.loads(raw or b"null", parse_float=Decimal)
+        body = jsonio.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
         return json_response(
             {
