@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from pydantic import BaseModel
@@ -15,7 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.errors import ConnectorError
-from hub.store import NotFound
+
+if TYPE_CHECKING:
+    from hub.jobs.runtime import Runtime
 
 out = Console(width=140)
 err = Console(stderr=True)
@@ -56,13 +58,17 @@ def friendly_errors() -> Iterator[None]:
     """Turn expected failures into a one-line message and an exit status (2: usage, 1: failure)."""
     try:
         yield
-    except NotFound as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    except (KeyError, ValueError) as exc:
+    except (LookupError, ValueError) as exc:  # LookupError: the store's NotFound, and KeyError
         message = exc.args[0] if exc.args else str(exc)
         err.print(f"[red]error:[/red] {message}")
         raise typer.Exit(2) from None
     except ConnectorError as exc:
         err.print(f"[red]error ({exc.category}):[/red] {exc}")
         raise typer.Exit(1) from None
+
+
+def get_runtime() -> Runtime:
+    """The process's runtime, imported on first use: `hub --help` need not load the store."""
+    from hub.jobs.runtime import get_runtime as process_runtime
+
+    return process_runtime()

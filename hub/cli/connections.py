@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from connectors.registry import adapters
-from hub.cli.common import JSON_OPTION, err, friendly_errors, print_json, table, when
-from hub.jobs.runtime import get_runtime
+from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json, table, when
 
 app = typer.Typer(help="Create, list, show and remove ERP connections.", no_args_is_help=True)
 connectors_app = typer.Typer(help="The installed ERP adapters.", no_args_is_help=True)
@@ -177,6 +175,8 @@ def list_adapters(as_json: Annotated[bool, JSON_OPTION] = False) -> None:
 
     Example: hub connectors list --json
     """
+    from connectors.registry import adapters
+
     specs = adapters()
     if as_json:
         print_json([s.capabilities().as_dict() for s in specs.values()])

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from hub.settings import get_settings
-from hub.store.db import current_revision, head_revision, upgrade
 
 app = typer.Typer(
     help="The store's schema: upgrade it, or see where it stands.", no_args_is_help=True
@@ -29,6 +28,8 @@ def upgrade_command(
 
     Example: LEDGERHUB_DATABASE_URL=postgresql://hub@db/hub hub db upgrade
     """
+    from hub.store.db import current_revision, upgrade
+
     url = get_settings().database_url
     upgrade(url, revision)
     typer.echo(f"{_safe_url(url)} is at revision {current_revision(url)}")
@@ -42,6 +43,8 @@ def current_command(
 
     Example: hub db current --json
     """
+    from hub.store.db import current_revision, head_revision
+
     url = get_settings().database_url
     current, head = current_revision(url), head_revision()
     if as_json:

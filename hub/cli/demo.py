@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from hub.jobs.runtime import get_runtime
+from hub.cli.common import get_runtime
 
 
 def demo(

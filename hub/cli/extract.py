@@ -6,24 +6,23 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
-from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from connectors.base import ConnectionConfig, Page, ReadState
-from connectors.errors import ConnectorError
-from connectors.pull import PullStats, pull
-from connectors.ratelimit import Budget, MemoryRateLimiter
-from connectors.registry import get_adapter
+if TYPE_CHECKING:  # the framework loads when the command runs, not when `hub` starts
+    from connectors.base import Page
+    from connectors.pull import PullStats
 
 err = Console(stderr=True)
 
 
 def _since_cursor(since: str | None) -> str | None:
+    from connectors.base import ReadState
+
     if since is None:
         return None
     try:
@@ -87,6 +86,13 @@ def extract(
     (records per object, calls, retries, time) go to stderr. It runs the same read path as the
     hub's sync jobs.
     """
+    from pydantic import SecretStr
+
+    from connectors.base import ConnectionConfig
+    from connectors.errors import ConnectorError
+    from connectors.ratelimit import Budget, MemoryRateLimiter
+    from connectors.registry import get_adapter
+
     try:
         spec = get_adapter(erp)
     except KeyError as exc:
@@ -140,6 +146,7 @@ def _run(
     connector: object, names: list[str], stream: TextIO, cursor: str | None, raw: bool
 ) -> PullStats:
     from connectors.base import Connector
+    from connectors.pull import pull
 
     assert isinstance(connector, Connector)
     with Progress(

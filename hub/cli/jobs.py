@@ -10,8 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hub.cli.common import JSON_OPTION, err, friendly_errors, print_json
-from hub.jobs.runtime import get_runtime
+from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json
 
 
 def worker(

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hub.cli.common import JSON_OPTION, err, friendly_errors, print_json, table, when
-from hub.jobs.runtime import get_runtime
-from hub.store import JOB_REF
+from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json, table, when
 
 records_app = typer.Typer(help="Canonical records the hub has synced.", no_args_is_help=True)
 exceptions_app = typer.Typer(help="Exception cases: every failure, grouped.", no_args_is_help=True)
@@ -154,6 +152,7 @@ def exceptions_retry(
     """
     from hub.jobs.scheduler import enqueue_sync
     from hub.jobs.sender import send_sync, send_write
+    from hub.store import JOB_REF
 
     runtime = get_runtime()
     with friendly_errors():
