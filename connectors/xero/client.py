@@ -39,6 +39,7 @@ from connectors.tokens import MemoryTokenStore, TokenStore
 from connectors.xero import translate
 from connectors.xero.auth import READ_SCOPES, WRITE_SCOPES, XeroEndpoints, xero_budget
 from connectors.xero.resources import RESOURCES
+from connectors.xero.translate_contacts import party_kinds
 from connectors.xero.wire import XeroModel, dumps_xero, parse_ms_datetime
 
 
@@ -314,7 +315,17 @@ class XeroConnector(Connector):
         return FetchedPage(items=list(items), last=last, server_time=server_time)
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
-        """The items' own ids, plus the contacts and invoices a page of documents refers to."""
+        """The ids a page's translation asks for: its own, and the contacts and invoices cited."""
+        if resource.collection == "Contacts":
+            # Only the kinds each contact becomes: no binding for a record that never exists.
+            unflagged = self.context().unflagged_contacts
+            by_kind: dict[str, list[str]] = {"supplier": [], "customer": []}
+            for item in items:
+                if item.get("ContactID"):
+                    flags = (item.get("IsSupplier"), item.get("IsCustomer"))
+                    for kind in party_kinds(*flags, unflagged):
+                        by_kind[kind].append(str(item["ContactID"]))
+            return by_kind
         refs = {k: list(v) for k, v in super().references(resource, items).items()}
         if resource.collection in {"Invoices", "CreditNotes", "Overpayments", "Prepayments"}:
             for item in items:

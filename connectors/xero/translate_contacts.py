@@ -77,6 +77,14 @@ _COUNTRY_ALIASES = {"UK": "GB", "GREAT BRITAIN": "GB", "ENGLAND": "GB", "USA": "
 # Contacts
 
 
+def party_kinds(is_supplier: bool | None, is_customer: bool | None, unflagged: str) -> list[str]:
+    """The canonical objects a contact becomes: by Xero's flags, else by the `unflagged` rule."""
+    kinds = [k for k, flag in (("supplier", is_supplier), ("customer", is_customer)) if flag]
+    if kinds:
+        return kinds
+    return {"both": ["supplier", "customer"], "skip": []}.get(unflagged, [unflagged])
+
+
 def contact_to_canonical(
     contact: XeroContact, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
@@ -84,15 +92,7 @@ def contact_to_canonical(
     rid = contact.contact_id
     if not rid:
         raise mapping_error("Contact", None, "ContactID", "supplier.remote_id", "is missing")
-    kinds = [
-        kind
-        for kind, flag in (("supplier", contact.is_supplier), ("customer", contact.is_customer))
-        if flag
-    ]
-    if not kinds:
-        kinds = {"both": ["supplier", "customer"], "skip": []}.get(
-            ctx.unflagged_contacts, [ctx.unflagged_contacts]
-        )
+    kinds = party_kinds(contact.is_supplier, contact.is_customer, ctx.unflagged_contacts)
     deleted = contact.contact_status in (ContactStatus.ARCHIVED, ContactStatus.GDPRREQUEST)
     common: dict[str, Any] = {
         "connection_id": ctx.connection_id,
