@@ -28,6 +28,7 @@ from rich.table import Table
 from connectors.registry import AdapterSpec, adapters
 from hub.broker import embedded_env
 from hub.connect import begin_authorization, complete_authorization, create_connection
+from hub.jobs.dispatch import dispatch_pending
 from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync, syncable_resources
 from hub.store import ConnectionView, SyncRunView
@@ -345,7 +346,7 @@ def run_demo(
             _section(console, "6. Writing a bill, then replaying the request")
             for erp in erps:
                 _write_bill(runtime, erp, console, seed)
-            _drain_dispatch(runtime)
+            dispatch_pending(runtime)
     finally:
         for erp in erps:
             erp.stop()
@@ -359,12 +360,6 @@ def run_demo(
     _section(console, "7. Summary")
     _summary(result, console)
     return result
-
-
-def _drain_dispatch(runtime: Runtime) -> None:
-    from hub.jobs.dispatch import dispatch_pending
-
-    dispatch_pending(runtime)
 
 
 def _incremental_table(erps: list[ErpDemo], console: Console) -> None:
