@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         ge=1_000,
         description="Lock of one sync of (connection, object); renewed every third of it.",
     )
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated hosts (names, addresses, CIDR networks) that webhooks may "
+        "reach although they are not public (local receivers in development and tests).",
+    )
 
     @field_validator("data_dir")
     @classmethod
@@ -110,9 +115,9 @@ class Settings(BaseSettings):
         # Absolute, so worker processes started elsewhere find the same files.
         return value.expanduser().absolute()
 
-    @field_validator("old_secret_keys", mode="before")
+    @field_validator("old_secret_keys", "webhook_allowed_hosts", mode="before")
     @classmethod
-    def _split_keys(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
