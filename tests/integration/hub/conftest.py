@@ -246,6 +246,8 @@ class HubEnv:
     broker_url: str
     secret_key: str
     extra_env: dict[str, str] = field(default_factory=dict)
+    fast: bool = True
+    """Tuned job settings (`FAST_JOBS`); False: the shipped defaults, as users run them."""
     workers: list[Worker] = field(default_factory=list)
     _runtime: Runtime | None = None
 
@@ -259,7 +261,7 @@ class HubEnv:
                 "LEDGERHUB_DATABASE_URL": self.database_url,
                 "LEDGERHUB_BROKER_URL": self.broker_url,
                 "LEDGERHUB_SECRET_KEY": self.secret_key,
-                **FAST_JOBS,
+                **(FAST_JOBS if self.fast else {}),
                 **self.extra_env,
             }
         )
@@ -274,7 +276,10 @@ class HubEnv:
                 "database_url": self.database_url,
                 "broker_url": self.broker_url,
                 "secret_key": self.secret_key,
-                **{k.removeprefix("LEDGERHUB_").lower(): v for k, v in FAST_JOBS.items()},
+                **{
+                    k.removeprefix("LEDGERHUB_").lower(): v
+                    for k, v in {**(FAST_JOBS if self.fast else {}), **self.extra_env}.items()
+                },
             }
         )
 
@@ -391,13 +396,16 @@ class HubEnv:
 
 @pytest.fixture
 def make_hub(tmp_path: Path) -> Iterator[Callable[..., HubEnv]]:
-    """Build `HubEnv`s (database_url, broker_url, extra env); workers stopped after the test."""
+    """Build `HubEnv`s (database_url, broker_url, `defaults=True` for the shipped job settings,
+    extra env); workers stopped after the test."""
     made: list[HubEnv] = []
 
-    def make(database_url: str, broker_url: str, **extra_env: str) -> HubEnv:
+    def make(
+        database_url: str, broker_url: str, *, defaults: bool = False, **extra_env: str
+    ) -> HubEnv:
         tmp = tmp_path / f"hub{len(made)}"
         tmp.mkdir()
-        env = HubEnv(tmp, database_url, broker_url, generate_key(), dict(extra_env))
+        env = HubEnv(tmp, database_url, broker_url, generate_key(), dict(extra_env), not defaults)
         made.append(env)
         return env
 
