@@ -90,15 +90,23 @@ class Settings(BaseSettings):
         description="Redis broker: a worker silent this long is dead; its jobs are redelivered.",
     )
     job_maintenance_chance: int = Field(
-        1_000,
+        1_000_000,
         ge=0,
-        le=100_000,
-        description="Redis broker: chance (per 100,000 fetches) of running queue maintenance.",
+        le=1_000_000,
+        description=(
+            "Redis broker: chance, per 1,000,000 fetches, that a fetch also runs queue "
+            "maintenance (redelivering a dead worker's jobs); 1,000,000: every fetch."
+        ),
     )
     run_lock_ttl_ms: int = Field(
-        60_000,
+        15_000,
         ge=1_000,
-        description="Lock of one sync of (connection, object); renewed per page, expires after.",
+        description="Lock of one sync of (connection, object); renewed every third of it.",
+    )
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated hosts (names, addresses, CIDR networks) that webhooks may "
+        "reach although they are not public (local receivers in development and tests).",
     )
 
     @field_validator("data_dir")
@@ -107,9 +115,9 @@ class Settings(BaseSettings):
         # Absolute, so worker processes started elsewhere find the same files.
         return value.expanduser().absolute()
 
-    @field_validator("old_secret_keys", mode="before")
+    @field_validator("old_secret_keys", "webhook_allowed_hosts", mode="before")
     @classmethod
-    def _split_keys(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
