@@ -4,10 +4,11 @@ Each test gets a `HubEnv`: its own data directory, database (a fresh PostgreSQL 
 SQLite file), secret key and broker, the environment its worker subprocesses run with, and an
 in-process `Runtime` over the same resources for the test's own reads and for enqueueing.
 
-Redis: the real server on 127.0.0.1:6379 (override with LEDGERHUB_TEST_REDIS_URL). The session
-claims a database number of its own (a `SET NX` key in database 0), so parallel sessions and
-other suites never share queues, run locks or the scheduler lease; it is flushed per test.
-PostgreSQL: the server holding `test` on loopback (LEDGERHUB_TEST_POSTGRES_URL); one database
+Redis: the server `tests/services.py` chose (the real one on loopback, or an embedded one).
+The session claims a database number of its own (a `SET NX` key in database 0), so parallel
+sessions and other suites never share queues, run locks or the scheduler lease; it is flushed
+per test.
+PostgreSQL: the server holding `test` that `tests/services.py` chose; one database
 per test, dropped after it.
 """
 
@@ -42,12 +43,11 @@ from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync
 from hub.settings import Settings, generate_key
 from hub.store import SyncRunView, upgrade
+from tests import services
 
 ROOT = Path(__file__).resolve().parents[3]
-ADMIN_URL = os.environ.get(
-    "LEDGERHUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-REDIS_SERVER = os.environ.get("LEDGERHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+ADMIN_URL = services.postgres_url()
+REDIS_SERVER = services.redis_server()
 CLIENT_ID = "hub-it-client"
 CLIENT_SECRET = "hub-it-secret-7c1f0e9a"
 
