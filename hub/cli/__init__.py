@@ -51,6 +51,7 @@ def _register() -> None:
     __import__("hub.cli.db", fromlist=["register"]).register(app)
     __import__("hub.cli.sandbox", fromlist=["register"]).register(app)
     __import__("hub.cli.mappings", fromlist=["register"]).register(app)
+    __import__("hub.cli.tenants", fromlist=["register"]).register(app)
 
 
 _register()
