@@ -90,15 +90,18 @@ class Settings(BaseSettings):
         description="Redis broker: a worker silent this long is dead; its jobs are redelivered.",
     )
     job_maintenance_chance: int = Field(
-        1_000,
+        1_000_000,
         ge=0,
-        le=100_000,
-        description="Redis broker: chance (per 100,000 fetches) of running queue maintenance.",
+        le=1_000_000,
+        description=(
+            "Redis broker: chance, per 1,000,000 fetches, that a fetch also runs queue "
+            "maintenance (redelivering a dead worker's jobs); 1,000,000: every fetch."
+        ),
     )
     run_lock_ttl_ms: int = Field(
-        60_000,
+        15_000,
         ge=1_000,
-        description="Lock of one sync of (connection, object); renewed per page, expires after.",
+        description="Lock of one sync of (connection, object); renewed every third of it.",
     )
     api_rate_limit_per_minute: int = Field(
         600, ge=1, description="Requests per minute per API key before the API answers 429."

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from hub.cli import app
 from hub.settings import Settings, reset_settings
 from hub.store import Store
+from tests import services
 
 pytestmark = pytest.mark.integration
 
@@ -53,9 +54,7 @@ def test_hub_db_upgrade_then_current(
 
 
 def test_hub_db_current_hides_the_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv(
-        "LEDGERHUB_DATABASE_URL", "postgresql://postgres:s3cr3t-pw@127.0.0.1:5432/test"
-    )
+    monkeypatch.setenv("LEDGERHUB_DATABASE_URL", services.postgres_url_with_password("s3cr3t-pw"))
     reset_settings()
     try:
         result = CliRunner().invoke(app, ["db", "current", "--json"])
