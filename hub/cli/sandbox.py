@@ -97,6 +97,59 @@ def xero(
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 
+@app.command("sap")
+def sap(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8791,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+    records: Annotated[int, typer.Option(help="Supplier invoices + billing documents.")] = 200,
+    client_id: Annotated[
+        str, typer.Option(help="OAuth client id, and the basic-auth user.")
+    ] = "sandbox-client",
+    client_secret: Annotated[
+        str,
+        typer.Option(
+            help="OAuth client secret, and the basic-auth password.",
+            envvar="LEDGERHUB_SANDBOX_SECRET",
+        ),
+    ] = "sandbox-secret",  # noqa: S107 - the sandbox's own fictional default
+    no_limits: Annotated[bool, typer.Option("--no-limits", help="No rate limits.")] = False,
+    server_page: Annotated[int, typer.Option(help="Rows per page without $top.")] = 100,
+    max_page: Annotated[int, typer.Option(help="Most rows per page, whatever $top.")] = 5000,
+) -> None:
+    """Serve the SAP S/4HANA sandbox (OData V2 services, OAuth token, SOAP, /_sandbox controls).
+
+    Example: hub sandbox sap --port 8791 --seed 7 --records 1000 --client-id demo
+    --client-secret demo-secret --no-limits
+
+    Services at http://HOST:PORT/sap/opu/odata/sap/<SERVICE>/ (API_BUSINESS_PARTNER,
+    API_SUPPLIERINVOICE_PROCESS_SRV, ...), basic auth with the client id and secret as user
+    and password, or a bearer token from POST /oauth/token. Faults: POST /_sandbox/faults.
+    See docs/sandboxes.md.
+    """
+    import uvicorn
+    from pydantic import SecretStr, ValidationError
+
+    from connectors.sap.sandbox import SapSandboxConfig, create_app
+
+    try:
+        config = SapSandboxConfig(
+            seed=seed,
+            records=records,
+            client_id=client_id,
+            client_secret=SecretStr(client_secret),
+            no_limits=no_limits,
+            server_page=server_page,
+            max_page=max_page,
+        )
+    except ValidationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    app_ = create_app(config)
+    typer.echo(f"SAP sandbox on http://{host}:{port} ({records} records, seed {seed})", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
 def register(root: typer.Typer) -> None:
     """Add `hub sandbox` to the root command."""
     root.add_typer(app, name="sandbox")
