@@ -31,6 +31,7 @@ from hub.store.connections import (
 from hub.store.db import current_revision, head_revision, make_engine, session_factory, upgrade
 from hub.store.deadletters import DeadLetterRepository, DeadLetterView
 from hub.store.errors import NotFound
+from hub.store.mappings import DecisionView, MappingRepository, SpecVersionView
 from hub.store.outbox import OutboxItem, OutboxRepository
 from hub.store.records import RecordRepository, RecordView
 from hub.store.runs import SyncRunRepository, SyncRunView
@@ -50,12 +51,15 @@ __all__ = [
     "DbTokenStore",
     "DeadLetterRepository",
     "DeadLetterView",
+    "DecisionView",
+    "MappingRepository",
     "NotFound",
     "OutboxItem",
     "OutboxRepository",
     "PageResult",
     "RecordRepository",
     "RecordView",
+    "SpecVersionView",
     "Store",
     "StoreIdResolver",
     "SyncRunRepository",
@@ -94,6 +98,7 @@ class Store:
         self.cases = CaseRepository(self.sessions)
         self.outbox = OutboxRepository(self.sessions)
         self.dead_letters = DeadLetterRepository(self.sessions)
+        self.mappings = MappingRepository(self.sessions)
         self.api_keys = ApiKeyRepository(self.sessions)
         self.idempotency = IdempotencyRepository(self.sessions)
 

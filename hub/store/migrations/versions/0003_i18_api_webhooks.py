@@ -2,7 +2,7 @@
 messages and delivery attempts.
 
 Revision ID: i18_api_webhooks
-Revises: 0001
+Revises: lead_mappings
 Create Date: 2026-12-07 14:22:58.072944
 """
 
@@ -17,7 +17,7 @@ import hub.store.models
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'i18_api_webhooks'
-down_revision: str | None = '0001'
+down_revision: str | None = 'lead_mappings'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
