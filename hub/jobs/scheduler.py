@@ -43,12 +43,14 @@ def enqueue_sync(
     enqueue: Enqueue,
     *,
     full: bool = False,
+    correlation_id: str | None = None,
 ) -> str | None:
     """Create the run and send its job, unless the pair has a live run (None then).
 
     A run still `running` past its lease lost its process (a killed worker or `hub sync
     --wait`): one of the same mode is sent again and resumes; one of another mode is closed
-    as abandoned and a new run starts. A run is never judged by its age.
+    as abandoned and a new run starts. A run is never judged by its age. `correlation_id`
+    ties a new run to what asked for it (an API request's id); new by default.
     """
     mode: Mode = "full" if full else "incremental"
     lease_ms = runtime.settings.run_lock_ttl_ms
@@ -65,7 +67,7 @@ def enqueue_sync(
         return running.id
     if running is not None:
         runtime.store.runs.finish(running.id, error=ABANDONED)
-    correlation_id = new_correlation_id()
+    correlation_id = correlation_id or new_correlation_id()
     run = runtime.store.runs.start(connection_id, resource, mode, correlation_id, lease_ms=lease_ms)
     enqueue(connection_id, resource, run.id, correlation_id)
     return run.id

@@ -1,7 +1,7 @@
 """A lease on each sync run: a run whose process died is recognisable by its expired lease.
 
 Revision ID: i23_run_lease
-Revises: lead_mappings
+Revises: i18_api_webhooks
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import hub.store.models
 
 revision: str = "i23_run_lease"
-down_revision: str | None = "lead_mappings"
+down_revision: str | None = "i18_api_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
