@@ -203,6 +203,12 @@ class ErpHttpClient:
         method = method.upper()
         retryable = method in {"GET", "HEAD", "OPTIONS"} or idempotent_write
 
+        response: httpx.Response = self._retrying(method, url, retryable)(
+            self._send_once, method, url, retryable_write=idempotent_write, **kwargs
+        )
+        return response
+
+    def _retrying(self, method: str, url: str, retryable: bool) -> Retrying:
         def before_sleep(state: RetryCallState) -> None:
             self.stats.retries += 1
             wait = state.next_action.sleep if state.next_action else 0.0
@@ -217,7 +223,7 @@ class ErpHttpClient:
                 wait,
             )
 
-        retrying = Retrying(
+        return Retrying(
             stop=stop_after_attempt(self._retry.attempts if retryable else 1),
             wait=self._wait,
             retry=retry_if_exception(self._is_retryable),
@@ -225,11 +231,11 @@ class ErpHttpClient:
             sleep=self._sleep,
             reraise=True,
         )
-        response: httpx.Response = retrying(
-            self._send_once, method, url, retryable_write=idempotent_write, **kwargs
-        )
-        return response
 
     def get_json(self, url: str, **kwargs: Any) -> Any:
-        """GET and parse the JSON body exactly."""
-        return parse_json(self.request("GET", url, **kwargs))
+        """GET and parse the JSON body exactly; a body that is not JSON is retried like a 5xx."""
+
+        def get_and_parse() -> Any:
+            return parse_json(self._send_once("GET", url, retryable_write=False, **kwargs))
+
+        return self._retrying("GET", url, True)(get_and_parse)

@@ -57,6 +57,20 @@ ACTIONS: dict[str, str] = {
 JOB_REF = "-"
 """The `record_ref` of a failure that concerns the whole job rather than one record."""
 
+RECORD_NOT_HELD = (
+    "The record is not in the hub yet: every sync fetches it again until it is stored; "
+    "retry the case to do so now. Check the ERP's status if it persists."
+)
+"""The action of a passing failure that concerns one record: never "none needed"."""
+
+
+def action_for(category: str, record_ref: str) -> str:
+    """The action of a case: a record that a passing failure kept out is still owed."""
+    if record_ref != JOB_REF and category in {"transient", "rate_limited"}:
+        return RECORD_NOT_HELD
+    return ACTIONS[category]
+
+
 _NORMALISERS = (
     (
         re.compile(
@@ -167,7 +181,8 @@ class CaseRepository:
                 "id": new_id("exc"), "case_key": key, "connection_id": connection_id,
                 "object": object_name, "category": category, "source": source,
                 "cause": normalise_cause(cause), "occurrences": 0, "attempts": 0,
-                "sla_seconds": SLA_SECONDS[category], "action": ACTIONS[category],
+                "sla_seconds": SLA_SECONDS[category],
+                "action": action_for(category, record_ref),
                 "status": "open", "first_seen": now, "last_seen": now,
             }  # fmt: skip
             opened = insert_ignore(session, ExceptionCase.__table__, [new], ["case_key"]) == 1
@@ -178,6 +193,9 @@ class CaseRepository:
                 row.status, row.resolved_by, row.resolved_at = "open", None, None
                 row.first_seen = now
                 opened = True
+            if record_ref != JOB_REF:
+                # A record joining a job's case: the case now owes that record too.
+                row.action = action_for(category, record_ref)
             row.occurrences += 1
             row.attempts += attempts
             row.last_seen = now
