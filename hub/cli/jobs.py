@@ -115,7 +115,9 @@ def sync(
 
     With --wait each resource's counts are printed with the records that could not be stored
     and the exception cases they are in (`hub exceptions show CASE`); the exit status is 1 when
-    any record or run failed.
+    any record or run failed. A resource whose last run lost its process (a killed worker or
+    `hub sync --wait`) resumes that run; one with a live run is left to it (--wait waits for
+    it, then syncs).
     """
     from hub.jobs.scheduler import enqueue_sync, syncable_resources
 
@@ -136,17 +138,20 @@ def sync(
                 from hub.jobs.dispatch import dispatch_pending
                 from hub.jobs.sync import sync_resource
 
+                def waiting(run: Any, name: str = name) -> None:
+                    held = f" ({run.id}, started {run.started_at:%H:%M:%S} UTC)" if run else ""
+                    err.print(f"{name}: waiting for the run in progress{held} to finish")
+
                 try:
-                    outcome = sync_resource(runtime, connection_id, name, full=full)
+                    outcome = sync_resource(
+                        runtime, connection_id, name, full=full, on_wait=waiting
+                    )
                 except Exception as exc:
                     from connectors.errors import ConnectorError
 
                     if not isinstance(exc, ConnectorError):
                         raise
                     failures += 1
-                    left = runtime.store.runs.running(connection_id, name)
-                    if left is not None:  # a retryable error leaves the run for a worker's retry
-                        runtime.store.runs.finish(left.id, error=str(exc))
                     case = runtime.store.cases.open_from_error(
                         exc, connection_id=connection_id, object_name=name, source="sync"
                     )
@@ -201,7 +206,10 @@ def _print_sync_row(row: dict[str, Any]) -> None:
     elif row.get("queued"):
         err.print(f"{row['resource']}: queued as {row['run_id']}")
     else:
-        err.print(f"{row['resource']}: a run is already in progress")
+        err.print(
+            f"{row['resource']}: a run is already in progress (its worker is alive); "
+            "`hub sync --wait` waits for it"
+        )
 
 
 def register(root: typer.Typer) -> None:
