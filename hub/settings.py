@@ -103,6 +103,31 @@ class Settings(BaseSettings):
         ge=1_000,
         description="Lock of one sync of (connection, object); renewed every third of it.",
     )
+    api_rate_limit_per_minute: int = Field(
+        600, ge=1, description="Requests per minute per API key before the API answers 429."
+    )
+    api_idempotency_ttl_seconds: int = Field(
+        86_400, ge=60, description="How long an Idempotency-Key and its response are kept."
+    )
+    api_key_overlap_seconds: int = Field(
+        86_400, ge=0, description="How long a rotated API key keeps working beside its successor."
+    )
+    webhook_retry_scale: float = Field(
+        1.0,
+        gt=0,
+        description="Multiplies the webhook retry schedule (0.01 in tests); Retry-After is not.",
+    )
+    webhook_timeout_seconds: float = Field(
+        15.0, gt=0, le=120, description="Time a webhook receiver has to answer one delivery."
+    )
+    webhook_secret_overlap_seconds: int = Field(
+        86_400, ge=0, description="How long an endpoint's old secret still signs after rotation."
+    )
+    webhook_disable_after_seconds: int = Field(
+        5 * 86_400,
+        ge=1,
+        description="An endpoint failing this long (scaled like the schedule) is disabled.",
+    )
     webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated hosts (names, addresses, CIDR networks) that webhooks may "
