@@ -21,6 +21,7 @@ from connectors.errors import ConnectorError
 from connectors.pull import pull
 from hub.jobs.runlock import Keeper, RunBusy, RunLock, run_lock
 from hub.jobs.runtime import Runtime
+from hub.mapping import connection_mapping
 from hub.store import JOB_REF, SyncRunView
 from hub.store.runs import ABANDONED, Mode
 
@@ -94,6 +95,9 @@ def sync_resource(
             # A redelivered run resumes its unfinished pass, even a full one.
             resume = state is not None and not state.done and run.pages > 0
             connector = runtime.connector(connection_id)
+            # The connection's mapping specs and custom-field bindings as they are now.
+            mapping = connection_mapping(store, connection_id)
+            connector.mapping = mapping
             # Records that failed before and may translate now: their cases close as they do.
             failed_before = {
                 ref
@@ -117,7 +121,13 @@ def sync_resource(
                         retry_after_ms=lock.remaining_ms() + 250,
                     )
                 store.records.apply_resource_page(
-                    connection_id, resource, page.records, page.cursor, run.id, cid
+                    connection_id,
+                    resource,
+                    page.records,
+                    page.cursor,
+                    run.id,
+                    cid,
+                    mapping_versions=mapping.versions,
                 )
                 for failure in page.failures:
                     failed.append(failure.remote_id or JOB_REF)
