@@ -123,7 +123,7 @@ def test_a_record_case_for_a_passing_failure_never_says_none_needed(
         object_name="invoices",
         source="sync",
     )
-    assert job.action.startswith("None needed")
+    assert job.action.startswith("Nothing to do now")
     # A record kept out by the same passing failure: the case owes it now.
     record = cases.open_from_error(
         TransientError("Xero answered 503"),
