@@ -7,10 +7,11 @@ one `ValidationError`, each located at the field it concerns.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, ClassVar, Self, get_args
 
 from pydantic import (
@@ -41,6 +42,10 @@ class Breach:
     reason: str
 
 
+def _attribute(model: BaseModel, key: str) -> Any:
+    return getattr(model, key, None)
+
+
 class Doc:
     """A tolerant read-only view of a document for invariant checks.
 
@@ -49,21 +54,22 @@ class Doc:
     need it are skipped (pydantic reports the value itself).
     """
 
-    __slots__ = ("_data", "_model")
+    __slots__ = ("raw",)
 
     def __init__(self, data: Mapping[str, Any] | BaseModel) -> None:
-        self._model = isinstance(data, BaseModel)
-        self._data = data
-
-    def raw(self, key: str) -> Any:
-        """The value as given."""
-        if self._model:
-            return getattr(self._data, key, None)
-        return self._data.get(key)  # type: ignore[union-attr]
+        self.raw: Callable[[str], Any]
+        """The value at `key` as given (None when absent)."""
+        if isinstance(data, BaseModel):
+            self.raw = partial(_attribute, data)
+        else:
+            self.raw = data.get
 
     def dec(self, key: str) -> Decimal | None:
         """The value as a Decimal, or None."""
-        return as_decimal(self.raw(key))
+        value = self.raw(key)
+        if type(value) is Decimal:  # a validated amount: the common case, decided at once
+            return value if value.is_finite() else None
+        return as_decimal(value)
 
     def day(self, key: str) -> date | None:
         """The value as a date, or None."""
@@ -165,6 +171,26 @@ class CanonicalModel(ExactJsonModel):
         return plan
 
     @classmethod
+    def money_within(cls, model: CanonicalModel, places: int) -> bool:
+        """True when no money value of a validated `model` has digits beyond `places`.
+
+        Decided from each amount's exponent alone, without locations or rounding: a False
+        only means some amount needs the full check (`1.500` has three places yet fits USD).
+        """
+        for name, is_money, nested in cls.money_plan():
+            value = getattr(model, name)
+            if value is None:
+                continue
+            if is_money:
+                if value.as_tuple().exponent < -places:
+                    return False
+            elif nested is not None:
+                for item in value if isinstance(value, list | tuple) else (value,):
+                    if not nested.money_within(item, places):
+                        return False
+        return True
+
+    @classmethod
     def money_locs(cls, doc: Doc, prefix: Loc = ()) -> Iterator[tuple[Loc, Decimal]]:
         """Every money value of the document with its location."""
         for name, is_money, nested in cls.money_plan():
@@ -231,11 +257,13 @@ class Record(CanonicalModel):
         return iter(())
 
     @classmethod
-    def _minor_unit_breaches(cls, doc: Doc) -> Iterator[Breach]:
+    def _minor_unit_breaches(cls, doc: Doc, record: Record | None = None) -> Iterator[Breach]:
         currency = doc.text("currency")
         if currency is None or not is_currency(currency):
             return
         places = minor_units(currency)
+        if record is not None and cls.money_within(record, places):
+            return  # the common case: every amount of a valid record has few enough digits
         for loc, value in cls.money_locs(doc):
             if fits_minor_units(value, currency):
                 continue
@@ -275,7 +303,7 @@ class Record(CanonicalModel):
             errors.extend(_reraisable(exc))
         doc = Doc(record if record is not None else data if isinstance(data, Mapping) else {})
         # A value the record derived itself repeats its inputs' precision: report the inputs only.
-        minor = (b for b in cls._minor_unit_breaches(doc) if b.loc[0] not in derived)
+        minor = (b for b in cls._minor_unit_breaches(doc, record) if b.loc[0] not in derived)
         breaches = [*minor, *cls.invariants(doc)]
         if record is not None:
             breaches.extend(_computed_breaches(record, given_computed))

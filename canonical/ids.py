@@ -25,6 +25,19 @@ _ULID_TEXT = re.compile(r"[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}")
 without decoding: every record's id and references pass here."""
 
 
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)
+"""Every 10-bit value as its two Crockford characters: a ULID's 26 characters in 13 look-ups."""
+_SHIFTS = tuple(range(120, -1, -10))
+
+
+def ulid_text(value: int) -> str:
+    """The 26-character text of a 128-bit ULID value, as `str(ULID.from_int(value))` writes it."""
+    if not 0 <= value < 1 << 128:
+        raise ValueError("a ULID holds 128 bits")
+    return "".join([_PAIRS[(value >> shift) & 1023] for shift in _SHIFTS])
+
+
 def new_id(prefix: str) -> str:
     """A new time-sortable hub id such as `inv_01J9Z3...` (prefix without the underscore)."""
     return f"{prefix}_{ULID()}"

@@ -12,9 +12,9 @@ import hashlib
 from collections.abc import Iterable
 from typing import Protocol
 
-from ulid import ULID
+from canonical.ids import PREFIXES, ulid_text
 
-from canonical.ids import PREFIXES
+_ULID_RANGE = (1 << 127) - 1
 
 
 class IdResolver(Protocol):
@@ -34,23 +34,30 @@ class IdResolver(Protocol):
 
 
 class StableIds:
-    """Hub ids derived from a hash of (connection, object, remote id): the same on every run."""
+    """Hub ids derived from a hash of (connection, object, remote id): the same on every run.
 
-    def __init__(self, connection_id: str) -> None:
+    It remembers each hub id it derived, so that a write in the same run can find the remote id
+    of a record it read; `remember=False` (a read-only run such as `hub extract`) keeps nothing,
+    so memory does not grow with the records read.
+    """
+
+    def __init__(self, connection_id: str, *, remember: bool = True) -> None:
         self.connection_id = connection_id
+        self.remember = remember
         self._reverse: dict[str, str] = {}
 
     def hub_id(self, object_name: str, remote_id: str) -> str:
         """A deterministic hub id for `remote_id`."""
         key = f"{self.connection_id}\x1f{object_name}\x1f{remote_id}".encode()
-        digest = bytearray(hashlib.sha256(key).digest()[:16])
-        digest[0] &= 0x7F  # keep the ULID's timestamp within its 48-bit range
-        hub_id = f"{PREFIXES[object_name]}_{ULID.from_bytes(bytes(digest))}"
-        self._reverse[hub_id] = remote_id
+        digest = int.from_bytes(hashlib.sha256(key).digest()[:16], "big")
+        # The top bit cleared keeps the ULID's timestamp within its 48-bit range.
+        hub_id = f"{PREFIXES[object_name]}_{ulid_text(digest & _ULID_RANGE)}"
+        if self.remember:
+            self._reverse[hub_id] = remote_id
         return hub_id
 
     def remote_id(self, object_name: str, hub_id: str) -> str | None:
-        """The remote id seen for `hub_id` in this run, if any."""
+        """The remote id seen for `hub_id` in this run, if any (None when not remembering)."""
         return self._reverse.get(hub_id)
 
     def prefetch(self, object_name: str, remote_ids: Iterable[str]) -> None:

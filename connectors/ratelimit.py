@@ -20,11 +20,12 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Protocol
-
-import redis
+from typing import TYPE_CHECKING, Protocol
 
 from connectors.errors import RateLimited
+
+if TYPE_CHECKING:  # a client is handed in: a process without Redis (hub extract) never loads it
+    import redis
 
 LONG_WAIT = 120.0
 """Waits longer than this (seconds) are not slept through: the caller gets RateLimited."""

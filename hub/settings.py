@@ -90,15 +90,48 @@ class Settings(BaseSettings):
         description="Redis broker: a worker silent this long is dead; its jobs are redelivered.",
     )
     job_maintenance_chance: int = Field(
-        1_000,
+        1_000_000,
         ge=0,
-        le=100_000,
-        description="Redis broker: chance (per 100,000 fetches) of running queue maintenance.",
+        le=1_000_000,
+        description=(
+            "Redis broker: chance, per 1,000,000 fetches, that a fetch also runs queue "
+            "maintenance (redelivering a dead worker's jobs); 1,000,000: every fetch."
+        ),
     )
     run_lock_ttl_ms: int = Field(
-        60_000,
+        15_000,
         ge=1_000,
-        description="Lock of one sync of (connection, object); renewed per page, expires after.",
+        description="Lock of one sync of (connection, object); renewed every third of it.",
+    )
+    api_rate_limit_per_minute: int = Field(
+        600, ge=1, description="Requests per minute per API key before the API answers 429."
+    )
+    api_idempotency_ttl_seconds: int = Field(
+        86_400, ge=60, description="How long an Idempotency-Key and its response are kept."
+    )
+    api_key_overlap_seconds: int = Field(
+        86_400, ge=0, description="How long a rotated API key keeps working beside its successor."
+    )
+    webhook_retry_scale: float = Field(
+        1.0,
+        gt=0,
+        description="Multiplies the webhook retry schedule (0.01 in tests); Retry-After is not.",
+    )
+    webhook_timeout_seconds: float = Field(
+        15.0, gt=0, le=120, description="Time a webhook receiver has to answer one delivery."
+    )
+    webhook_secret_overlap_seconds: int = Field(
+        86_400, ge=0, description="How long an endpoint's old secret still signs after rotation."
+    )
+    webhook_disable_after_seconds: int = Field(
+        5 * 86_400,
+        ge=1,
+        description="An endpoint failing this long (scaled like the schedule) is disabled.",
+    )
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated hosts (names, addresses, CIDR networks) that webhooks may "
+        "reach although they are not public (local receivers in development and tests).",
     )
 
     @field_validator("data_dir")
@@ -107,9 +140,9 @@ class Settings(BaseSettings):
         # Absolute, so worker processes started elsewhere find the same files.
         return value.expanduser().absolute()
 
-    @field_validator("old_secret_keys", mode="before")
+    @field_validator("old_secret_keys", "webhook_allowed_hosts", mode="before")
     @classmethod
-    def _split_keys(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value

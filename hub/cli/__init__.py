@@ -1,19 +1,101 @@
-"""The `hub` command: one Typer app, each command group in its own module."""
+"""The `hub` command: one Typer app, each command group in its own module.
+
+A command's module is imported when that command runs (or its help is shown), not when `hub`
+starts: `hub --version` and `hub extract --help` load neither the canonical model nor the store.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+from collections.abc import MutableMapping
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from hub import __version__
+
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    # module under hub.cli (each has `register(root)`) -> the top-level commands it adds
+    "schema": ("schema",),
+    "demo": ("demo",),
+    "extract": ("extract",),
+    "connections": ("connections", "connectors"),
+    "jobs": ("worker", "scheduler", "sync"),
+    "records": ("records", "exceptions", "dlq", "events"),
+    "serve": ("serve",),
+    "validate": ("validate",),
+    "db": ("db",),
+    "sandbox": ("sandbox",),
+    "mappings": ("mappings",),
+    "tenants": ("tenants", "keys"),
+}
+"""Every command group, in the order `hub --help` lists them. A new group is one line here."""
+
+_TYPER_SETTINGS: dict[str, Any] = {
+    "rich_markup_mode": "rich",
+    "pretty_exceptions_show_locals": False,
+}
+
+
+_HELP_ONLY = "hub.help_only"
+
+
+class LazyCommands(TyperGroup):
+    """The root group: loads a command's module on first use of that command.
+
+    `commands` (click's mapping of every subcommand) loads them all, so help listings, shell
+    completion and anything that walks the tree see every command.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._loaded: dict[str, Any] = {}
+        self._modules_done: set[str] = set()
+        super().__init__(**kwargs)
+
+    @property
+    def commands(self) -> MutableMapping[str, Any]:
+        for module in COMMAND_MODULES:
+            self._load(module)
+        return self._loaded
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, Any]) -> None:
+        self._loaded.update(value)
+
+    def _load(self, module: str) -> None:
+        if module in self._modules_done:
+            return
+        self._modules_done.add(module)
+        group = typer.Typer(**_TYPER_SETTINGS)
+        importlib.import_module(f"hub.cli.{module}").register(group)
+        for name, command in typer.main.get_group(group).commands.items():
+            self._loaded.setdefault(name, command)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [name for names in COMMAND_MODULES.values() for name in names]
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        # `hub COMMAND --help` needs no logging set up (nor the settings it reads).
+        options = rest[: rest.index("--")] if "--" in rest else rest
+        ctx.meta[_HELP_ONLY] = any(arg in ctx.help_option_names for arg in options)
+        return name, command, rest
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self._loaded:
+            for module, names in COMMAND_MODULES.items():
+                if cmd_name in names:
+                    self._load(module)
+        return self._loaded.get(cmd_name)
+
 
 app = typer.Typer(
     name="hub",
     help="Ledgerhub: the open ERP integration hub. Run `hub COMMAND --help` for examples.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_show_locals=False,
+    cls=LazyCommands,
+    **_TYPER_SETTINGS,
 )
 
 
@@ -25,35 +107,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     """Ledgerhub: the open ERP integration hub."""
+    if ctx.meta.get(_HELP_ONLY):
+        return
     from hub.logging import setup_logging
 
     setup_logging()
-
-
-def _register() -> None:
-    # Each command group registers itself here, one line each.
-    from hub.cli import schema
-
-    schema.register(app)
-    __import__("hub.cli.demo", fromlist=["register"]).register(app)
-    __import__("hub.cli.extract", fromlist=["register"]).register(app)
-    __import__("hub.cli.connections", fromlist=["register"]).register(app)
-    __import__("hub.cli.jobs", fromlist=["register"]).register(app)
-    __import__("hub.cli.records", fromlist=["register"]).register(app)
-    __import__("hub.cli.serve", fromlist=["register"]).register(app)
-    __import__("hub.cli.validate", fromlist=["register"]).register(app)
-    __import__("hub.cli.db", fromlist=["register"]).register(app)
-    __import__("hub.cli.sandbox", fromlist=["register"]).register(app)
-    __import__("hub.cli.mappings", fromlist=["register"]).register(app)
-
-
-_register()
 
 
 def main() -> None:

@@ -90,6 +90,7 @@ def extract(
 
     from connectors.base import ConnectionConfig
     from connectors.errors import ConnectorError
+    from connectors.ids import StableIds
     from connectors.ratelimit import Budget, MemoryRateLimiter
     from connectors.registry import get_adapter
 
@@ -128,7 +129,9 @@ def extract(
         tenant_id=tenant,
     )
     cursor = _since_cursor(since)
-    connector = spec.connector(config, limiter=MemoryRateLimiter(budget))
+    # A read-only run: hub ids derived, none remembered (memory stays flat however many records).
+    ids = StableIds(config.connection_id, remember=False)
+    connector = spec.connector(config, limiter=MemoryRateLimiter(budget), ids=ids)
     stream: TextIO = sys.stdout if out == "-" else Path(out).open("w", encoding="utf-8")  # noqa: SIM115
     try:
         stats = _run(connector, names, stream, cursor, with_remote_data)
@@ -159,11 +162,16 @@ def _run(
     ) as progress:
         tasks = {n: progress.add_task(n, total=None, records=0, page=0) for n in names}
 
+        exclude = None if raw else {"remote_data"}
+
         def sink(page: Page) -> None:
+            resource = json.dumps(page.resource)
             for record in page.records:
-                line = {"object": type(record).OBJECT, "resource": page.resource}
-                line["record"] = record.to_json_dict(include_remote_data=raw)  # type: ignore[assignment]
-                stream.write(json.dumps(line, separators=(",", ":")) + "\n")
+                # The record's JSON straight from pydantic-core (money as decimal strings, as
+                # `to_json_dict` gives it), not through a dict and `json.dumps`.
+                body = record.model_dump_json(exclude=exclude)
+                head = f'{{"object":"{type(record).OBJECT}","resource":{resource},"record":'
+                stream.write(f"{head}{body}}}\n")
             for failure in page.failures:
                 err.print(
                     f"[yellow]skipped[/yellow] {page.resource} {failure.remote_id}: {failure.error}"

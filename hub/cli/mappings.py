@@ -14,7 +14,7 @@ from rich.table import Table
 
 from canonical import OBJECTS, jsonio
 from mappings.eval.dataset import DATA_DIR, load_labelled
-from mappings.eval.loeo import Metrics, leave_one_erp_out
+from mappings.eval.loeo import CALIBRATION_FOLDS, Metrics, leave_one_system_out
 from mappings.suggest import (
     DecisionSet,
     Engine,
@@ -169,9 +169,11 @@ def _metrics_table(results: dict[str, Metrics]) -> Table:
         "abst. F1",
         "accuracy",
         "ECE",
-        title="Leave-one-ERP-out (fit on the others, measured on the held-out ERP)",
+        title="Leave-one-system-out (fit on the others, measured on the held-out system)",
     )
     for name, m in results.items():
+        if name == "pooled":
+            table.add_section()
         table.add_row(
             name,
             str(m.fields),
@@ -191,19 +193,30 @@ def _metrics_table(results: dict[str, Metrics]) -> Table:
 @app.command("eval")
 def evaluate(
     data: Annotated[
-        Path, typer.Option("--data", help="Folder of labelled field lists, one JSON per ERP.")
+        Path, typer.Option("--data", help="Folder of labelled field lists, one JSON per system.")
     ] = DATA_DIR,
     output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
         OutputFormat.table
     ),
     mistakes: Annotated[
-        int, typer.Option("--mistakes", min=0, help="Show the N worst mistakes per held-out ERP.")
+        int,
+        typer.Option("--mistakes", min=0, help="Show the N worst mistakes per held-out system."),
     ] = 3,
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Training passes per fit.")] = 30,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Training passes per fit.")] = 10,
+    folds: Annotated[
+        int,
+        typer.Option(
+            "--folds",
+            min=0,
+            help="Groups of systems the calibration is fitted on held-out predictions of "
+            "(0: one system per group).",
+        ),
+    ] = CALIBRATION_FOLDS,
 ) -> None:
-    """Leave-one-ERP-out: fit on all ERPs but one, measure on it, for each; then pooled.
+    """Leave-one-system-out: fit on all systems but one, measure on it, for each.
 
-    Example: hub mappings eval --mistakes 5
+    Prints every held-out system's figures, the pooled figures and the mean over systems
+    (pooled figures hide weak systems). Example: hub mappings eval --mistakes 5
     """
     if not data.is_dir():
         _fail(f"labelled data folder '{data}' does not exist")
@@ -213,7 +226,7 @@ def evaluate(
         _fail(f"labelled data in '{data}' is malformed: {exc}")
     if len({o.system for o in objects}) < 2:
         _fail(f"need labelled field lists of at least two systems in '{data}'")
-    results = leave_one_erp_out(objects, epochs=epochs)
+    results = leave_one_system_out(objects, epochs=epochs, folds=folds or None)
     if output is OutputFormat.json:
         payload = {
             name: {
@@ -238,7 +251,7 @@ def evaluate(
     console = Console(width=160)
     console.print(_metrics_table(results))
     for name, m in results.items():
-        if name == "pooled" or not mistakes:
+        if name in ("pooled", "mean") or not mistakes:
             continue
         console.print(f"\n[bold]{name}[/bold]: worst mistakes (most confident first)")
         for x in m.mistakes[:mistakes]:

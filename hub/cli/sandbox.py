@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -92,6 +93,140 @@ def xero(
     typer.echo(
         f"Xero sandbox on http://{host}:{port} (tenant {app_.state.sandbox.tenant_id}, "
         f"{records} records, seed {seed})",
+        err=True,
+    )
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command("sap")
+def sap(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8791,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+    records: Annotated[int, typer.Option(help="Supplier invoices + billing documents.")] = 200,
+    client_id: Annotated[
+        str, typer.Option(help="OAuth client id, and the basic-auth user.")
+    ] = "sandbox-client",
+    client_secret: Annotated[
+        str,
+        typer.Option(
+            help="OAuth client secret, and the basic-auth password.",
+            envvar="LEDGERHUB_SANDBOX_SECRET",
+        ),
+    ] = "sandbox-secret",  # noqa: S107 - the sandbox's own fictional default
+    no_limits: Annotated[bool, typer.Option("--no-limits", help="No rate limits.")] = False,
+    server_page: Annotated[int, typer.Option(help="Rows per page without $top.")] = 100,
+    max_page: Annotated[int, typer.Option(help="Most rows per page, whatever $top.")] = 5000,
+) -> None:
+    """Serve the SAP S/4HANA sandbox (OData V2 services, OAuth token, SOAP, /_sandbox controls).
+
+    Example: hub sandbox sap --port 8791 --seed 7 --records 1000 --client-id demo
+    --client-secret demo-secret --no-limits
+
+    Services at http://HOST:PORT/sap/opu/odata/sap/<SERVICE>/ (API_BUSINESS_PARTNER,
+    API_SUPPLIERINVOICE_PROCESS_SRV, ...), basic auth with the client id and secret as user
+    and password, or a bearer token from POST /oauth/token. Faults: POST /_sandbox/faults.
+    See docs/sandboxes.md.
+    """
+    import uvicorn
+    from pydantic import SecretStr, ValidationError
+
+    from connectors.sap.sandbox import SapSandboxConfig, create_app
+
+    try:
+        config = SapSandboxConfig(
+            seed=seed,
+            records=records,
+            client_id=client_id,
+            client_secret=SecretStr(client_secret),
+            no_limits=no_limits,
+            server_page=server_page,
+            max_page=max_page,
+        )
+    except ValidationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    app_ = create_app(config)
+    typer.echo(f"SAP sandbox on http://{host}:{port} ({records} records, seed {seed})", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command("netsuite")
+def netsuite(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8792,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+    records: Annotated[int, typer.Option(help="Documents to seed.")] = 200,
+    client_id: Annotated[
+        str, typer.Option(help="Integration record's client id (TBA consumer key, JWT iss).")
+    ] = "sandbox-client",
+    client_secret: Annotated[
+        str,
+        typer.Option(
+            help="Integration record's secret (TBA consumer secret).",
+            envvar="LEDGERHUB_SANDBOX_SECRET",
+        ),
+    ] = "sandbox-secret",  # noqa: S107 - the sandbox's own fictional default
+    account_id: Annotated[str, typer.Option(help="Account id, the TBA realm.")] = "1234567_SB1",
+    token_id: Annotated[str, typer.Option(help="The TBA access token id.")] = "sandbox-token",  # noqa: S107
+    token_secret: Annotated[
+        str, typer.Option(help="The TBA token secret.", envvar="LEDGERHUB_SANDBOX_TOKEN_SECRET")
+    ] = "sandbox-token-secret",  # noqa: S107 - the sandbox's own fictional default
+    jwt_public_key: Annotated[
+        list[Path] | None,
+        typer.Option(help="M2M certificate or public key (PEM); repeat, paired with --jwt-kid."),
+    ] = None,
+    jwt_kid: Annotated[
+        list[str] | None, typer.Option(help="Certificate id (JWT kid) of each --jwt-public-key.")
+    ] = None,
+    time_zone: Annotated[str, typer.Option(help="The account's time zone.")] = (
+        "America/Los_Angeles"
+    ),
+    concurrency: Annotated[int, typer.Option(help="Requests in flight per account.")] = 5,
+    no_limits: Annotated[bool, typer.Option("--no-limits", help="No concurrency limit.")] = False,
+) -> None:
+    """Serve the NetSuite sandbox (SuiteQL, record API, OAuth 2.0 M2M and TBA, /_sandbox).
+
+    Example: hub sandbox netsuite --port 8792 --seed 7 --records 1000 --client-id demo
+    --client-secret demo-secret --account-id 1234567_SB1 --token-id t --token-secret s
+    --jwt-public-key cert.pem --jwt-kid my-cert-id
+
+    Point clients at http://HOST:PORT/services/rest (token:
+    /services/rest/auth/oauth2/v1/token). Faults: POST /_sandbox/faults. See docs/sandboxes.md.
+    """
+    import uvicorn
+    from pydantic import SecretStr, ValidationError
+
+    from connectors.netsuite.sandbox import JwtCertificate, NetSuiteSandboxConfig, create_app
+
+    keys, kids = jwt_public_key or [], jwt_kid or []
+    if len(keys) != len(kids):
+        typer.echo("error: give one --jwt-kid for each --jwt-public-key", err=True)
+        raise typer.Exit(2)
+    try:
+        config = NetSuiteSandboxConfig(
+            seed=seed,
+            records=records,
+            account_id=account_id,
+            client_id=client_id,
+            client_secret=SecretStr(client_secret),
+            token_id=token_id,
+            token_secret=SecretStr(token_secret),
+            certificates=tuple(
+                JwtCertificate(kid=kid, pem=path.read_text())
+                for path, kid in zip(keys, kids, strict=True)
+            ),
+            time_zone=time_zone,
+            concurrency=concurrency,
+            no_limits=no_limits,
+        )
+        app_ = create_app(config)
+    except (ValidationError, ValueError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(
+        f"NetSuite sandbox on http://{host}:{port} (account {account_id}, {records} records, "
+        f"seed {seed})",
         err=True,
     )
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)

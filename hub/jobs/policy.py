@@ -2,6 +2,9 @@
 
 - `RateLimited` (minute, concurrent): the job goes back on the queue after the ERP's
   `Retry-After`, without using up an attempt.
+- `RunBusy` (another run of the same connection and resource holds its lock, or our own lock
+  outlived an outage): back on the queue after the lock's remaining time, without using up an
+  attempt; waiting for a lock is not a failure.
 - `RateLimited` (day): parked until the budget resets, with an exception case saying so.
 - Transient failures (5xx, timeouts, a database that is briefly away, an unexpected bug): retried
   with exponential backoff; after the last attempt the job is dead-lettered and a case opened.
@@ -26,6 +29,7 @@ from dramatiq.common import compute_backoff
 from dramatiq.middleware import Middleware
 
 from connectors.errors import ConnectorError, RateLimited
+from hub.jobs.runlock import RunBusy
 from hub.store import JOB_REF
 
 if TYPE_CHECKING:
@@ -122,6 +126,15 @@ class FailurePolicy(Middleware):
         max_retries = int(actor.options.get("max_retries", settings.job_max_retries))
         retries = int(message.options.get("retries", 0))
         category, retry = classify(exception)
+        if isinstance(exception, RunBusy):
+            log.info(
+                "%s waits %d ms for a run lock: %s",
+                message.actor_name,
+                exception.retry_after_ms,
+                exception,
+            )
+            _requeue(broker, message, exception.retry_after_ms)
+            return
         if isinstance(exception, RateLimited):
             delay = int(exception.retry_after * 1000)
             if exception.scope == "day":

@@ -1,16 +1,36 @@
 """Never two runs of the same connection and resource at once.
 
-A lock per (connection, resource) with an expiry, renewed as pages commit: a worker killed with
-`kill -9` stops renewing, and after `ttl` the redelivered job may take over. Held in Redis when
-there is one; otherwise in a file lock (one machine, the embedded defaults).
+A lock per (connection, resource) with an expiry, renewed by a keeper thread every third of
+its TTL while the run lives (and checked before each page commits): a worker killed with
+`kill -9` stops renewing, and after `ttl` the redelivered job takes over. A job that finds the
+lock taken raises `RunBusy`, which waits for the lock without spending one of its attempts.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from dataclasses import dataclass, field
 
 import redis
+
+from connectors.errors import TransientError
+
+log = logging.getLogger("ledgerhub.sync")
+
+
+class RunBusy(TransientError):
+    """The run lock of this (connection, resource) is held: wait `retry_after_ms`, then retry.
+
+    Waiting for a lock is not a failed attempt: the failure policy puts the job back after the
+    lock's remaining time without counting it.
+    """
+
+    def __init__(self, message: str, *, retry_after_ms: int = 1_000, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.retry_after_ms = max(int(retry_after_ms), 100)
+
 
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -46,6 +66,50 @@ class RunLock:
     def remaining_ms(self) -> int:
         """How long the current holder's lock still lasts (0 when free)."""
         return max(int(self.client.pttl(self.key)), 0)
+
+    def keep(self) -> LockKeeper:
+        """Start renewing this lock in the background; `stop()` the keeper when done."""
+        keeper = LockKeeper(self)
+        keeper.start()
+        return keeper
+
+
+class LockKeeper:
+    """Renews a held lock every third of its TTL until stopped; `lost` once renewal said no.
+
+    A page slower than the TTL no longer loses the lock of a live worker, so the TTL can be
+    short and a dead worker's run is taken over soon. A renewal that fails because Redis is
+    briefly away is tried again at the next tick; only a definite "not ours" marks it lost.
+    """
+
+    def __init__(self, lock: RunLock) -> None:
+        self.lock = lock
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"lock-keeper {lock.key}", daemon=True
+        )
+
+    def start(self) -> None:
+        """Begin renewing."""
+        self._thread.start()
+
+    def _run(self) -> None:
+        interval = self.lock.ttl_ms / 3000
+        while not self._stop.wait(interval):
+            try:
+                if not self.lock.renew():
+                    self.lost = True
+                    log.warning("lost the run lock %s", self.lock.key)
+                    return
+            except redis.RedisError as exc:
+                log.warning("could not renew the run lock %s: %s", self.lock.key, exc)
+
+    def stop(self) -> None:
+        """Stop renewing (the lock itself is released by its owner)."""
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
 
 
 def run_lock(client: redis.Redis, connection_id: str, resource: str, ttl_ms: int) -> RunLock:

@@ -41,13 +41,17 @@ def enqueue_sync(
     enqueue: Enqueue,
     *,
     full: bool = False,
+    correlation_id: str | None = None,
 ) -> str | None:
-    """Create the run and send its job, unless the pair already has a run in progress."""
+    """Create the run and send its job, unless the pair already has a run in progress.
+
+    `correlation_id` ties the run to what asked for it (an API request's id); new by default.
+    """
     stale_after = timedelta(milliseconds=runtime.settings.job_time_limit_ms)
     running = runtime.store.runs.running(connection_id, resource)
     if running is not None and datetime.now(UTC) - running.started_at < stale_after:
         return None
-    correlation_id = new_correlation_id()
+    correlation_id = correlation_id or new_correlation_id()
     run = runtime.store.runs.start(
         connection_id, resource, "full" if full else "incremental", correlation_id
     )

@@ -11,19 +11,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import redis
+
 from connectors.base import Page, ReadState
 from connectors.context import correlation
-from connectors.errors import ConnectorError, TransientError
+from connectors.errors import ConnectorError
 from connectors.pull import pull
-from hub.jobs.runlock import run_lock
+from hub.jobs.runlock import LockKeeper, RunBusy, run_lock
 from hub.jobs.runtime import Runtime
 from hub.store import JOB_REF, SyncRunView
 
 log = logging.getLogger("ledgerhub.sync")
 
-
-class RunBusy(TransientError):
-    """Another worker holds this (connection, resource): try again when its lock expires."""
+__all__ = ["RunBusy", "SyncOutcome", "sync_resource"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ def sync_resource(
     """Read `resource` of `connection_id` into the store from its cursor (or in full)."""
     store = runtime.store
     lock = None
+    keeper: LockKeeper | None = None
     if runtime.redis is not None:
         lock = run_lock(runtime.redis, connection_id, resource, runtime.settings.run_lock_ttl_ms)
         if not lock.acquire():
@@ -56,8 +57,10 @@ def sync_resource(
                 return SyncOutcome(store.runs.running(connection_id, resource), skipped=True)
             raise RunBusy(
                 f"{resource} of {connection_id} is locked by another worker",
+                retry_after_ms=lock.remaining_ms() + 250,
                 correlation_id=correlation_id,
             )
+        keeper = lock.keep()
     try:
         with correlation(correlation_id) as cid:
             run = store.runs.start(
@@ -86,8 +89,11 @@ def sync_resource(
                 # Renew before committing: a worker whose lock expired (a page slower than the
                 # TTL) must not commit, or its older page could overwrite what the worker that
                 # took over has already stored, and move the cursor back.
-                if lock is not None and not lock.renew():
-                    raise RunBusy(f"lost the lock of {resource} of {connection_id}")
+                if lock is not None and ((keeper is not None and keeper.lost) or not lock.renew()):
+                    raise RunBusy(
+                        f"lost the lock of {resource} of {connection_id}",
+                        retry_after_ms=lock.remaining_ms() + 250,
+                    )
                 store.records.apply_resource_page(
                     connection_id, resource, page.records, page.cursor, run.id, cid
                 )
@@ -122,5 +128,10 @@ def sync_resource(
             store.cases.resolve_auto(connection_id=connection_id, object_name=resource)
             return SyncOutcome(finished)
     finally:
+        if keeper is not None:
+            keeper.stop()
         if lock is not None:
-            lock.release()
+            try:
+                lock.release()
+            except redis.RedisError as exc:  # Redis away: the lock expires after its TTL
+                log.warning("could not release the run lock %s: %s", lock.key, exc)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.crypto import SecretBox, rotate
 from hub.settings import Settings, get_settings
+from hub.store.apikeys import ApiKeyRepository, IdempotencyRepository
 from hub.store.bindings import StoreIdResolver
 from hub.store.cases import ACTIONS, JOB_REF, SLA_SECONDS, CaseRecordView, CaseRepository, CaseView
 from hub.store.changes import PageResult, content_hash
@@ -30,6 +31,7 @@ from hub.store.connections import (
 from hub.store.db import current_revision, head_revision, make_engine, session_factory, upgrade
 from hub.store.deadletters import DeadLetterRepository, DeadLetterView
 from hub.store.errors import NotFound
+from hub.store.mappings import DecisionView, MappingRepository, SpecVersionView
 from hub.store.outbox import OutboxItem, OutboxRepository
 from hub.store.records import RecordRepository, RecordView
 from hub.store.runs import SyncRunRepository, SyncRunView
@@ -49,12 +51,15 @@ __all__ = [
     "DbTokenStore",
     "DeadLetterRepository",
     "DeadLetterView",
+    "DecisionView",
+    "MappingRepository",
     "NotFound",
     "OutboxItem",
     "OutboxRepository",
     "PageResult",
     "RecordRepository",
     "RecordView",
+    "SpecVersionView",
     "Store",
     "StoreIdResolver",
     "SyncRunRepository",
@@ -93,6 +98,9 @@ class Store:
         self.cases = CaseRepository(self.sessions)
         self.outbox = OutboxRepository(self.sessions)
         self.dead_letters = DeadLetterRepository(self.sessions)
+        self.mappings = MappingRepository(self.sessions)
+        self.api_keys = ApiKeyRepository(self.sessions)
+        self.idempotency = IdempotencyRepository(self.sessions)
 
     @classmethod
     def from_settings(

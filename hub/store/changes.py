@@ -77,8 +77,16 @@ Items = dict[str, tuple[Record, dict[str, Any] | None]]
 class PageWriter:
     """The work of one `apply_page` inside its transaction."""
 
-    def __init__(self, session: Session, connection_id: str, object_name: str, corr: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        connection_id: str,
+        object_name: str,
+        corr: str,
+        mapping_version: int | None = None,
+    ) -> None:
         self.session = session
+        self.mapping_version = mapping_version
         self.connection_id = connection_id
         self.object = object_name
         self.correlation_id = corr
@@ -111,6 +119,7 @@ class PageWriter:
                     StoredRecord.version,
                     StoredRecord.remote_deleted,
                     StoredRecord.created_at,
+                    StoredRecord.mapping_version,
                 ).where(
                     StoredRecord.connection_id == self.connection_id,
                     StoredRecord.object == self.object,
@@ -149,6 +158,7 @@ class PageWriter:
                     "raw": payload,
                     "remote_updated_at": record.remote_updated_at,
                     "remote_deleted": record.remote_deleted,
+                    "mapping_version": self.mapping_version,
                     "created_at": self.now,
                     "updated_at": self.now,
                 }
@@ -177,6 +187,13 @@ class PageWriter:
         for _ in range(MAX_RACES):
             if new_hash == row.content_hash:
                 self.counts["unchanged"] += 1
+                if row.mapping_version != self.mapping_version:
+                    # Same content from another spec version: say which one read it last.
+                    self.session.execute(
+                        update(table)
+                        .where(table.c.hub_id == row.hub_id)
+                        .values(mapping_version=self.mapping_version)
+                    )
                 return
             doc["version"] = row.version + 1
             result = self.session.execute(
@@ -189,6 +206,7 @@ class PageWriter:
                     raw=payload,
                     remote_updated_at=record.remote_updated_at,
                     remote_deleted=record.remote_deleted,
+                    mapping_version=self.mapping_version,
                     updated_at=self.now,
                 )
             )

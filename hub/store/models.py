@@ -139,6 +139,7 @@ class StoredRecord(Base):
     raw: Mapped[dict[str, Any] | None]
     remote_updated_at: Mapped[datetime | None]
     remote_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    mapping_version: Mapped[int | None]  # the connection's spec version that shaped it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -277,3 +278,61 @@ class DeadLetter(Base):
     case_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     replayed_at: Mapped[datetime | None]
+
+
+class MappingSpecVersion(Base):
+    """One version of a connection's mapping spec for one canonical object."""
+
+    __tablename__ = "mapping_specs"
+    __table_args__ = (UniqueConstraint("connection_id", "object", "version"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    connection_id: Mapped[str] = mapped_column(String(40))
+    object: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)  # the spec as given (YAML or JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CustomField(Base):
+    """A tenant's custom field definition."""
+
+    __tablename__ = "custom_fields"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(63))
+    definition: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CustomFieldBinding(Base):
+    """Where one connection's ERP keeps one custom field."""
+
+    __tablename__ = "custom_field_bindings"
+    __table_args__ = (UniqueConstraint("connection_id", "key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    connection_id: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(63))
+    place: Mapped[str] = mapped_column(String(60))
+    param: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MappingDecision(Base):
+    """A reviewer's accept or reject of a suggested (ERP field, canonical path) pair."""
+
+    __tablename__ = "mapping_decisions"
+    __table_args__ = (Index(None, "erp", "object", "source"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(40), index=True)
+    connection_id: Mapped[str] = mapped_column(String(40))
+    erp: Mapped[str] = mapped_column(String(40))
+    object: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(300))
+    target: Mapped[str | None] = mapped_column(String(300))
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

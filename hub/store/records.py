@@ -12,7 +12,7 @@ nothing to do; on SQLite `BEGIN IMMEDIATE` serialises the writers).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +42,7 @@ class RecordView(BaseModel):
     raw: dict[str, Any] | None
     remote_updated_at: datetime | None
     remote_deleted: bool
+    mapping_version: int | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -65,11 +66,13 @@ class RecordRepository:
         cursor: str | None = None,
         run_id: str | None = None,
         correlation_id: str = "",
+        mapping_versions: Mapping[str, int | None] | None = None,
     ) -> PageResult:
         """Store one page of one object in one transaction (see the module docstring).
 
         `raw[i]` is the ERP payload of `records[i]` (default: the record's `remote_data`); the
-        cursor is kept under `object_name`.
+        cursor is kept under `object_name`. `mapping_versions` names, per object, the version
+        of the connection's mapping spec that shaped the records (None: built-in only).
         """
         items: Items = {}
         for i, record in enumerate(records):
@@ -78,7 +81,13 @@ class RecordRepository:
             payload = raw[i] if i < len(raw) else record.remote_data
             _add(items, record, payload)
         return self._commit(
-            connection_id, {object_name: items}, object_name, cursor, run_id, correlation_id
+            connection_id,
+            {object_name: items},
+            object_name,
+            cursor,
+            run_id,
+            correlation_id,
+            mapping_versions,
         )
 
     def apply_resource_page(
@@ -89,6 +98,7 @@ class RecordRepository:
         cursor: str | None = None,
         run_id: str | None = None,
         correlation_id: str = "",
+        mapping_versions: Mapping[str, int | None] | None = None,
     ) -> PageResult:
         """Store one page of an ERP resource, whose records may be of several objects.
 
@@ -97,14 +107,26 @@ class RecordRepository:
         cursor is kept under the resource's name.
         """
         return self._commit(
-            connection_id, _group(records), resource, cursor, run_id, correlation_id
+            connection_id,
+            _group(records),
+            resource,
+            cursor,
+            run_id,
+            correlation_id,
+            mapping_versions,
         )
 
     def apply_records(
-        self, connection_id: str, records: Sequence[Record], correlation_id: str = ""
+        self,
+        connection_id: str,
+        records: Sequence[Record],
+        correlation_id: str = "",
+        mapping_versions: Mapping[str, int | None] | None = None,
     ) -> PageResult:
         """Store records outside a sync (what a write brought back): no cursor, no run."""
-        return self._commit(connection_id, _group(records), None, None, None, correlation_id)
+        return self._commit(
+            connection_id, _group(records), None, None, None, correlation_id, mapping_versions
+        )
 
     def _commit(
         self,
@@ -114,12 +136,16 @@ class RecordRepository:
         cursor: str | None,
         run_id: str | None,
         correlation_id: str,
+        mapping_versions: Mapping[str, int | None] | None = None,
     ) -> PageResult:
         correlation_id = correlation_id or new_id("cor")
+        versions = mapping_versions or {}
         total = PageResult()
         with self._sessions.begin() as session:
             for object_name, items in groups.items():
-                page = PageWriter(session, connection_id, object_name, correlation_id)
+                page = PageWriter(
+                    session, connection_id, object_name, correlation_id, versions.get(object_name)
+                )
                 total = total + page.apply(items)
             if cursor is not None and cursor_key is not None:
                 _save_cursor(session, connection_id, cursor_key, cursor)

@@ -23,7 +23,7 @@ from connectors.sandbox import RateLimits, dumps
 from tests.contract.conftest import SandboxFactory, XeroSandbox
 
 pytestmark = pytest.mark.contract
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "xero" / "xero_accounting.yaml"
+SPEC = Path(__file__).resolve().parent / "specs" / "xero" / "xero_accounting.yaml"
 
 
 def _pkce() -> tuple[str, str]:

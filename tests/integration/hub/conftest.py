@@ -4,10 +4,11 @@ Each test gets a `HubEnv`: its own data directory, database (a fresh PostgreSQL 
 SQLite file), secret key and broker, the environment its worker subprocesses run with, and an
 in-process `Runtime` over the same resources for the test's own reads and for enqueueing.
 
-Redis: the real server on 127.0.0.1:6379 (override with LEDGERHUB_TEST_REDIS_URL). The session
-claims a database number of its own (a `SET NX` key in database 0), so parallel sessions and
-other suites never share queues, run locks or the scheduler lease; it is flushed per test.
-PostgreSQL: the server holding `test` on loopback (LEDGERHUB_TEST_POSTGRES_URL); one database
+Redis: the server `tests/services.py` chose (the real one on loopback, or an embedded one).
+The session claims a database number of its own (a `SET NX` key in database 0), so parallel
+sessions and other suites never share queues, run locks or the scheduler lease; it is flushed
+per test.
+PostgreSQL: the server holding `test` that `tests/services.py` chose; one database
 per test, dropped after it.
 """
 
@@ -42,12 +43,11 @@ from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync
 from hub.settings import Settings, generate_key
 from hub.store import SyncRunView, upgrade
+from tests import services
 
 ROOT = Path(__file__).resolve().parents[3]
-ADMIN_URL = os.environ.get(
-    "LEDGERHUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-REDIS_SERVER = os.environ.get("LEDGERHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+ADMIN_URL = services.postgres_url()
+REDIS_SERVER = services.redis_server()
 CLIENT_ID = "hub-it-client"
 CLIENT_SECRET = "hub-it-secret-7c1f0e9a"
 
@@ -246,6 +246,8 @@ class HubEnv:
     broker_url: str
     secret_key: str
     extra_env: dict[str, str] = field(default_factory=dict)
+    fast: bool = True
+    """Tuned job settings (`FAST_JOBS`); False: the shipped defaults, as users run them."""
     workers: list[Worker] = field(default_factory=list)
     _runtime: Runtime | None = None
 
@@ -259,7 +261,7 @@ class HubEnv:
                 "LEDGERHUB_DATABASE_URL": self.database_url,
                 "LEDGERHUB_BROKER_URL": self.broker_url,
                 "LEDGERHUB_SECRET_KEY": self.secret_key,
-                **FAST_JOBS,
+                **(FAST_JOBS if self.fast else {}),
                 **self.extra_env,
             }
         )
@@ -274,7 +276,10 @@ class HubEnv:
                 "database_url": self.database_url,
                 "broker_url": self.broker_url,
                 "secret_key": self.secret_key,
-                **{k.removeprefix("LEDGERHUB_").lower(): v for k, v in FAST_JOBS.items()},
+                **{
+                    k.removeprefix("LEDGERHUB_").lower(): v
+                    for k, v in {**(FAST_JOBS if self.fast else {}), **self.extra_env}.items()
+                },
             }
         )
 
@@ -391,13 +396,16 @@ class HubEnv:
 
 @pytest.fixture
 def make_hub(tmp_path: Path) -> Iterator[Callable[..., HubEnv]]:
-    """Build `HubEnv`s (database_url, broker_url, extra env); workers stopped after the test."""
+    """Build `HubEnv`s (database_url, broker_url, `defaults=True` for the shipped job settings,
+    extra env); workers stopped after the test."""
     made: list[HubEnv] = []
 
-    def make(database_url: str, broker_url: str, **extra_env: str) -> HubEnv:
+    def make(
+        database_url: str, broker_url: str, *, defaults: bool = False, **extra_env: str
+    ) -> HubEnv:
         tmp = tmp_path / f"hub{len(made)}"
         tmp.mkdir()
-        env = HubEnv(tmp, database_url, broker_url, generate_key(), dict(extra_env))
+        env = HubEnv(tmp, database_url, broker_url, generate_key(), dict(extra_env), not defaults)
         made.append(env)
         return env
 

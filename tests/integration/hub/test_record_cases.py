@@ -16,18 +16,19 @@ from hub.connect import authorize_client_credentials, create_connection
 from hub.jobs.runtime import Runtime
 from hub.jobs.sync import sync_resource
 from hub.settings import Settings
+from tests import services
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    client = redis.Redis(host="127.0.0.1", port=6379, db=13)
+    client = redis.Redis.from_url(services.redis_url(13))
     client.ping()
     rt = Runtime(
         Settings(
             data_dir=tmp_path,
-            broker_url="redis://127.0.0.1:6379/13",
+            broker_url=services.redis_url(13),
             secret_key="B" * 43 + "=",
         )
     )

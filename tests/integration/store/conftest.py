@@ -7,7 +7,6 @@ with LEDGERHUB_TEST_POSTGRES_URL (a URL of an existing database to connect throu
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +18,11 @@ from sqlalchemy.engine import make_url
 from hub.crypto import SecretBox
 from hub.store import Store, make_engine, upgrade
 from hub.store.models import Base
+from tests import services
 
 pytestmark = pytest.mark.integration
 
-ADMIN_URL = os.environ.get(
-    "LEDGERHUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+ADMIN_URL = services.postgres_url()
 KEY = bytes(range(32))
 
 

@@ -16,6 +16,7 @@ from connectors.tokens import TokenSet, TokenStore
 from hub.broker import redis_client
 from hub.crypto import SecretBox
 from hub.store import ClientCredentials, DbTokenStore, Store, make_engine, session_factory
+from tests import services
 
 from .conftest import KEY
 
@@ -131,7 +132,7 @@ def test_refresh_lock_admits_one_thread_at_a_time(store: Store, connection_id: s
 def test_refresh_lock_on_redis_admits_one_thread_at_a_time(
     store: Store, connection_id: str
 ) -> None:
-    client = redis_client("redis://127.0.0.1:6379/0")
+    client = redis_client(services.redis_url(0))
     token_store = DbTokenStore(store.sessions, store.box, redis=client)
     assert token_store.lock_kind == "redis"
     assert _overlaps(token_store, f"{connection_id}-{time.time_ns()}") == 1

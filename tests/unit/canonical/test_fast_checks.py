@@ -9,8 +9,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from ulid import ULID
 
-from canonical.ids import check_id
-from canonical.money import fits_minor_units, round_money
+from canonical.base import Doc
+from canonical.ids import check_id, ulid_text
+from canonical.invoice import Invoice, InvoiceLine
+from canonical.money import fits_minor_units, minor_units, round_money
 
 _ULID_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyz"
 _NEAR_MISSES = "ILOUiluo_-ſKı 7Z"  # letters Crockford leaves out, look-alikes, Unicode case folds
@@ -75,3 +77,49 @@ def test_fits_minor_units_agrees_with_rounding(amount: Decimal, currency: str) -
 def test_non_finite_amounts_do_not_fit() -> None:
     assert not fits_minor_units(Decimal("NaN"), "USD")
     assert not fits_minor_units(Decimal("Infinity"), "USD")
+
+
+@given(st.integers(min_value=0, max_value=(1 << 128) - 1))
+@example(0)
+@example((1 << 128) - 1)
+def test_ulid_text_writes_what_the_ulid_library_writes(value: int) -> None:
+    assert ulid_text(value) == str(ULID.from_int(value))
+
+
+def test_ulid_text_refuses_values_beyond_128_bits() -> None:
+    with pytest.raises(ValueError, match="128 bits"):
+        ulid_text(1 << 128)
+    with pytest.raises(ValueError, match="128 bits"):
+        ulid_text(-1)
+
+
+_AMOUNTS = st.decimals(allow_nan=False, allow_infinity=False, places=None) | st.builds(
+    Decimal, st.from_regex(r"-?\d{1,12}(\.\d{1,5})?", fullmatch=True)
+)
+
+
+@given(
+    st.lists(st.tuples(_AMOUNTS, _AMOUNTS | st.none()), max_size=4),
+    _AMOUNTS,
+    st.sampled_from(["JPY", "GBP", "BHD"]),
+)
+@example([(Decimal("1.500"), None)], Decimal("1.5"), "GBP")
+@example([(Decimal("1.505"), Decimal("0.1"))], Decimal("1.51"), "GBP")
+def test_money_within_says_no_amount_has_too_many_digits(
+    lines: list[tuple[Decimal, Decimal | None]], total: Decimal, currency: str
+) -> None:
+    record = Invoice.model_construct(
+        currency=currency,
+        lines=[InvoiceLine.model_construct(net_amount=n, tax_amount=t) for n, t in lines],
+        subtotal=total,
+        tax_total=total,
+        total=total,
+        amount_paid=total,
+        amount_due=total,
+    )
+    places = minor_units(currency)
+    values = [value for _, value in Invoice.money_locs(Doc(record))]
+    within = all(isinstance(e := v.as_tuple().exponent, int) and e >= -places for v in values)
+    assert Invoice.money_within(record, places) == within
+    if within:  # then the full check finds nothing either
+        assert all(fits_minor_units(v, currency) for v in values)

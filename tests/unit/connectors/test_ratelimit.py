@@ -11,6 +11,7 @@ import redis
 
 from connectors.errors import RateLimited
 from connectors.ratelimit import Budget, MemoryRateLimiter, RedisRateLimiter, Window
+from tests import services
 
 
 def send_times(limiter: MemoryRateLimiter | RedisRateLimiter, n: int, key: str) -> list[float]:
@@ -88,7 +89,7 @@ def test_observed_remaining_calls_shrink_the_local_budget() -> None:
 
 @pytest.fixture
 def redis_client() -> redis.Redis:
-    client = redis.Redis(host="127.0.0.1", port=6379)
+    client = redis.Redis.from_url(services.redis_url(0))
     client.ping()
     return client
 

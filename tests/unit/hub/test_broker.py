@@ -29,11 +29,12 @@ from hub.broker import (
     redis_client,
 )
 from hub.settings import Settings
+from tests import services
 
 pytestmark = pytest.mark.integration
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
-AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+REDIS_URL = services.redis_url(0)
+AMQP_URL = services.RABBITMQ_URL
 
 
 def roundtrip(broker: dramatiq.Broker) -> list[int]:
@@ -68,7 +69,7 @@ def test_redis_url_gives_a_working_redis_broker() -> None:
 
 
 def test_amqp_url_gives_a_working_rabbitmq_broker() -> None:
-    broker = build_broker(Settings(broker_url=AMQP_URL))
+    broker = build_broker(Settings(broker_url=services.require_rabbitmq()))
     assert type(broker).__name__ == "RabbitmqBroker"
     assert roundtrip(broker) == [1, 2, 3]
 

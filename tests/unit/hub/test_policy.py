@@ -15,13 +15,14 @@ from connectors.errors import RateLimited, TransientError, ValidationError
 from hub.jobs.policy import SUBJECTS, FailurePolicy, JobSubject
 from hub.jobs.runtime import Runtime
 from hub.settings import Settings
+from tests import services
 
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> Iterator[Runtime]:
     settings = Settings(
         data_dir=tmp_path,
-        broker_url="redis://127.0.0.1:6379/15",
+        broker_url=services.redis_url(15),
         secret_key="A" * 43 + "=",
         job_max_retries=2,
         job_min_backoff_ms=10,

@@ -1,7 +1,5 @@
 """The engine end to end on a made-up system's field list."""
 
-import time
-
 import pytest
 
 from mappings.suggest import (
@@ -103,12 +101,11 @@ def test_a_sample_record_becomes_a_field_list() -> None:
         field_list_from_sample(["not a record"])
 
 
-def test_three_hundred_fields_take_well_under_a_second() -> None:
+def test_three_hundred_fields_get_one_suggestion_each_in_order() -> None:
+    # The time it takes is measured by benchmarks/suggest.py (a timed unit test on a shared
+    # machine measures the machine's load).
     fields = [
         FieldSpec(path=f"Group{i % 7}[].FieldNumber{i}Amt", type="number") for i in range(300)
     ]
-    engine = Engine()
-    start = time.perf_counter()
-    report = engine.suggest(FieldList(object="Big", fields=fields), "invoice")
-    assert len(report.suggestions) == 300
-    assert time.perf_counter() - start < 1.0
+    report = Engine().suggest(FieldList(object="Big", fields=fields), "invoice")
+    assert [s.source for s in report.suggestions] == [f.path for f in fields]

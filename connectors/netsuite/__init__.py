@@ -1,0 +1,1 @@
+"""NetSuite (SuiteTalk REST web services): the adapter and its sandbox."""

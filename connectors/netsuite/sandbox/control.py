@@ -1,0 +1,117 @@
+"""NetSuite-only control endpoints: `POST /_sandbox/changes`, `GET /_sandbox/counts`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from connectors.netsuite.sandbox.catalog import kind_of
+from connectors.netsuite.sandbox.store import NetSuiteStore
+from connectors.sandbox.control import CONTROL_PREFIX
+from connectors.sandbox.jsonenc import loads
+from connectors.sandbox.seeding import Fake
+
+__all__ = ["control_routes", "make_changes"]
+
+
+def make_changes(
+    store: NetSuiteStore,
+    record_type: str,
+    *,
+    update: int = 0,
+    delete: int = 0,
+    create: int = 0,
+    at: datetime | None = None,
+) -> dict[str, list[str]]:
+    """Change seeded records: `update` touch memo/amounts, `delete` remove, `create` copy one.
+
+    Deterministic for the seed and the number of earlier calls; `at` sets the changed records'
+    `lastModifiedDate` (default: now).
+    """
+    kind = kind_of(record_type)
+    if kind is None or not kind.writable:
+        raise ValueError(f"unknown or read-only record type {record_type!r}")
+    with store.lock:
+        store.changes_made += 1
+        fake = Fake(store.config.seed, f"changes-{kind.name}-{store.changes_made}")
+        ids = sorted(store.records[kind.name])
+        if update + delete > len(ids):
+            raise ValueError(f"only {len(ids)} {kind.name} records exist")
+        chosen = fake.rng.sample(ids, update + delete)
+        updated, deleted, created = [], [], []
+        for rid in chosen[:update]:
+            record = store.copy(store.records[kind.name][rid])
+            suffix = f" (changed {store.changes_made})"
+            if "memo" in record or kind.is_transaction:
+                record["memo"] = (record.get("memo") or "") + suffix
+            elif "companyName" in record:
+                record["email"] = f"changed{store.changes_made}.{record.get('email') or ''}"
+            else:
+                record["name"] = (record.get("name") or "") + suffix
+            store.put(kind, record, at)
+            updated.append(str(rid))
+        for rid in chosen[update:]:
+            store.delete(kind, rid, at)
+            deleted.append(str(rid))
+        template_ids = sorted(store.records[kind.name])
+        for _ in range(create):
+            if not template_ids:
+                break
+            record = store.copy(store.records[kind.name][fake.choice(template_ids)])
+            if kind.name in ("vendorPayment", "customerPayment"):
+                record["apply"] = []
+            record["id"] = store.next_id(kind)
+            record["externalId"] = None
+            if "tranId" in record:
+                record["tranId"] = f"{record['tranId']}-N{record['id']}"
+            if "companyName" in record:
+                record["companyName"] = f"{record['companyName']} {record['id']}"
+            record.pop("createdDate", None)
+            record.pop("dateCreated", None)
+            store.put(kind, record, at)
+            created.append(str(record["id"]))
+    return {"updated": updated, "deleted": deleted, "created": created}
+
+
+def counts(store: NetSuiteStore) -> dict[str, Any]:
+    """Records per type, deleted records, and totals of documents."""
+    with store.lock:
+        out: dict[str, Any] = {}
+        for name, records in store.records.items():
+            out[name] = {"total": len(records)}
+        out["deletedrecord"] = {"total": len(store.deleted)}
+        return out
+
+
+def control_routes(store: NetSuiteStore) -> list[Route]:
+    """`/_sandbox/changes` and `/_sandbox/counts`."""
+
+    async def changes(request: Request) -> Response:
+        try:
+            body: Any = loads(await request.body() or b"{}")
+            if not isinstance(body, dict) or "object" not in body:
+                raise ValueError('the body must be {"object": ..., "update": n, ...}')
+            amounts = {k: int(body.get(k, 0)) for k in ("update", "delete", "create")}
+            if any(v < 0 for v in amounts.values()):
+                raise ValueError("counts must not be negative")
+            at = None
+            if body.get("at"):
+                at = datetime.fromisoformat(str(body["at"]).replace("Z", "+00:00"))
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=UTC)
+            result = make_changes(store, str(body["object"]), at=at, **amounts)
+        except (ValueError, TypeError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(result)
+
+    async def count(_: Request) -> Response:
+        return JSONResponse(counts(store))
+
+    return [
+        Route(f"{CONTROL_PREFIX}changes", changes, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}counts", count, methods=["GET"]),
+    ]

@@ -1,0 +1,220 @@
+"""`/_sandbox/changes` and `/_sandbox/counts` of the SAP sandbox.
+
+Changes are deterministic for the seed and the number of earlier calls. Objects:
+`business_partners` (update: renamed, stamps now; delete: marked for archiving and blocked;
+create: a new organisation supplier), `supplier_invoices` (update: header text changed - SAP
+keeps no change stamp on supplier invoices, so only a key scan or a reread sees it; delete:
+parked ones deleted, posted ones reversed; create: a new posted invoice),
+`billing_documents` (update: stamp now; delete: cancelled with an S1 document).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from connectors.sandbox.seeding import Fake
+from connectors.sap.sandbox.seed import stamp
+from connectors.sap.sandbox.services import SERVICE_BY_NAME
+
+if TYPE_CHECKING:
+    from connectors.sap.sandbox.state import SapSandboxState
+
+__all__ = ["OBJECTS", "counts", "make_changes"]
+
+BP, SI, BD = "API_BUSINESS_PARTNER", "API_SUPPLIERINVOICE_PROCESS_SRV", "API_BILLING_DOCUMENT_SRV"
+OBJECTS = ("business_partners", "supplier_invoices", "billing_documents")
+
+
+def counts(state: SapSandboxState) -> dict[str, Any]:
+    """Rows per entity set (`service/set`), and breakdowns of partners and documents."""
+    out: dict[str, Any] = {
+        f"{svc}/{es}": len(table) for (svc, es), table in state.store.tables.items()
+    }
+    partners = state.store.table(BP, "A_BusinessPartner").rows.values()
+    out["business_partners"] = {
+        "total": len(partners),
+        "suppliers": sum(1 for r in partners if r["Supplier"]),
+        "customers": sum(1 for r in partners if r["Customer"]),
+        "archived": sum(1 for r in partners if r["IsMarkedForArchiving"]),
+    }
+    invoices = state.store.table(SI, "A_SupplierInvoice").rows.values()
+    out["supplier_invoices"] = {
+        "total": len(invoices),
+        "posted": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "5"),
+        "parked": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "A"),
+        "reversed": sum(1 for r in invoices if r["IsReversed"]),
+        "reversals": sum(1 for r in invoices if r["IsReversal"]),
+    }
+    billing = state.store.table(BD, "A_BillingDocument").rows.values()
+    by_type: dict[str, int] = {}
+    for row in billing:
+        by_type[row["BillingDocumentType"]] = by_type.get(row["BillingDocumentType"], 0) + 1
+    out["billing_documents"] = {"total": len(billing), "by_type": by_type}
+    return out
+
+
+def _pick(fake: Fake, rows: list[Any], count: int) -> list[Any]:
+    chosen: list[Any] = []
+    pool = list(rows)
+    while pool and len(chosen) < count:
+        chosen.append(pool.pop(fake.integer(0, len(pool) - 1)))
+    return chosen
+
+
+def make_changes(
+    state: SapSandboxState, obj: str, update: int = 0, delete: int = 0, create: int = 0
+) -> dict[str, list[str]]:
+    """Apply changes to one object kind; returns the touched ids (keys joined with '/')."""
+    if obj not in OBJECTS:
+        raise ValueError(f"unknown object {obj!r} (known: {', '.join(OBJECTS)})")
+    fake = Fake(state.config.seed, f"sap-changes-{obj}-{state.change_calls}")
+    now = state.now()
+    day, clock = stamp(now)
+    result: dict[str, list[str]] = {"updated": [], "deleted": [], "created": []}
+    if obj == "business_partners":
+        table = state.store.table(BP, "A_BusinessPartner")
+        live = [r for r in table.in_key_order() if not r["IsMarkedForArchiving"]]
+        for row in _pick(fake, live, update + delete)[:update]:
+            name = f"{row['BusinessPartnerName']} (renamed)"[:81]
+            org = row["BusinessPartnerCategory"] == "2"
+            table.put(
+                {
+                    **row,
+                    "BusinessPartnerName": name,
+                    "BusinessPartnerFullName": name,
+                    "OrganizationBPName1": name[:40] if org else row["OrganizationBPName1"],
+                    "LastChangeDate": day,
+                    "LastChangeTime": clock,
+                }
+            )
+            result["updated"].append(row["BusinessPartner"])
+        remaining = [r for r in live if r["BusinessPartner"] not in result["updated"]]
+        for row in _pick(fake, remaining, delete):
+            table.put(
+                {
+                    **row,
+                    "IsMarkedForArchiving": True,
+                    "BusinessPartnerIsBlocked": True,
+                    "LastChangeDate": day,
+                    "LastChangeTime": clock,
+                }
+            )
+            result["deleted"].append(row["BusinessPartner"])
+        svc = SERVICE_BY_NAME[BP]
+        for _ in range(create):
+            row = state.create(
+                svc,
+                svc.set_by_name["A_BusinessPartner"],
+                {
+                    "BusinessPartnerCategory": "2",
+                    "OrganizationBPName1": Fake.unique(fake.company(), set())[:40],
+                    "to_BusinessPartnerRole": [{"BusinessPartnerRole": "FLVN01"}],
+                    "to_Supplier": {
+                        "to_SupplierCompany": [{"CompanyCode": "1010", "PaymentTerms": "NT30"}]
+                    },
+                },
+            )
+            result["created"].append(row["BusinessPartner"])
+    elif obj == "supplier_invoices":
+        from connectors.sap.sandbox.writes import FUNCTIONS
+
+        table = state.store.table(SI, "A_SupplierInvoice")
+        live = [r for r in table.in_key_order() if not r["IsReversed"] and not r["IsReversal"]]
+        chosen = _pick(fake, live, update + delete)
+        for row in chosen[:update]:
+            table.put({**row, "DocumentHeaderText": f"Changed {fake.words()}"[:25]})
+            result["updated"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")
+        for row in chosen[update:]:
+            key = (row["SupplierInvoice"], row["FiscalYear"])
+            if row["SupplierInvoiceStatus"] == "A":
+                table.delete(key)
+                for child in ("A_SupplierInvoiceItemGLAcct", "A_SupplierInvoiceTax"):
+                    child_table = state.store.table(SI, child)
+                    for item in child_table.lookup(("SupplierInvoice", "FiscalYear"), key):
+                        child_table.delete(SERVICE_BY_NAME[SI].set_by_name[child].key_of(item))
+            else:
+                FUNCTIONS[(SI, "Cancel")](state, {"SupplierInvoice": key[0], "FiscalYear": key[1]})
+            result["deleted"].append(f"{key[0]}/{key[1]}")
+        suppliers = [
+            r["Supplier"]
+            for r in state.store.table(BP, "A_SupplierCompany").in_key_order()
+            if r["CompanyCode"] == "1010" and not r["SupplierIsBlockedForPosting"]
+        ]
+        svc = SERVICE_BY_NAME[SI]
+        for _ in range(create):
+            net = fake.money(50, 900)
+            row = state.create(
+                svc,
+                svc.set_by_name["A_SupplierInvoice"],
+                {
+                    "CompanyCode": "1010",
+                    "DocumentDate": f"/Date({int(now.timestamp()) * 1000})/",
+                    "PostingDate": f"/Date({int(now.timestamp()) * 1000})/",
+                    "InvoicingParty": fake.choice(suppliers),
+                    "SupplierInvoiceIDByInvcgParty": f"NEW-{fake.integer(10000, 99999)}",
+                    "DocumentCurrency": "GBP",
+                    "InvoiceGrossAmount": str(net * Decimal("1.2")),
+                    "DocumentHeaderText": fake.words()[:25],
+                    "to_SupplierInvoiceItemGLAcct": [
+                        {
+                            "GLAccount": "61000000",
+                            "SupplierInvoiceItemAmount": str(net),
+                            "TaxCode": "V1",
+                            "SupplierInvoiceItemText": fake.words(),
+                        }
+                    ],
+                    "to_SupplierInvoiceTax": [
+                        {"TaxCode": "V1", "TaxAmount": str(net * Decimal("0.2"))}
+                    ],
+                },
+            )
+            result["created"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")
+    else:
+        table = state.store.table(BD, "A_BillingDocument")
+        live = [
+            r
+            for r in table.in_key_order()
+            if r["BillingDocumentType"] in ("F2", "G2") and not r["BillingDocumentIsCancelled"]
+        ]
+        chosen = _pick(fake, live, update + delete)
+        for row in chosen[:update]:
+            table.put(
+                {
+                    **row,
+                    "PaymentReference": f"REF{fake.integer(1000, 9999)}",
+                    "LastChangeDate": day,
+                    "LastChangeDateTime": now,
+                }
+            )
+            result["updated"].append(row["BillingDocument"])
+        for row in chosen[update:]:
+            number = str(state.next_number("billing_document"))
+            table.put(
+                {
+                    **row,
+                    "BillingDocumentIsCancelled": True,
+                    "LastChangeDate": day,
+                    "LastChangeDateTime": now,
+                }
+            )
+            table.put(
+                {
+                    **row,
+                    "BillingDocument": number,
+                    "BillingDocumentType": "S1",
+                    "SDDocumentCategory": "N",
+                    "CancelledBillingDocument": row["BillingDocument"],
+                    "AccountingDocument": number,
+                    "DocumentReferenceID": number,
+                    "CreationDate": day,
+                    "LastChangeDate": day,
+                    "LastChangeDateTime": now,
+                    "BillingDocumentDate": datetime(now.year, now.month, now.day, tzinfo=UTC),
+                }
+            )
+            result["deleted"].append(row["BillingDocument"])
+        if create:
+            raise ValueError("billing documents are read-only in the API; create is not supported")
+    return result
