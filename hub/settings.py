@@ -133,6 +133,11 @@ class Settings(BaseSettings):
         description="Comma-separated hosts (names, addresses, CIDR networks) that webhooks may "
         "reach although they are not public (local receivers in development and tests).",
     )
+    mapping_shared_defaults: bool = Field(
+        False,
+        description="Suggest, as defaults, the field mappings that two or more other tenants "
+        "accepted for the same ERP object (opt-in: it shares what tenants decided).",
+    )
 
     @field_validator("data_dir")
     @classmethod

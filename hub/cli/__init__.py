@@ -28,6 +28,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "db": ("db",),
     "sandbox": ("sandbox",),
     "mappings": ("mappings",),
+    "mapspec": ("custom-fields",),
     "tenants": ("tenants", "keys"),
 }
 """Every command group, in the order `hub --help` lists them. A new group is one line here."""

@@ -100,6 +100,9 @@ def sync(
     """Sync a connection now: enqueue jobs for the workers, or run them here with --wait.
 
     Example: hub sync con_01J... --object invoices --full
+
+    A resource whose last run lost its process (a killed worker or `hub sync --wait`) resumes
+    that run; one with a live run is left to it (--wait waits for it, then syncs).
     """
     from hub.jobs.scheduler import enqueue_sync, syncable_resources
 
@@ -113,7 +116,11 @@ def sync(
                 from hub.jobs.dispatch import dispatch_pending
                 from hub.jobs.sync import sync_resource
 
-                outcome = sync_resource(runtime, connection_id, name, full=full)
+                def waiting(run: Any, name: str = name) -> None:
+                    held = f" ({run.id}, started {run.started_at:%H:%M:%S} UTC)" if run else ""
+                    err.print(f"{name}: waiting for the run in progress{held} to finish")
+
+                outcome = sync_resource(runtime, connection_id, name, full=full, on_wait=waiting)
                 dispatch_pending(runtime)
                 results.append({"resource": name, "run": outcome.run, "skipped": outcome.skipped})
             else:
@@ -135,7 +142,10 @@ def sync(
         elif row.get("queued"):
             err.print(f"{row['resource']}: queued as {row['run_id']}")
         else:
-            err.print(f"{row['resource']}: a run is already in progress")
+            err.print(
+                f"{row['resource']}: a run is already in progress (its worker is alive); "
+                "`hub sync --wait` waits for it"
+            )
 
 
 def register(root: typer.Typer) -> None:

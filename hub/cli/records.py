@@ -73,7 +73,11 @@ def records_show(
     if view is None:
         err.print(f"[red]error:[/red] no record {hub_id}")
         raise typer.Exit(2)
-    body: dict[str, object] = {**view.data, "version": view.version}
+    body: dict[str, object] = {
+        **view.data,
+        "version": view.version,
+        "mapping_version": view.mapping_version,
+    }
     if raw:
         body["remote_data"] = view.raw
     print_json(body)
