@@ -21,6 +21,7 @@ from connectors.errors import ConnectorError
 from connectors.pull import pull
 from hub.jobs.runlock import Keeper, RunBusy, RunLock, run_lock
 from hub.jobs.runtime import Runtime
+from hub.mapping import connection_mapping
 from hub.store import JOB_REF, SyncRunView
 from hub.store.runs import ABANDONED, Mode
 
@@ -35,6 +36,10 @@ class SyncOutcome:
 
     run: SyncRunView | None
     skipped: bool = False
+    failed: int = 0
+    """Records this call read but could not store (each is in an exception case)."""
+    cases: tuple[str, ...] = ()
+    """The ids of the cases those failures are in."""
 
 
 def sync_resource(
@@ -90,6 +95,9 @@ def sync_resource(
             # A redelivered run resumes its unfinished pass, even a full one.
             resume = state is not None and not state.done and run.pages > 0
             connector = runtime.connector(connection_id)
+            # The connection's mapping specs and custom-field bindings as they are now.
+            mapping = connection_mapping(store, connection_id)
+            connector.mapping = mapping
             # Records that failed before and may translate now: their cases close as they do.
             failed_before = {
                 ref
@@ -99,6 +107,9 @@ def sync_resource(
                 for ref in store.cases.retry_refs(case.id)[1]
                 if ref != JOB_REF
             }
+
+            failed: list[str] = []
+            case_ids: dict[str, None] = {}
 
             def sink(page: Page) -> None:
                 # Renew before committing: a worker whose lock expired (a page slower than the
@@ -110,16 +121,24 @@ def sync_resource(
                         retry_after_ms=lock.remaining_ms() + 250,
                     )
                 store.records.apply_resource_page(
-                    connection_id, resource, page.records, page.cursor, run.id, cid
+                    connection_id,
+                    resource,
+                    page.records,
+                    page.cursor,
+                    run.id,
+                    cid,
+                    mapping_versions=mapping.versions,
                 )
                 for failure in page.failures:
-                    store.cases.open_from_error(
+                    failed.append(failure.remote_id or JOB_REF)
+                    case = store.cases.open_from_error(
                         failure.error,
                         connection_id=connection_id,
                         object_name=resource,
                         source="sync",
                         record_ref=failure.remote_id or JOB_REF,
                     )
+                    case_ids[case.id] = None
                 recovered = {r.remote_id for r in page.records} & failed_before
                 for remote_id in sorted(r for r in recovered if r):
                     store.cases.resolve_auto(
@@ -141,7 +160,15 @@ def sync_resource(
                 raise
             finished = store.runs.finish(run.id)
             store.cases.resolve_auto(connection_id=connection_id, object_name=resource)
-            return SyncOutcome(finished)
+            if failed:
+                log.warning(
+                    "%s of %s: %d record(s) could not be stored; see %s",
+                    resource,
+                    connection_id,
+                    len(failed),
+                    ", ".join(case_ids),
+                )
+            return SyncOutcome(finished, failed=len(failed), cases=tuple(case_ids))
     finally:
         if keeper is not None:
             keeper.stop()
