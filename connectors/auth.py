@@ -51,8 +51,8 @@ class Credentials(BaseModel):
 class OAuthClient(Credentials):
     """An OAuth 2.0 app: client id and client secret."""
 
-    client_id: str = Field(min_length=1, description="OAuth client id of the app.")
-    client_secret: SecretStr = Field(description="OAuth client secret of the app.")
+    client_id: str = Field(pattern=r"\S", description="OAuth client id of the app.")
+    client_secret: SecretStr = Field(min_length=1, description="OAuth client secret of the app.")
 
     def app_id(self) -> str:
         """The client id: every connection of one app shares the app's budget."""
@@ -62,8 +62,8 @@ class OAuthClient(Credentials):
 class UserPassword(Credentials):
     """HTTP Basic sign-in with a user and a password (a technical or communication user)."""
 
-    user: str = Field(min_length=1, description="User name.")
-    password: SecretStr = Field(description="Password.")
+    user: str = Field(pattern=r"\S", description="User name.")
+    password: SecretStr = Field(min_length=1, description="Password.")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the connection's tenant is looked up, and the connection becomes `active`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,15 +60,18 @@ def create_connection(
     """A pending connection with sealed credentials (nothing is sent to the ERP yet).
 
     `credentials` are the fields of the auth mode's credentials model; `client_id` and
-    `client_secret` are a shorthand for an OAuth client's. Bad credentials are refused here,
-    naming the field, before anything is stored.
+    `client_secret` are a shorthand for an OAuth client's. Every argument is checked before
+    anything is stored: a ValueError names the bad one (a credentials field by its name).
     """
     spec = get_adapter(erp)
     if grant not in {"client_credentials", "authorization_code"}:
         raise ValueError(f"grant must be client_credentials or authorization_code, not '{grant}'")
+    check_url("base URL", base_url)
     mode = auth_mode_of(spec.name, auth_mode, None if auth_mode else grant)
-    if mode.interactive and not redirect_uri:
-        raise ValueError(f"--redirect-uri is required for the {mode.name} mode")
+    if mode.interactive:
+        if not redirect_uri:
+            raise ValueError(f"--redirect-uri is required for the {mode.name} mode")
+        check_url("redirect URI", redirect_uri)
     values = dict(credentials or {})
     if client_id is not None:
         values.setdefault("client_id", client_id)
@@ -89,6 +93,28 @@ def create_connection(
         credentials=sealed,
         options=opts,
     )
+
+
+def check_url(what: str, url: str) -> None:
+    """ValueError unless `url` is an absolute http(s) URL with a host."""
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"{what} '{url}' is not a URL: {exc}") from None
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ValueError(
+            f"{what} '{url}' must be an absolute http:// or https:// URL "
+            f"(e.g. https://api.xero.com or http://127.0.0.1:8701)"
+        )
+
+
+def discard(runtime: Runtime, connection_id: str) -> None:
+    """Remove a connection whose set-up failed, leaving nothing of it behind."""
+    runtime.forget(connection_id)
+    with contextlib.suppress(LookupError):
+        runtime.store.connections.remove(connection_id)
 
 
 def _activate(runtime: Runtime, connection_id: str) -> ConnectionView:

@@ -124,4 +124,12 @@ def _root(
 
 def main() -> None:
     """Entry point of the `hub` console script."""
-    app()
+    from hub.cli.common import secret_key_problem
+
+    try:
+        app()
+    except Exception as exc:
+        # A key problem is the operator's, not a bug: one line, not a traceback.
+        if secret_key_problem(exc):
+            raise SystemExit(1) from None
+        raise

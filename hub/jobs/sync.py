@@ -36,6 +36,10 @@ class SyncOutcome:
 
     run: SyncRunView | None
     skipped: bool = False
+    failed: int = 0
+    """Records this call read but could not store (each is in an exception case)."""
+    cases: tuple[str, ...] = ()
+    """The ids of the cases those failures are in."""
 
 
 def sync_resource(
@@ -104,6 +108,9 @@ def sync_resource(
                 if ref != JOB_REF
             }
 
+            failed: list[str] = []
+            case_ids: dict[str, None] = {}
+
             def sink(page: Page) -> None:
                 # Renew before committing: a worker whose lock expired (a page slower than the
                 # TTL) must not commit, or its older page could overwrite what the worker that
@@ -123,13 +130,15 @@ def sync_resource(
                     mapping_versions=mapping.versions,
                 )
                 for failure in page.failures:
-                    store.cases.open_from_error(
+                    failed.append(failure.remote_id or JOB_REF)
+                    case = store.cases.open_from_error(
                         failure.error,
                         connection_id=connection_id,
                         object_name=resource,
                         source="sync",
                         record_ref=failure.remote_id or JOB_REF,
                     )
+                    case_ids[case.id] = None
                 recovered = {r.remote_id for r in page.records} & failed_before
                 for remote_id in sorted(r for r in recovered if r):
                     store.cases.resolve_auto(
@@ -151,7 +160,15 @@ def sync_resource(
                 raise
             finished = store.runs.finish(run.id)
             store.cases.resolve_auto(connection_id=connection_id, object_name=resource)
-            return SyncOutcome(finished)
+            if failed:
+                log.warning(
+                    "%s of %s: %d record(s) could not be stored; see %s",
+                    resource,
+                    connection_id,
+                    len(failed),
+                    ", ".join(case_ids),
+                )
+            return SyncOutcome(finished, failed=len(failed), cases=tuple(case_ids))
     finally:
         if keeper is not None:
             keeper.stop()
