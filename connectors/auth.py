@@ -22,7 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 class Credentials(BaseModel):
     """Base of every credentials model: frozen, unknown fields refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     def app_id(self) -> str | None:
         """The app these credentials belong to, for the app-wide budget (None: per connection)."""
@@ -51,7 +51,7 @@ class Credentials(BaseModel):
 class OAuthClient(Credentials):
     """An OAuth 2.0 app: client id and client secret."""
 
-    client_id: str = Field(pattern=r"\S", description="OAuth client id of the app.")
+    client_id: str = Field(min_length=1, description="OAuth client id of the app.")
     client_secret: SecretStr = Field(min_length=1, description="OAuth client secret of the app.")
 
     def app_id(self) -> str:
@@ -62,7 +62,7 @@ class OAuthClient(Credentials):
 class UserPassword(Credentials):
     """HTTP Basic sign-in with a user and a password (a technical or communication user)."""
 
-    user: str = Field(pattern=r"\S", description="User name.")
+    user: str = Field(min_length=1, description="User name.")
     password: SecretStr = Field(min_length=1, description="Password.")
 
 

@@ -114,7 +114,7 @@ def test_the_auth_mode_follows_the_grant_and_the_credentials_are_typed() -> None
 
 def test_bad_credentials_are_refused_naming_the_field() -> None:
     config = ConnectionConfig(connection_id="c", base_url=BASE, credentials={"client_id": ""})
-    with pytest.raises(ValueError, match=r"client_id: String should match pattern") as caught:
+    with pytest.raises(ValueError, match=r"client_id: .*at least 1") as caught:
         XeroConnector(config)
     assert "client_secret: Field required" in str(caught.value)
     with pytest.raises(ValueError, match="has no auth mode 'tba'"):
