@@ -29,13 +29,6 @@ from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from canonical import CanonicalValidationError, Record
-<<<<<<< HEAD
-from connectors.errors import AuthError, ConnectorError, MappingError
-from connectors.http import RetryPolicy
-from connectors.ids import IdResolver
-from connectors.ratelimit import RateLimiter
-from connectors.tokens import TokenStore
-=======
 from connectors.auth import AuthMode, Credentials, OAuthClient
 from connectors.errors import AuthError, ConnectorError, MappingError
 from connectors.http import ErpHttpClient, ErrorTable, RetryPolicy
@@ -50,7 +43,6 @@ from connectors.oauth import (
 )
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
 from connectors.tokens import MemoryTokenStore, TokenStore
->>>>>>> main
 from mappings.apply import ConnectionMapping, MappingApplyError
 from mappings.customfields import Place
 

@@ -22,6 +22,7 @@ from connectors.context import current_correlation_id
 from connectors.errors import (
     AuthError,
     ConnectorError,
+    ErpRejected,
     RateLimited,
     TransientError,
     ValidationError,
