@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.crypto import SecretBox, rotate
 from hub.settings import Settings, get_settings
+from hub.store.apikeys import ApiKeyRepository, IdempotencyRepository
 from hub.store.bindings import StoreIdResolver
 from hub.store.cases import ACTIONS, JOB_REF, SLA_SECONDS, CaseRecordView, CaseRepository, CaseView
 from hub.store.changes import PageResult, content_hash
@@ -98,6 +99,8 @@ class Store:
         self.outbox = OutboxRepository(self.sessions)
         self.dead_letters = DeadLetterRepository(self.sessions)
         self.mappings = MappingRepository(self.sessions)
+        self.api_keys = ApiKeyRepository(self.sessions)
+        self.idempotency = IdempotencyRepository(self.sessions)
 
     @classmethod
     def from_settings(
