@@ -25,6 +25,7 @@ dramatiq.set_broker(_runtime.broker)
 SYNC_QUEUE = "sync"
 WRITE_QUEUE = "write"
 DISPATCH_QUEUE = "dispatch"
+WEBHOOK_QUEUE = "webhooks"
 
 
 @dramatiq.actor(queue_name=SYNC_QUEUE, time_limit=_runtime.settings.job_time_limit_ms)
@@ -67,6 +68,14 @@ def dispatch() -> None:
     from hub.jobs.dispatch import dispatch_pending
 
     dispatch_pending(get_runtime())
+
+
+@dramatiq.actor(queue_name=WEBHOOK_QUEUE, max_retries=20)
+def deliver_webhooks(endpoint_id: str) -> None:
+    """Deliver an endpoint's due webhook messages (each message retries on its own schedule)."""
+    from hub.webhooks.delivery import drain
+
+    drain(get_runtime(), endpoint_id)
 
 
 def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
