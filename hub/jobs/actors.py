@@ -27,6 +27,7 @@ dramatiq.set_broker(_runtime.broker)
 SYNC_QUEUE = "sync"
 WRITE_QUEUE = "write"
 DISPATCH_QUEUE = "dispatch"
+WEBHOOK_QUEUE = "webhooks"
 
 
 log = logging.getLogger("ledgerhub.jobs")
@@ -114,6 +115,14 @@ def dispatch() -> None:
     delivered = dispatch_pending(get_runtime())
     if delivered:
         log.info("dispatch: %d event(s) delivered", delivered)
+
+
+@dramatiq.actor(queue_name=WEBHOOK_QUEUE, max_retries=20)
+def deliver_webhooks(endpoint_id: str) -> None:
+    """Deliver an endpoint's due webhook messages (each message retries on its own schedule)."""
+    from hub.webhooks.delivery import drain
+
+    drain(get_runtime(), endpoint_id)
 
 
 def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
