@@ -400,5 +400,6 @@ def _summary(result: DemoResult, console: Console) -> None:
         "sandbox, start one in another terminal, e.g. `hub sandbox xero --port 8790 --seed 7 "
         "--client-id demo --client-secret demo-secret`, and connect it with `hub connections "
         "add xero --base-url http://127.0.0.1:8790 --client-id demo --client-secret "
-        "demo-secret`."
+        "demo-secret`.",
+        soft_wrap=True,  # commands stay on one line, to copy
     )
