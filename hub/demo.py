@@ -370,6 +370,9 @@ def run_demo(
     finally:
         for erp in erps:
             erp.stop()
+            if erp.connection is not None:
+                # Its sandbox is gone: paused, so no scheduler keeps syncing it into cases.
+                store.connections.update(erp.connection.id, status="disabled")
     result = DemoResult(
         erps=erps,
         seconds=time.perf_counter() - start,
@@ -410,3 +413,13 @@ def _summary(result: DemoResult, console: Console) -> None:
         f"events: {events}  exception cases open: {result.open_cases}  time: {result.seconds:.1f} s"
     )
     console.print("The data stays in place: try `hub records list --object invoice`.")
+    names_seen = ", ".join(sorted({e.spec.name for e in result.erps}))
+    console.print(
+        f"The demo's connections are paused (status disabled): their sandboxes ({names_seen}) "
+        "stopped with the demo, so no scheduler syncs them. To try the hub against a live "
+        "sandbox, start one in another terminal, e.g. `hub sandbox xero --port 8790 --seed 7 "
+        "--client-id demo --client-secret demo-secret`, and connect it with `hub connections "
+        "add xero --base-url http://127.0.0.1:8790 --client-id demo --client-secret "
+        "demo-secret`.",
+        soft_wrap=True,  # commands stay on one line, to copy
+    )
