@@ -16,6 +16,7 @@ from typing import Any
 from connectors.auth import AuthMode
 from connectors.oauth import AuthorizationRequest
 from connectors.registry import get_adapter
+from hub.erpnet import check_base_url
 from hub.jobs.runtime import Runtime
 from hub.store import ConnectionView
 
@@ -66,7 +67,10 @@ def create_connection(
     spec = get_adapter(erp)
     if grant not in {"client_credentials", "authorization_code"}:
         raise ValueError(f"grant must be client_credentials or authorization_code, not '{grant}'")
-    check_url("base URL", base_url)
+    check_text("base URL", base_url, BASE_URL_MAX)
+    if display_name is not None:
+        check_text("display name", display_name, DISPLAY_NAME_MAX)
+    check_base_url(runtime.settings, base_url)
     mode = auth_mode_of(spec.name, auth_mode, None if auth_mode else grant)
     if mode.interactive:
         if not redirect_uri:
@@ -93,6 +97,21 @@ def create_connection(
         credentials=sealed,
         options=opts,
     )
+
+
+BASE_URL_MAX = 500
+DISPLAY_NAME_MAX = 200
+"""The longest base URL and display name a connection holds (the store's column widths)."""
+
+
+def check_text(what: str, value: str, longest: int) -> None:
+    """ValueError unless `value` is non-blank, at most `longest` characters, without controls."""
+    if not value.strip():
+        raise ValueError(f"{what} is empty")
+    if len(value) > longest:
+        raise ValueError(f"{what} is {len(value)} characters long; at most {longest}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(f"{what} contains a control character (U+0000-U+001F or U+007F)")
 
 
 def check_url(what: str, url: str) -> None:

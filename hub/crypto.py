@@ -39,6 +39,12 @@ class SecretKeyError(Exception):
     """
 
 
+class SecretKeyMissing(SecretKeyError):
+    """No usable key, while the store holds values sealed with one: restore it, never replace it.
+
+    Its message is the whole instruction (what is wrong and what to restore)."""
+
+
 def key_id(key: bytes) -> str:
     """The public id of a key: 16 hex digits of its SHA-256."""
     return hashlib.sha256(key).hexdigest()[:16]

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Annotated, Literal, Self
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,12 @@ class Settings(BaseSettings):
         description="Comma-separated hosts (names, addresses, CIDR networks) that webhooks may "
         "reach although they are not public (local receivers in development and tests).",
     )
+    erp_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated hosts (names, addresses, CIDR networks) that ERP base URLs "
+        "may reach although not public (an ERP on the company network, a sandbox on loopback); "
+        "link-local and cloud metadata addresses stay refused.",
+    )
     mapping_shared_defaults: bool = Field(
         False,
         description="Suggest, as defaults, the field mappings that two or more other tenants "
@@ -148,7 +155,7 @@ class Settings(BaseSettings):
         # Absolute, so worker processes started elsewhere find the same files.
         return value.expanduser().absolute()
 
-    @field_validator("old_secret_keys", "webhook_allowed_hosts", mode="before")
+    @field_validator("old_secret_keys", "webhook_allowed_hosts", "erp_allowed_hosts", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -162,6 +169,42 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError(f"unknown log level '{value}'")
         return level
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _a_directory(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} exists and is not a directory")
+        return value
+
+    @field_validator("secret_key", mode="after")
+    @classmethod
+    def _a_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            decode_key(value.get_secret_value())  # ValueError saying why (never the value)
+        return value
+
+    @field_validator("old_secret_keys", mode="after")
+    @classmethod
+    def _keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for key in value:
+            decode_key(key.get_secret_value())
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str) -> str:
+        if value and not value.startswith(DATABASE_SCHEMES):
+            raise ValueError("must start with postgresql://, postgres:// or sqlite:///")
+        return value
+
+    @field_validator("broker_url", "redis_url")
+    @classmethod
+    def _broker_scheme(cls, value: str | None, info: ValidationInfo) -> str | None:
+        schemes = BROKER_SCHEMES if info.field_name == "broker_url" else BROKER_SCHEMES[:3]
+        if value is not None and not value.startswith(schemes):
+            raise ValueError("must start with " + ", ".join(f"{s}//" for s in schemes))
+        return value
 
     @model_validator(mode="after")
     def _embedded_database(self) -> Self:
@@ -290,10 +333,34 @@ def rotation_settings(settings: Settings) -> tuple[Settings, Callable[[], str | 
     return rotated, finish_embedded
 
 
+DATABASE_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite://")
+BROKER_SCHEMES = ("redis:", "rediss:", "unix:", "amqp:", "amqps:")
+
+
+class SettingsError(ValueError):
+    """`LEDGERHUB_*` values that are not valid: one line naming each variable and why.
+
+    The values themselves are left out (a URL or key may carry a secret)."""
+
+
+def settings_error(exc: PydanticValidationError) -> SettingsError:
+    """The one-line `SettingsError` for a validation failure of `Settings`."""
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        name = f"LEDGERHUB_{field.upper()}" if field else "LEDGERHUB_* settings"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}: {reason}")
+    return SettingsError("invalid setting: " + "; ".join(problems))
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings, read from the environment once per process."""
-    return Settings()
+    """The settings, read from the environment once per process; `SettingsError` if invalid."""
+    try:
+        return Settings()
+    except PydanticValidationError as exc:
+        raise settings_error(exc) from None
 
 
 def reset_settings() -> None:

@@ -19,6 +19,11 @@ import pytest
 
 from tests import services
 
+# The sandboxes the tests connect to listen on loopback, which ERP base URLs may not reach
+# by default (the SSRF guard); tests that check the guard set their own value.
+LOOPBACK_ERPS = "127.0.0.1,localhost,::1"
+os.environ.setdefault("LEDGERHUB_ERP_ALLOWED_HOSTS", LOOPBACK_ERPS)
+
 _started: list[Any] = []
 _tempdirs: list[Path] = []
 

@@ -147,12 +147,19 @@ def _root(
 
 def main() -> None:
     """Entry point of the `hub` console script."""
-    from hub.cli.common import secret_key_problem
+    from hub.cli.common import err, secret_key_problem
 
     try:
         app()
     except Exception as exc:
-        # A key problem is the operator's, not a bug: one line, not a traceback.
+        # A bad LEDGERHUB_* value, or a key problem, is the operator's to fix, not a bug: one
+        # line naming it, not a traceback. (hub.settings is loaded by then: imported here,
+        # `hub --version` stays free of it.)
+        from hub.settings import SettingsError
+
+        if isinstance(exc, SettingsError):
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise SystemExit(2) from None
         if secret_key_problem(exc):
             raise SystemExit(1) from None
         raise

@@ -133,10 +133,13 @@ def friendly_errors() -> Iterator[None]:
 
 def secret_key_problem(exc: BaseException) -> bool:
     """Print a SecretKeyError as one line and say so; False for any other exception."""
-    from hub.crypto import SecretKeyError
+    from hub.crypto import SecretKeyError, SecretKeyMissing
 
     if not isinstance(exc, SecretKeyError):
         return False
+    if isinstance(exc, SecretKeyMissing):
+        err.print(f"[red]error (secret key):[/red] {exc}")
+        return True
     err.print(
         f"[red]error (secret key):[/red] cannot open the stored credentials: {exc}. "
         "The hub's key (LEDGERHUB_SECRET_KEY, or DATA_DIR/secret.key) is not the one they "

@@ -25,8 +25,18 @@ def demo(
     changes data in the sandboxes and syncs exactly those changes; writes a bill and replays it;
     prints a summary. The data stays in the data directory for `hub records list`.
     """
-    from hub.demo import run_demo
+    import os
 
+    from hub.demo import run_demo
+    from hub.erpnet import ALLOW_SETTING
+    from hub.jobs.runtime import reset_runtime
+    from hub.settings import reset_settings
+
+    # The demo's sandboxes listen on loopback, which ERP base URLs may not reach by default.
+    allowed = [h for h in os.environ.get(ALLOW_SETTING, "").split(",") if h.strip()]
+    os.environ[ALLOW_SETTING] = ",".join([*allowed, "127.0.0.1"])
+    reset_settings()
+    reset_runtime()
     run_demo(
         get_runtime(), Console(), records=records, seed=seed, processes=processes, threads=threads
     )

@@ -35,7 +35,10 @@ def worker(
 
     from hub.broker import embedded_env
 
-    settings = get_runtime().settings
+    runtime = get_runtime()
+    settings = runtime.settings
+    with friendly_errors():
+        runtime.store  # noqa: B018 - refuse to start without the key the credentials need
     if settings.uses_embedded_broker:
         os.environ.update(embedded_env(settings))
     args = [

@@ -20,6 +20,7 @@ from connectors.base import ConnectionConfig, Connector
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from connectors.registry import get_adapter
 from hub.broker import broker_kind, broker_url, locks_redis_url, redis_client
+from hub.erpnet import erp_transport
 from hub.settings import Settings, get_settings
 from hub.store import Store
 
@@ -117,6 +118,7 @@ class Runtime:
                 tokens=self.store.tokens,
                 ids=self.store.resolver(view.id),
                 limiter=self.limiter(budget_for(options, spec.budget)),
+                transport=erp_transport(self.settings),
             )
             self._connectors[connection_id] = connector
             return connector

@@ -122,9 +122,10 @@ class Store:
             from hub.broker import redis_client
 
             redis = redis_client(settings.redis_url)
+        engine = make_engine(settings.database_url, **engine_kw)
         return cls(
-            make_engine(settings.database_url, **engine_kw),
-            SecretBox.from_settings(settings),
+            engine,
+            _secret_box(settings, engine),
             lock_dir=settings.data_dir / "locks",
             redis=redis,
         )
@@ -140,3 +141,41 @@ class Store:
     def dispose(self) -> None:
         """Close the engine's pooled connections."""
         self.engine.dispose()
+
+
+def _secret_box(settings: Settings, engine: Engine) -> SecretBox:
+    """The settings' keys; never a new key file while the store holds values sealed with the
+    old one (they would all become unreadable), and one clear line for a damaged key file."""
+    from hub.crypto import SecretKeyMissing
+    from hub.settings import SECRET_KEY_FILE
+
+    key_file = settings.data_dir / SECRET_KEY_FILE
+    if settings.secret_key is None and not key_file.exists() and _holds_sealed(engine):
+        raise SecretKeyMissing(
+            f"{key_file} is missing, and the store holds credentials sealed with it: restore "
+            "that file from your backup (or set LEDGERHUB_SECRET_KEY to its content); a new "
+            "key would make every stored credential unreadable"
+        )
+    try:
+        return SecretBox.from_settings(settings)
+    except (ValueError, OSError) as exc:
+        where = "LEDGERHUB_SECRET_KEY" if settings.secret_key is not None else str(key_file)
+        raise SecretKeyMissing(
+            f"{where} is not a usable key ({exc}): restore it from your backup "
+            "(a 32-byte key in base64, as `hub` generated it)"
+        ) from None
+
+
+def _holds_sealed(engine: Engine) -> bool:
+    """True when any connection, token set or webhook secret is stored sealed."""
+    from sqlalchemy import text
+
+    queries = (
+        "SELECT 1 FROM connections WHERE credentials IS NOT NULL",
+        "SELECT 1 FROM tokens",
+    )
+    try:
+        with engine.connect() as conn:
+            return any(conn.execute(text(q + " LIMIT 1")).first() for q in queries)
+    except Exception:
+        return False

@@ -261,6 +261,7 @@ class HubEnv:
                 "LEDGERHUB_DATABASE_URL": self.database_url,
                 "LEDGERHUB_BROKER_URL": self.broker_url,
                 "LEDGERHUB_SECRET_KEY": self.secret_key,
+                "LEDGERHUB_ERP_ALLOWED_HOSTS": "127.0.0.1",  # the sandboxes
                 **(FAST_JOBS if self.fast else {}),
                 **self.extra_env,
             }
@@ -276,6 +277,7 @@ class HubEnv:
                 "database_url": self.database_url,
                 "broker_url": self.broker_url,
                 "secret_key": self.secret_key,
+                "erp_allowed_hosts": ["127.0.0.1"],
                 **{
                     k.removeprefix("LEDGERHUB_").lower(): v
                     for k, v in {**(FAST_JOBS if self.fast else {}), **self.extra_env}.items()
