@@ -145,7 +145,7 @@ class SapConnector(Connector):
         ]
         if resource.name == "accounts":
             filters.append(f"ChartOfAccounts eq {string_literal(self.context().chart_of_accounts)}")
-        params = {"$top": str(resource.page_size or PAGE), "$inlinecount": "allpages"}
+        params = {"$top": str(self.page_size(resource)), "$inlinecount": "allpages"}
         if filters:
             params["$filter"] = " and ".join(f"({f})" if " or " in f else f for f in filters)
         if read.expand:
@@ -155,6 +155,14 @@ class SapConnector(Connector):
         if read.select:
             params["$select"] = read.select
         return params
+
+    def page_size(self, resource: Resource) -> int:
+        """Rows per request: the resource's (5,000, SAP's most), or the `page_size` option.
+
+        A page is what a read holds in memory at once; a smaller page trades calls for memory.
+        """
+        option = self.config.options.get("page_size")
+        return int(option) if option else resource.page_size or PAGE
 
     def read_token(
         self, resource: Resource, since: datetime | None, token: str | None
@@ -184,9 +192,7 @@ class SapConnector(Connector):
             following = json.dumps({"skip": consumed}) if consumed < count else None
         else:
             following = (
-                json.dumps({"skip": consumed})
-                if len(items) >= (resource.page_size or PAGE)
-                else None
+                json.dumps({"skip": consumed}) if len(items) >= self.page_size(resource) else None
             )
         if read.group and following is not None and items:
             # A document's items may run past the page: hold the last document back for the next.
@@ -214,7 +220,7 @@ class SapConnector(Connector):
         key = (resource.name, since, page)
         token = tokens.get(key)
         if token is None and page > 1:
-            token = json.dumps({"skip": (page - 1) * (resource.page_size or PAGE)})
+            token = json.dumps({"skip": (page - 1) * self.page_size(resource)})
         items, following = self.read_token(resource, since, token)
         if following is not None:
             tokens[(resource.name, since, page + 1)] = following
