@@ -277,3 +277,66 @@ def test_the_data_directory_and_database_are_private(cli: Cli) -> None:
     assert stat.S_IMODE(cli.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((cli.data_dir / "ledgerhub.db").stat().st_mode) == 0o600
     assert stat.S_IMODE((cli.data_dir / "secret.key").stat().st_mode) == 0o600
+
+
+# --------------------------------------------------------------------------- item 11: submit
+
+
+def _bill(cli: Cli, connection: str) -> dict[str, Any]:
+    cli.ok("sync", connection, "--resource", "contacts", "--wait")
+    cli.ok("sync", connection, "--resource", "accounts", "--wait")
+    suppliers = json.loads(
+        cli.ok("records", "list", "--object", "supplier", "--limit", "500", "--json").stdout
+    )
+    supplier = next(s for s in suppliers if s.get("status") == "active")
+    accounts = json.loads(
+        cli.ok("records", "list", "--object", "account", "--limit", "500", "--json").stdout
+    )
+    expense = next(a for a in accounts if a.get("type") == "expense")
+    return {
+        "direction": "payable",
+        "number": "CLI-0001",
+        "party_id": supplier["id"],
+        "issue_date": "2026-11-02",
+        "due_date": "2026-12-02",
+        "currency": supplier.get("currency") or "GBP",
+        "status": "authorised",
+        "tax_mode": "no_tax",
+        "lines": [
+            {
+                "line_number": 1,
+                "description": "Consulting",
+                "quantity": "4",
+                "unit_price": "150.00",
+                "net_amount": "600.00",
+                "account_code": expense["code"],
+            }
+        ],
+    }
+
+
+def test_records_submit_writes_once_and_refuses_a_bad_record_before_queueing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    connection = cli.add()
+    bill = tmp_path / "bill.json"
+    bill.write_text(json.dumps(_bill(cli, connection)))
+    before = cli.sandbox.counts()["invoices"]["total"]
+    args = ["records", "submit", "--connection", connection, "--object", "invoice"]
+    first = json.loads(cli.ok(*args, "--file", str(bill), "--wait", "--json").stdout)
+    assert first["new"] is True
+    assert first["request"]["status"] == "succeeded"
+    assert first["request"]["remote_id"]
+    again = json.loads(cli.ok(*args, "--file", str(bill), "--wait", "--json").stdout)
+    assert again["new"] is False
+    assert again["request"]["id"] == first["request"]["id"]
+    assert cli.sandbox.counts()["invoices"]["total"] == before + 1
+
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({**json.loads(bill.read_text()), "currency": "XXQ"}))
+    refused = cli.run(*args, "--file", str(broken), "--wait")
+    assert refused.returncode == 2
+    assert "currency" in refused.stderr
+    wrong_object = cli.run(*args[:-1], "invoices", "--file", str(bill))
+    assert wrong_object.returncode == 2
+    assert cli.sandbox.counts()["invoices"]["total"] == before + 1
