@@ -27,7 +27,13 @@ from rich.table import Table
 
 from connectors.registry import AdapterSpec, adapters
 from hub.broker import embedded_env
-from hub.connect import begin_authorization, complete_authorization, create_connection
+from hub.connect import (
+    auth_mode_of,
+    authorize_client_credentials,
+    begin_authorization,
+    complete_authorization,
+    create_connection,
+)
 from hub.jobs.dispatch import dispatch_pending
 from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync, syncable_resources
@@ -81,6 +87,7 @@ def _start_sandboxes(records: int, seed: int, console: Console) -> list[ErpDemo]
 
 
 def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView:
+    interactive = auth_mode_of(erp.spec.name, None, "authorization_code").interactive
     view = create_connection(
         runtime,
         erp=erp.spec.name,
@@ -88,10 +95,18 @@ def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         display_name=f"{erp.spec.title} demo",
-        grant="authorization_code",
-        redirect_uri=REDIRECT_URI,
+        grant="authorization_code" if interactive else "client_credentials",
+        redirect_uri=REDIRECT_URI if interactive else None,
         options={"demo": True},
     )
+    if not interactive:
+        # Machine-to-machine sign-in (an SAP communication arrangement): no person approves.
+        view = authorize_client_credentials(runtime, view.id)
+        console.print(
+            f"{erp.spec.title}: authorized with OAuth client credentials, "
+            f"connection [bold]{view.id}[/bold]"
+        )
+        return view
     pending = begin_authorization(runtime, view.id)
     # The sandbox approves at once and redirects to our callback with the code and state,
     # exactly as the ERP's consent page would after a person clicked "Allow".
@@ -278,20 +293,25 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, int]:
     return out
 
 
+_DEFAULT_CHANGES: tuple[dict[str, Any], ...] = (
+    {"object": "invoices", "update": 3, "delete": 1, "create": 2},
+    {"object": "contacts", "update": 2, "create": 1},
+)
+
+
 def _make_changes(erp: ErpDemo, console: Console) -> None:
+    """The changes an adapter lists in `extras["demo_changes"]` (Xero's by default)."""
     changes = {}
-    for body in (
-        {"object": "invoices", "update": 3, "delete": 1, "create": 2},
-        {"object": "contacts", "update": 2, "create": 1},
-    ):
+    for body in erp.spec.extras.get("demo_changes", _DEFAULT_CHANGES):
         answer = httpx.post(f"{erp.url}/_sandbox/changes", json=body, timeout=10)
         answer.raise_for_status()
         changes[str(body["object"])] = answer.json()
     erp.changes = changes
-    console.print(
-        f"{erp.spec.title}: changed in the sandbox: 3 invoices updated, 1 voided, 2 created; "
-        "2 contacts updated, 1 created"
+    done = "; ".join(
+        f"{obj}: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in answer_ids.items() if ids)
+        for obj, answer_ids in changes.items()
     )
+    console.print(f"{erp.spec.title}: changed in the sandbox: {done}")
 
 
 def run_demo(

@@ -49,6 +49,14 @@ def _adapter() -> AdapterSpec:
         budget=sap_budget(),
         sandbox=start_sandbox,
         notes="OData V2 services of S/4HANA (Cloud or on premise) and the SOAP journal entry API",
+        extras={
+            "demo_changes": (
+                {"object": "business_partners", "update": 2, "delete": 1, "create": 1},
+                {"object": "billing_documents", "update": 2, "delete": 1},
+                {"object": "payments", "create": 2},
+                {"object": "journal_entries", "create": 1},
+            )
+        },
     )
 
 
