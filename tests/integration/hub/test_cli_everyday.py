@@ -340,3 +340,39 @@ def test_records_submit_writes_once_and_refuses_a_bad_record_before_queueing(
     wrong_object = cli.run(*args[:-1], "invoices", "--file", str(bill))
     assert wrong_object.returncode == 2
     assert cli.sandbox.counts()["invoices"]["total"] == before + 1
+
+
+# --------------------------------------------------------------------------- spec and check
+
+
+def test_connectors_spec_prints_the_credentials_schema(cli: Cli) -> None:
+    spec = json.loads(cli.ok("connectors", "spec", "xero").stdout)
+    modes = {m["name"]: m for m in spec["auth_modes"]}
+    schema = modes["client_credentials"]["credentials"]
+    assert schema["required"] == ["client_id", "client_secret"]
+    assert schema["properties"]["client_secret"]["writeOnly"] is True
+    assert "invoice" in spec["writes"]
+    unknown = cli.run("connectors", "spec", "quickbooks")
+    assert unknown.returncode == 2
+    assert "xero" in unknown.stderr
+
+
+def test_connections_check_tests_credentials_without_storing_anything(cli: Cli) -> None:
+    new = ["connections", "check", "xero", "--base-url", cli.sandbox.url, "--json"]
+    good = json.loads(
+        cli.ok(*new, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET).stdout
+    )
+    assert good["ok"] is True
+    steps = [s["step"] for s in good["steps"]]
+    assert steps[:2] == ["sign in", "tenant"]
+    assert "read invoices" in steps
+    bad = cli.run(*new, "--client-id", CLIENT_ID, "--client-secret", "wrong")
+    assert bad.returncode == 1
+    (failed,) = [s for s in json.loads(bad.stdout)["steps"] if not s["ok"]]
+    assert failed["step"] == "sign in"
+    assert "wrong" not in bad.stdout + bad.stderr
+    assert cli.connections() == []
+    connection = cli.add()
+    existing = cli.run("connections", "check", connection)
+    assert existing.returncode == 0, existing.stderr
+    assert "read invoices" in existing.stderr
