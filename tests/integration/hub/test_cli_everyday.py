@@ -376,3 +376,31 @@ def test_connections_check_tests_credentials_without_storing_anything(cli: Cli) 
     existing = cli.run("connections", "check", connection)
     assert existing.returncode == 0, existing.stderr
     assert "read invoices" in existing.stderr
+
+
+# --------------------------------------------------------------------------- state
+
+
+def test_state_get_set_clear(cli: Cli) -> None:
+    connection = cli.add()
+    assert json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"] == {
+        "invoices": None
+    }
+    cli.ok("sync", connection, "--resource", "invoices", "--wait")
+    after_sync = json.loads(cli.ok("state", "get", connection).stdout)["resources"]
+    assert after_sync["invoices"]["done"] is True
+    assert after_sync["invoices"]["next_since"]
+    cli.ok("state", "set", connection, "invoices", "--since", "2030-01-01T00:00:00Z")
+    moved = json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"]
+    assert moved["invoices"]["next_since"].startswith("2030-01-01T00:00:00")
+    # From a time after every change, the next sync finds nothing.
+    quiet = json.loads(
+        cli.ok("sync", connection, "--resource", "invoices", "--wait", "--json").stdout
+    )[0]["run"]
+    assert quiet["created"] + quiet["updated"] + quiet["unchanged"] == 0
+    bad = cli.run("state", "set", connection, "invoices", "--state", '{"page": "x"}')
+    assert bad.returncode == 2
+    assert "page" in bad.stderr
+    cli.ok("state", "clear", connection, "invoices", "--yes")
+    cleared = json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"]
+    assert cleared == {"invoices": None}
