@@ -4,7 +4,8 @@ It validates the sample documents, starts the embedded broker and store, starts 
 ERP sandbox, connects each through its OAuth flow (authorization code with PKCE), backfills
 through real dramatiq worker processes, makes changes in the sandboxes and shows the incremental
 sync pick up exactly those, writes a bill and shows that replaying the request changes nothing,
-and ends with a summary. The data stays in the data directory for `hub records list`.
+delivers every event to a local webhook receiver that verifies each signature, and ends with a
+summary. The data stays in the data directory for `hub records list`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,7 +35,7 @@ from hub.connect import (
     complete_authorization,
     create_connection,
 )
-from hub.jobs.dispatch import dispatch_pending
+from hub.demo_webhooks import deliver_and_verify, demo_receiver, subscribe
 from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync, syncable_resources
 from hub.store import ConnectionView, SyncRunView
@@ -67,6 +68,7 @@ class DemoResult:
     records: dict[tuple[str, str], int]
     events: dict[str, int]
     open_cases: int
+    webhooks: dict[str, int] = field(default_factory=dict)
 
 
 def _section(console: Console, title: str) -> None:
@@ -126,6 +128,7 @@ def _workers(runtime: Runtime, processes: int, threads: int) -> Iterator[subproc
     env.update(embedded_env(runtime.settings))
     env["LEDGERHUB_DATABASE_URL"] = runtime.settings.database_url
     env.setdefault("LEDGERHUB_LOG_LEVEL", "WARNING")
+    env["LEDGERHUB_WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1"  # the demo's own webhook receiver
     log = (runtime.settings.data_dir / "demo-workers.log").open("ab")
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "hub", "worker", "-p", str(processes), "-t", str(threads)],
@@ -342,9 +345,14 @@ def run_demo(
 
     _section(console, "3. ERP sandboxes and OAuth")
     erps = _start_sandboxes(records, seed, console)
+    cleanup = ExitStack()
+    receiver = cleanup.enter_context(demo_receiver())
     try:
         for erp in erps:
             erp.connection = _connect(runtime, erp, console)
+        tenant_id = next(e.connection.tenant_id for e in erps if e.connection)
+        endpoint, secret = subscribe(runtime, tenant_id, receiver.url)
+        console.print(f"webhook endpoint {endpoint.id} -> {receiver.url} (every event type)")
         with _workers(runtime, processes, threads):
             _section(console, f"4. Backfill through dramatiq workers ({processes}×{threads})")
             done = _wait_runs(
@@ -366,8 +374,11 @@ def run_demo(
             _section(console, "6. Writing a bill, then replaying the request")
             for erp in erps:
                 _write_bill(runtime, erp, console, seed)
-            dispatch_pending(runtime)
+
+            _section(console, "7. Webhooks: every event delivered, signed, verified")
+            webhooks = deliver_and_verify(runtime, endpoint, secret, receiver, console, timeout)
     finally:
+        cleanup.close()
         for erp in erps:
             erp.stop()
             if erp.connection is not None:
@@ -379,8 +390,9 @@ def run_demo(
         records=store.records.counts(),
         events=store.outbox.counts(),
         open_cases=len(store.cases.list(status="open")),
+        webhooks=webhooks,
     )
-    _section(console, "7. Summary")
+    _section(console, "8. Summary")
     _summary(result, console)
     return result
 
