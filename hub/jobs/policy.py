@@ -109,8 +109,9 @@ class FailurePolicy(Middleware):
 
     @property
     def actor_options(self) -> set[str]:
-        """Options actors may set: `max_retries`."""
-        return {"max_retries"}
+        """Options actors may set: `max_retries`, and `throws` (failures logged without a
+        traceback, as dramatiq's own Retries middleware allows)."""
+        return {"max_retries", "throws"}
 
     def after_process_message(
         self,
@@ -173,7 +174,7 @@ class FailurePolicy(Middleware):
                 subject.on_give_up(exception)
             except Exception:
                 log.exception("could not mark %s as given up", message.actor_name)
-        case_id = self._case(message, exception, retries + 1)
+        case_id = self._case(message, exception, retries + 1, gave_up=retry)
         if retry:
             self.runtime.store.dead_letters.add(
                 message_id=message.message_id,
@@ -212,9 +213,14 @@ class FailurePolicy(Middleware):
                 log.exception("could not tell what %s is about", message.actor_name)
         return JobSubject(None, None, JOB_REF, message.actor_name)
 
-    def _case(self, message: MessageProxy, exc: BaseException, attempts: int) -> str | None:
+    def _case(
+        self, message: MessageProxy, exc: BaseException, attempts: int, *, gave_up: bool = False
+    ) -> str | None:
+        from hub.store.cases import GAVE_UP_ACTION
+
         subject = self._subject(message)
         cases = self.runtime.store.cases
+        action = GAVE_UP_ACTION if gave_up else None
         try:
             if isinstance(exc, ConnectorError):
                 view = cases.open_from_error(
@@ -224,6 +230,7 @@ class FailurePolicy(Middleware):
                     source=subject.source,
                     record_ref=subject.record_ref,
                     attempts=attempts,
+                    action=action,
                 )
             else:
                 view = cases.open_or_bump(
@@ -234,6 +241,7 @@ class FailurePolicy(Middleware):
                     source=subject.source,
                     record_ref=subject.record_ref,
                     attempts=attempts,
+                    action=action,
                 )
         except Exception:  # the store itself may be the thing that failed
             log.exception("could not record the failure of %s", message.actor_name)

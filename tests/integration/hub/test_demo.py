@@ -43,4 +43,4 @@ def test_the_demo_runs_on_embedded_defaults_and_every_step_holds(
                 assert read_back == written, erp.spec.name
     assert result.open_cases == 0
     output = console.file.getvalue()  # type: ignore[attr-defined]
-    assert "8. Summary" in output
+    assert "9. Summary" in output
