@@ -1,10 +1,11 @@
-"""The HTTP app: liveness, readiness and a status summary.
+"""The HTTP API: FastAPI, `/v1`, OpenAPI 3.1 at `/openapi.json`, interactive docs at `/docs`.
 
     GET /healthz   200 while the process runs (liveness probe)
     GET /readyz    200 when the store and the broker answer, 503 naming what does not
-    GET /v1/status records per object, runs in progress, open exception cases, pending events
+    /v1/...        the resource API; one router module per resource family in this package
 
-The resource API (connections, records, writes, webhooks) builds on this app.
+Every `/v1` route needs `Authorization: Bearer <key>` (see `hub.api.security`); errors are
+problem documents (`hub.api.problems`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,29 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from hub import __version__
+from hub.api import (
+    connections,
+    dead_letters,
+    exceptions,
+    keys,
+    records,
+    sync_runs,
+    webhooks,
+    writes,
+)
+from hub.api.deps import Reader, Rt, tenant_connection_ids
+from hub.api.problems import install
+from hub.api.security import ApiMiddleware, RateLimiter
 from hub.jobs.runtime import Runtime, get_runtime
+
+DESCRIPTION = """Canonical finance records from ERPs, idempotent writes back to them, and signed
+webhooks. Authenticate with `Authorization: Bearer <key>`; errors are RFC 9457 problem
+documents; every response carries `X-Request-ID`."""
 
 
 def _checks(runtime: Runtime) -> dict[str, str]:
@@ -40,38 +56,68 @@ def _checks(runtime: Runtime) -> dict[str, str]:
     return results
 
 
-def create_app(runtime: Runtime | None = None) -> Starlette:
+def create_app(runtime: Runtime | None = None) -> FastAPI:
     """The API app over `runtime` (the process's runtime by default)."""
 
     def rt() -> Runtime:
         return runtime or get_runtime()
 
-    async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "version": __version__})
+    app = FastAPI(
+        title="Ledgerhub API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    install(app)
+    settings = rt().settings
+    app.add_middleware(
+        ApiMiddleware,
+        keys=lambda: rt().store.api_keys,
+        limiter=RateLimiter(settings.api_rate_limit_per_minute),
+    )
 
-    async def readyz(_: Request) -> JSONResponse:
+    @app.get("/healthz", tags=["health"], summary="Liveness")
+    def healthz() -> dict[str, str]:
+        """200 while the process runs."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", tags=["health"], summary="Readiness")
+    def readyz() -> JSONResponse:
+        """200 when the store and the broker answer; 503 naming what does not."""
         checks = _checks(rt())
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
-    async def status(_: Request) -> JSONResponse:
-        store = rt().store
+    @app.get("/v1/status", tags=["health"], summary="What the hub holds for the tenant")
+    def status(runtime: Rt, caller: Reader) -> dict[str, Any]:
+        """Connections, records per object, open exception cases."""
+        store = runtime.store
+        mine = set(tenant_connection_ids(runtime, caller))
         per_object: Counter[str] = Counter()
-        for (_connection, obj), count in store.records.counts().items():
-            per_object[obj] += count
-        body: dict[str, Any] = {
+        for (connection, obj), count in store.records.counts().items():
+            if connection in mine:
+                per_object[obj] += count
+        cases = store.cases.list(status="open", limit=10_000)
+        return {
             "version": __version__,
-            "connections": len(store.connections.list()),
+            "connections": len(mine),
             "records": dict(per_object),
-            "open_exception_cases": len(store.cases.list(status="open", limit=10_000)),
-            "pending_events": len(store.outbox.pending(limit=10_000)),
+            "open_exception_cases": sum(1 for c in cases if c.connection_id in mine),
         }
-        return JSONResponse(body)
 
-    return Starlette(
-        routes=[
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/v1/status", status),
-        ]
-    )
+    for module in (
+        keys,
+        connections,
+        records,
+        writes,
+        sync_runs,
+        exceptions,
+        dead_letters,
+        webhooks,
+    ):
+        app.include_router(module.router)
+    app.include_router(connections.callback_router)
+    return app

@@ -22,12 +22,15 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "extract": ("extract",),
     "connections": ("connections", "connectors"),
     "jobs": ("worker", "scheduler", "sync"),
+    "runs": ("runs",),
     "records": ("records", "exceptions", "dlq", "events"),
     "serve": ("serve",),
     "validate": ("validate",),
     "db": ("db",),
     "sandbox": ("sandbox",),
     "mappings": ("mappings",),
+    "mapspec": ("custom-fields",),
+    "tenants": ("tenants", "keys"),
 }
 """Every command group, in the order `hub --help` lists them. A new group is one line here."""
 
@@ -38,6 +41,28 @@ _TYPER_SETTINGS: dict[str, Any] = {
 
 
 _HELP_ONLY = "hub.help_only"
+
+_TYPE_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "bool": "BOOLEAN"}
+
+
+def _plain_types(cls: Any) -> None:
+    """Help shows `--limit INTEGER`, not `--limit <int>`, and nothing after a flag."""
+    original = cls.display_type_rich
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False):
+            return None
+        text = original(self, ctx)
+        if isinstance(text, str) and text.startswith("<") and ">" in text:
+            inner, _, rest = text[1:].partition(">")
+            return _TYPE_NAMES.get(inner, inner.upper()) + rest
+        return None if text is None else str(text)
+
+    cls.display_type_rich = display_type_rich
+
+
+_plain_types(typer.core.TyperOption)
+_plain_types(typer.core.TyperArgument)
 
 
 class LazyCommands(TyperGroup):
@@ -122,4 +147,12 @@ def _root(
 
 def main() -> None:
     """Entry point of the `hub` console script."""
-    app()
+    from hub.cli.common import secret_key_problem
+
+    try:
+        app()
+    except Exception as exc:
+        # A key problem is the operator's, not a bug: one line, not a traceback.
+        if secret_key_problem(exc):
+            raise SystemExit(1) from None
+        raise

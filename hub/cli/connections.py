@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json, table, when
 
@@ -12,20 +13,94 @@ app = typer.Typer(help="Create, list, show and remove ERP connections.", no_args
 connectors_app = typer.Typer(help="The installed ERP adapters.", no_args_is_help=True)
 
 
-@app.command("add")
+class _AddCommand(TyperCommand):
+    """`connections add`, whose help ends with each installed ERP's auth modes and fields."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Build the per-ERP credentials list when help is asked for (adapters load then)."""
+        from connectors.registry import adapters
+
+        lines = ["Credentials by ERP and auth mode (--auth-mode; secrets marked *):\n\n"]
+        for spec in adapters().values():
+            for mode in spec.connector.AUTH_MODES:
+                fields = ", ".join(
+                    f"{name}{'*' if secret else ''}" for name, _, secret in mode.fields()
+                )
+                lines.append(f"  {spec.name} {mode.name}: {fields} - {mode.description}\n\n")
+        self.epilog = "".join(lines)
+        super().format_help(ctx, formatter)
+
+
+def _ask_credentials(
+    erp: str, mode_name: str | None, grant: str, given: dict[str, str], interactive: bool
+) -> tuple[str, dict[str, str]]:
+    """The auth mode and every field of its credentials model, asking for the missing ones."""
+    from hub.connect import auth_mode_of
+
+    mode = auth_mode_of(erp, mode_name, None if mode_name else grant)
+    known = {name for name, _, _ in mode.fields()}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise typer.BadParameter(
+            f"the {erp} {mode.name} mode has no field {', '.join(unknown)} "
+            f"(fields: {', '.join(sorted(known))})",
+            param_hint="--credential",
+        )
+    values = dict(given)
+    for name, description, secret in mode.fields():
+        if name not in values:
+            if not interactive:
+                raise typer.BadParameter(
+                    f"missing {name} ({description}) for the {erp} {mode.name} mode",
+                    param_hint=f"--credential {name}=...",
+                )
+            values[name] = typer.prompt(f"{name} ({description})", hide_input=secret)
+    return mode.name, values
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise typer.BadParameter(f"'{item}' is not NAME=VALUE", param_hint="--credential")
+        values[name.strip()] = value
+    return values
+
+
+@app.command("add", cls=_AddCommand)
 def add(
     erp: Annotated[str, typer.Argument(help="The adapter, e.g. xero.")],
     base_url: Annotated[str, typer.Option("--base-url", help="The ERP's or sandbox's base URL.")],
-    client_id: Annotated[str, typer.Option("--client-id", help="OAuth client id.")],
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", help="OAuth client id (an OAuth mode's field).")
+    ] = None,
     client_secret: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--client-secret", help="OAuth client secret.", envvar="LEDGERHUB_CLIENT_SECRET"
+            "--client-secret",
+            help="OAuth client secret (an OAuth mode's field).",
+            envvar="LEDGERHUB_CLIENT_SECRET",
         ),
-    ],
+    ] = None,
+    credential: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--credential",
+            "-c",
+            help="A credentials field as NAME=VALUE (repeat); missing fields are asked for.",
+        ),
+    ] = None,
+    auth_mode: Annotated[
+        str | None,
+        typer.Option("--auth-mode", help="The adapter's auth mode (see the list below)."),
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="A display name.")] = None,
     grant: Annotated[
-        str, typer.Option("--grant", help="client_credentials or authorization_code.")
+        str,
+        typer.Option(
+            "--grant", help="client_credentials or authorization_code (without --auth-mode)."
+        ),
     ] = "client_credentials",
     redirect_uri: Annotated[
         str | None, typer.Option("--redirect-uri", help="Callback URL (authorization_code).")
@@ -34,44 +109,59 @@ def add(
     sync: Annotated[
         bool, typer.Option("--sync/--no-sync", help="Start the first backfill.")
     ] = True,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt: a missing field is an error.")
+    ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Create a connection and authorize it; then the first backfill starts.
+    r"""Create a connection and authorize it; then the first backfill starts.
 
     Example (machine-to-machine):
       hub connections add xero --base-url http://127.0.0.1:8701 \
         --client-id demo --client-secret s3cret
 
-    With --grant authorization_code the command prints the authorization URL; approve in the
-    browser and paste the URL you are redirected to. Credentials are stored encrypted.
+    Each ERP declares its auth modes and the credentials each needs (listed below): give them
+    with --credential NAME=VALUE, or be asked (secrets without echo). With an interactive mode
+    (authorization_code) the command prints the authorization URL; approve in the browser and
+    paste the URL you are redirected to. Credentials are stored encrypted.
     """
     from hub.connect import (
         authorize_client_credentials,
         begin_authorization,
         complete_authorization,
         create_connection,
+        discard,
     )
 
+    given = _pairs(credential or [])
+    if client_id is not None:
+        given.setdefault("client_id", client_id)
+    if client_secret is not None:
+        given.setdefault("client_secret", client_secret)
     runtime = get_runtime()
     with friendly_errors():
+        mode_name, values = _ask_credentials(erp, auth_mode, grant, given, not no_input)
         view = create_connection(
             runtime,
             erp=erp,
             base_url=base_url,
-            client_id=client_id,
-            client_secret=client_secret,
+            credentials=values,
+            auth_mode=mode_name,
             display_name=name,
-            grant=grant,
             remote_tenant_id=tenant,
             redirect_uri=redirect_uri,
         )
-        if grant == "client_credentials":
-            view = authorize_client_credentials(runtime, view.id)
-        else:
-            pending = begin_authorization(runtime, view.id)
-            err.print(f"Open this URL and approve access:\n  {pending.request.url}")
-            callback = typer.prompt("Paste the URL you were redirected to")
-            view = complete_authorization(runtime, pending, callback)
+        try:
+            if not runtime.connector(view.id).auth_mode.interactive:
+                view = authorize_client_credentials(runtime, view.id)
+            else:
+                pending = begin_authorization(runtime, view.id)
+                err.print(f"Open this URL and approve access:\n  {pending.request.url}")
+                callback = typer.prompt("Paste the URL you were redirected to", err=True)
+                view = complete_authorization(runtime, pending, callback)
+        except BaseException:
+            discard(runtime, view.id)  # a failed add leaves nothing behind
+            raise
         if sync:
             from hub.jobs.scheduler import enqueue_sync, syncable_resources
             from hub.jobs.sender import send_full_sync
@@ -100,7 +190,12 @@ def list_connections(as_json: Annotated[bool, JSON_OPTION] = False) -> None:
         (v.id, v.erp, v.status, v.remote_tenant_id, v.display_name, when(v.created_at))
         for v in views
     ]
-    table("Connections", ["id", "erp", "status", "erp tenant", "name", "created"], rows)
+    table(
+        "Connections",
+        ["id", "erp", "status", "erp tenant", "name", "created"],
+        rows,
+        optional=["created", "name"],
+    )
 
 
 @app.command("show")
@@ -154,19 +249,35 @@ def show(
 @app.command("remove")
 def remove(
     connection_id: Annotated[str, typer.Argument(help="The connection id (con_...).")],
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    keep_records: Annotated[
+        bool,
+        typer.Option("--keep-records", help="Keep its records, their ids and its events."),
+    ] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Remove a connection with its tokens, records and cursors.
+    """Remove a connection with its tokens, cursors, runs, cases and (by default) records.
 
     Example: hub connections remove con_01J... --yes
+
+    Everything goes in one transaction; --keep-records keeps the records it synced, their hub
+    ids and its events (as history). Without --yes the command asks first.
     """
-    if not yes:
-        typer.confirm(f"Remove {connection_id} and everything synced from it?", abort=True)
     runtime = get_runtime()
     with friendly_errors():
-        runtime.store.connections.remove(connection_id)
+        view = runtime.store.connections.get(connection_id)
+        if not yes:
+            what = "its tokens, cursors, runs and cases" if keep_records else "everything synced"
+            typer.confirm(
+                f"Remove {view.id} ({view.display_name}) and {what}?", abort=True, err=True
+            )
+        removed = runtime.store.connections.remove(connection_id, keep_records=keep_records)
     runtime.forget(connection_id)
-    err.print(f"removed {connection_id}")
+    if as_json:
+        print_json({"removed": connection_id, "rows": removed})
+        return
+    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in removed.items() if n)
+    err.print(f"removed {connection_id}" + (f" ({counts})" if counts else ""))
 
 
 @connectors_app.command("list")

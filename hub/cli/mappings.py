@@ -14,7 +14,7 @@ from rich.table import Table
 
 from canonical import OBJECTS, jsonio
 from mappings.eval.dataset import DATA_DIR, load_labelled
-from mappings.eval.loeo import Metrics, leave_one_erp_out
+from mappings.eval.loeo import CALIBRATION_FOLDS, Metrics, leave_one_system_out
 from mappings.suggest import (
     DecisionSet,
     Engine,
@@ -25,7 +25,7 @@ from mappings.suggest import (
 )
 
 app = typer.Typer(
-    help="Mapping suggestions: propose canonical paths for any accounting system's fields.",
+    help="Mappings: declarative specs per connection, previews, suggestions and decisions.",
     no_args_is_help=True,
 )
 
@@ -125,17 +125,37 @@ def suggest(
         Path | None,
         typer.Option("--decisions", help='Prior decisions: [{"source", "target", "accepted"}].'),
     ] = None,
+    connection: Annotated[
+        str | None,
+        typer.Option(
+            "--connection",
+            "-c",
+            help="Suggest from this connection's ERP records, with its tenant's decisions.",
+        ),
+    ] = None,
 ) -> None:
     """Propose a canonical path (or none) for every field, with calibrated confidence.
 
+    With --connection (and --object), the fields come from records fetched from the connected
+    ERP, and the tenant's accepted and rejected pairs (`hub mappings accept|reject`) are reused.
+
     Example: hub mappings suggest --object invoice --source bill_fields.json --format table
+
+    Example: hub mappings suggest --connection con_01J... --object invoice --format table
     """
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         _fail(f"--threshold must be between 0 and 1, got {threshold}")
     if object_name is not None and object_name not in OBJECTS:
         _fail(f"unknown target object '{object_name}' (known: {', '.join(OBJECTS)})")
-    field_list = _field_list(source, sample)
     prior = DecisionSet()
+    if connection is not None:
+        if object_name is None or source is not None or sample is not None:
+            _fail("--connection takes --object and neither --source nor --sample")
+        from hub.cli.mapspec import suggest_input
+
+        field_list, prior = suggest_input(connection, object_name)
+    else:
+        field_list = _field_list(source, sample)
     if decisions is not None:
         try:
             prior = DecisionSet.from_json(decisions.read_bytes())
@@ -169,9 +189,11 @@ def _metrics_table(results: dict[str, Metrics]) -> Table:
         "abst. F1",
         "accuracy",
         "ECE",
-        title="Leave-one-ERP-out (fit on the others, measured on the held-out ERP)",
+        title="Leave-one-system-out (fit on the others, measured on the held-out system)",
     )
     for name, m in results.items():
+        if name == "pooled":
+            table.add_section()
         table.add_row(
             name,
             str(m.fields),
@@ -191,19 +213,30 @@ def _metrics_table(results: dict[str, Metrics]) -> Table:
 @app.command("eval")
 def evaluate(
     data: Annotated[
-        Path, typer.Option("--data", help="Folder of labelled field lists, one JSON per ERP.")
+        Path, typer.Option("--data", help="Folder of labelled field lists, one JSON per system.")
     ] = DATA_DIR,
     output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
         OutputFormat.table
     ),
     mistakes: Annotated[
-        int, typer.Option("--mistakes", min=0, help="Show the N worst mistakes per held-out ERP.")
+        int,
+        typer.Option("--mistakes", min=0, help="Show the N worst mistakes per held-out system."),
     ] = 3,
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Training passes per fit.")] = 30,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Training passes per fit.")] = 10,
+    folds: Annotated[
+        int,
+        typer.Option(
+            "--folds",
+            min=0,
+            help="Groups of systems the calibration is fitted on held-out predictions of "
+            "(0: one system per group).",
+        ),
+    ] = CALIBRATION_FOLDS,
 ) -> None:
-    """Leave-one-ERP-out: fit on all ERPs but one, measure on it, for each; then pooled.
+    """Leave-one-system-out: fit on all systems but one, measure on it, for each.
 
-    Example: hub mappings eval --mistakes 5
+    Prints every held-out system's figures, the pooled figures and the mean over systems
+    (pooled figures hide weak systems). Example: hub mappings eval --mistakes 5
     """
     if not data.is_dir():
         _fail(f"labelled data folder '{data}' does not exist")
@@ -213,7 +246,7 @@ def evaluate(
         _fail(f"labelled data in '{data}' is malformed: {exc}")
     if len({o.system for o in objects}) < 2:
         _fail(f"need labelled field lists of at least two systems in '{data}'")
-    results = leave_one_erp_out(objects, epochs=epochs)
+    results = leave_one_system_out(objects, epochs=epochs, folds=folds or None)
     if output is OutputFormat.json:
         payload = {
             name: {
@@ -238,7 +271,7 @@ def evaluate(
     console = Console(width=160)
     console.print(_metrics_table(results))
     for name, m in results.items():
-        if name == "pooled" or not mistakes:
+        if name in ("pooled", "mean") or not mistakes:
             continue
         console.print(f"\n[bold]{name}[/bold]: worst mistakes (most confident first)")
         for x in m.mistakes[:mistakes]:
@@ -250,4 +283,7 @@ def evaluate(
 
 def register(root: typer.Typer) -> None:
     """Attach `hub mappings` to the root command."""
+    from hub.cli.mapspec import register_mappings
+
+    register_mappings(app)
     root.add_typer(app, name="mappings")

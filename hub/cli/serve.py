@@ -11,9 +11,9 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the HTTP API: /healthz, /readyz and /v1/status.
+    """Serve the HTTP API: /v1 (records, writes, webhooks), /docs, /openapi.json, /healthz.
 
-    Example: hub serve --host 0.0.0.0 --port 8000
+    Binds 127.0.0.1 unless told otherwise. Example: hub serve --host 0.0.0.0 --port 8000
     """
     import uvicorn
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.crypto import SecretBox, rotate
 from hub.settings import Settings, get_settings
+from hub.store.apikeys import ApiKeyRepository, IdempotencyRepository
 from hub.store.bindings import StoreIdResolver
 from hub.store.cases import ACTIONS, JOB_REF, SLA_SECONDS, CaseRecordView, CaseRepository, CaseView
 from hub.store.changes import PageResult, content_hash
@@ -35,6 +36,7 @@ from hub.store.outbox import OutboxItem, OutboxRepository
 from hub.store.records import RecordRepository, RecordView
 from hub.store.runs import SyncRunRepository, SyncRunView
 from hub.store.tokens import DbTokenStore
+from hub.store.webhooks import WebhookRepository
 from hub.store.writes import WriteRequestRepository, WriteRequestView
 
 __all__ = [
@@ -98,6 +100,9 @@ class Store:
         self.outbox = OutboxRepository(self.sessions)
         self.dead_letters = DeadLetterRepository(self.sessions)
         self.mappings = MappingRepository(self.sessions)
+        self.api_keys = ApiKeyRepository(self.sessions)
+        self.idempotency = IdempotencyRepository(self.sessions)
+        self.webhooks = WebhookRepository(self.sessions, box)
 
     @classmethod
     def from_settings(
@@ -130,7 +135,7 @@ class Store:
 
     def rotate_keys(self) -> int:
         """Re-seal every credential and token set with the current key; the number changed."""
-        return rotate(self.connections, self.tokens)
+        return rotate(self.connections, self.tokens, self.webhooks)
 
     def dispose(self) -> None:
         """Close the engine's pooled connections."""

@@ -16,8 +16,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from canonical.ids import PREFIXES, new_id
+from connectors.errors import ValidationError
 from hub.store.models import Binding, utcnow
 from hub.store.upsert import chunks, insert_ignore
+
+REMOTE_ID_MAX = 200
+"""The longest remote id the bindings (and records) table holds."""
+
+
+def unstorable(remote_id: str) -> str | None:
+    """Why the store cannot hold this remote id (None: it can)."""
+    if len(remote_id) > REMOTE_ID_MAX:
+        return f"it is {len(remote_id)} characters long, more than {REMOTE_ID_MAX}"
+    if "\x00" in remote_id:
+        return "it contains U+0000"
+    return None
+
 
 K = TypeVar("K", bound=Hashable)
 
@@ -88,6 +102,10 @@ class StoreIdResolver:
         cached = self._hub.get((object_name, remote_id))
         if cached is not None:
             return cached
+        reason = unstorable(remote_id)
+        if reason is not None:
+            # This record's failure (its case), not its page's.
+            raise ValidationError(f"the ERP id of this {object_name} cannot be stored: {reason}")
         with self._sessions.begin() as session:
             return self._resolve(session, object_name, [remote_id])[remote_id]
 
@@ -125,7 +143,11 @@ class StoreIdResolver:
 
     def prefetch(self, object_name: str, remote_ids: Iterable[str]) -> None:
         """Resolve (minting where needed) every id in `remote_ids` at once."""
-        wanted = list(dict.fromkeys(r for r in remote_ids if (object_name, r) not in self._hub))
+        wanted = list(
+            dict.fromkeys(
+                r for r in remote_ids if (object_name, r) not in self._hub and not unstorable(r)
+            )
+        )
         if wanted:
             with self._sessions.begin() as session:
                 self._resolve(session, object_name, wanted)

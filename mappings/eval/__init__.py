@@ -1,7 +1,14 @@
-"""Labelled field lists of Xero, NetSuite and SAP S/4HANA, and the leave-one-ERP-out evaluation."""
+"""Labelled field lists of accounting systems, and the leave-one-system-out evaluation."""
 
 from mappings.eval.dataset import LabelledObject, load_labelled, systems
-from mappings.eval.loeo import Metrics, Mistake, evaluate, fit, leave_one_erp_out
+from mappings.eval.loeo import (
+    Metrics,
+    Mistake,
+    evaluate,
+    fit,
+    leave_one_erp_out,
+    leave_one_system_out,
+)
 
 __all__ = [
     "LabelledObject",
@@ -10,6 +17,7 @@ __all__ = [
     "evaluate",
     "fit",
     "leave_one_erp_out",
+    "leave_one_system_out",
     "load_labelled",
     "systems",
 ]

@@ -47,11 +47,15 @@ class Option:
 
 @dataclass(frozen=True)
 class Trace:
-    """What calibration needs to know about one suggestion: the raw share and whether displaced."""
+    """What calibration needs to know about one suggestion: the raw share and whether displaced.
+
+    `unknown` is the share of the field's name the lexicon cannot read.
+    """
 
     share: float
     displaced: bool
     target: str | None
+    unknown: float = 0.0
 
 
 @dataclass
@@ -60,6 +64,16 @@ class ScoredField:
 
     view: FieldView
     options: list[Option]
+
+    @property
+    def unknown(self) -> float:
+        """Share of the name's words the lexicon does not know (from the no-counterpart option)."""
+        null = next((o for o in self.options if o.candidate is None), None)
+        return null.features[-1] if null is not None else 0.0
+
+    def copy(self) -> ScoredField:
+        """A fresh copy of the options (scoring sorts them and fills in probabilities)."""
+        return ScoredField(self.view, [Option(o.candidate, o.features) for o in self.options])
 
 
 def resolve_object(field_list: FieldList, target_object: str | None) -> str:
@@ -102,6 +116,9 @@ class Engine:
             out.append(ScoredField(fv, opts))
         return out
 
+    def _readable_null(self, f: ScoredField) -> float:
+        return _readable_null_share(self.weights.weights, f)
+
     def score(self, fields: list[ScoredField]) -> list[ScoredField]:
         """Fill in each option's probability and sort options best first."""
         w = self.weights.weights
@@ -142,8 +159,18 @@ class Engine:
     ) -> tuple[SuggestionReport, list[Trace]]:
         """`suggest`, plus each suggestion's uncalibrated share (used to fit the calibration)."""
         object_name = resolve_object(field_list, target_object)
+        return self.decide(object_name, self.options(field_list, object_name), decisions, threshold)
+
+    def decide(
+        self,
+        object_name: str,
+        fields: list[ScoredField],
+        decisions: DecisionSet | None = None,
+        threshold: float | None = None,
+    ) -> tuple[SuggestionReport, list[Trace]]:
+        """Score prepared options (from `options`), assign, calibrate and explain."""
         decisions = decisions or DecisionSet()
-        scored = self.score(self.options(field_list, object_name))
+        scored = self.score(fields)
         ranked: list[Ranked] = []
         for i, f in enumerate(scored):
             src = f.view.spec.path
@@ -165,16 +192,19 @@ class Engine:
                 traces.append(Trace(1.0, False, res.target))
             else:
                 displaced = res.displaced
-                conf = platt(res.share, cal_d if displaced else cal_t if res.target else cal_n)
+                cal = cal_d if displaced else cal_t if res.target else cal_n
+                share = res.share if res.target or displaced else self._readable_null(f)
+                conf = platt(share, cal, f.unknown)
                 reasons = explain(f, res.target, res.lost_to, scored)
-                traces.append(Trace(res.share, displaced, res.target))
+                traces.append(Trace(share, displaced, res.target, f.unknown))
             target = res.target
             if target is not None and threshold is not None and conf < threshold and not r.is_fixed:
                 reasons.append(f"confidence {conf:.2f} below threshold {threshold:.2f}: abstained")
-                null_p = next((p for t, p in r.options if t is None), 0.0)
-                target, conf = None, platt(null_p, cal_n)
+                target, conf = None, platt(self._readable_null(f), cal_n, f.unknown)
             alts = [
-                Alternative(target=o.target, confidence=round(platt(o.probability, cal_t), 3))
+                Alternative(
+                    target=o.target, confidence=round(platt(o.probability, cal_t, f.unknown), 3)
+                )
                 for o in f.options
                 if o.target is not None and o.target != target
             ][:3]
@@ -188,6 +218,24 @@ class Engine:
                 )
             )
         return SuggestionReport(object=object_name, suggestions=suggestions), traces
+
+
+def _readable_null_share(w: Sequence[float], f: ScoredField) -> float:
+    """The no-counterpart option's share without its unknown-words evidence.
+
+    Unknown words push the ranking towards "no counterpart" (rightly: most unreadable fields
+    have none), but they are no evidence that the engine *knows* the field has none. The
+    abstention's confidence is calibrated from what the engine could read; the unknown share
+    enters the calibration separately and can only lower it.
+    """
+    scores = []
+    for o in f.options:
+        score = dot(w, o.features)
+        if o.candidate is None:
+            score -= w[-1] * o.features[-1]
+        scores.append(score)
+    probs = softmax(scores) if scores else []
+    return next((p for o, p in zip(f.options, probs, strict=True) if o.candidate is None), 1.0)
 
 
 def _best_alias(fv: FieldView, cand: Candidate) -> str:

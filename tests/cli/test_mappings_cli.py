@@ -221,7 +221,7 @@ def test_help_shows_an_example() -> None:
     assert "hub mappings eval" in result.stdout
 
 
-def test_eval_prints_leave_one_erp_out_figures_on_a_small_fixture(tmp_path: Path) -> None:
+def test_eval_prints_leave_one_system_out_figures_on_a_small_fixture(tmp_path: Path) -> None:
     for name in systems():
         data = json.loads((DATA_DIR / f"{name}.json").read_text(encoding="utf-8"))
         data["objects"] = data["objects"][:1]
@@ -233,11 +233,13 @@ def test_eval_prints_leave_one_erp_out_figures_on_a_small_fixture(tmp_path: Path
     )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"xero", "netsuite", "sap_s4hana", "pooled"}
+    assert set(out) == set(systems()) | {"pooled", "mean"}
     assert {"top1", "top3", "mrr", "abstain_f1", "accuracy", "ece"} <= set(out["pooled"])
     table = runner.invoke(app, ["mappings", "eval", "--data", str(tmp_path), "--epochs", "2"])
     assert table.exit_code == 0
     assert "pooled" in table.stdout
+    assert "mean" in table.stdout
+    assert "Leave-one-system-out" in table.stdout
 
 
 def test_eval_refuses_a_missing_data_folder(tmp_path: Path) -> None:

@@ -23,36 +23,82 @@ if TYPE_CHECKING:
 
 __all__ = ["OBJECTS", "counts", "make_changes"]
 
-BP, SI, BD = "API_BUSINESS_PARTNER", "API_SUPPLIERINVOICE_PROCESS_SRV", "API_BILLING_DOCUMENT_SRV"
-OBJECTS = ("business_partners", "supplier_invoices", "billing_documents")
+BP, SI, BD, JE = (
+    "API_BUSINESS_PARTNER",
+    "API_SUPPLIERINVOICE_PROCESS_SRV",
+    "API_BILLING_DOCUMENT_SRV",
+    "API_JOURNALENTRYITEMBASIC_SRV",
+)
+OBJECTS = (
+    "business_partners",
+    "supplier_invoices",
+    "billing_documents",
+    "payments",
+    "journal_entries",
+)
 
 
 def counts(state: SapSandboxState) -> dict[str, Any]:
-    """Rows per entity set (`service/set`), and breakdowns of partners and documents."""
-    out: dict[str, Any] = {
-        f"{svc}/{es}": len(table) for (svc, es), table in state.store.tables.items()
-    }
-    partners = state.store.table(BP, "A_BusinessPartner").rows.values()
-    out["business_partners"] = {
-        "total": len(partners),
-        "suppliers": sum(1 for r in partners if r["Supplier"]),
-        "customers": sum(1 for r in partners if r["Customer"]),
-        "archived": sum(1 for r in partners if r["IsMarkedForArchiving"]),
-    }
-    invoices = state.store.table(SI, "A_SupplierInvoice").rows.values()
-    out["supplier_invoices"] = {
-        "total": len(invoices),
-        "posted": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "5"),
-        "parked": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "A"),
-        "reversed": sum(1 for r in invoices if r["IsReversed"]),
-        "reversals": sum(1 for r in invoices if r["IsReversal"]),
-    }
-    billing = state.store.table(BD, "A_BillingDocument").rows.values()
+    """`{"total": n, ...}` per kind of record, and rows per entity set under `"sets"`.
+
+    Kinds: `accounts`, `cost_centers`, `profit_centers`, `business_partners` (suppliers,
+    customers, archived), `supplier_invoices` (posted, parked, reversed, reversals),
+    `billing_documents` (by type), `journal_entries` (manual documents, type SA) and `payments`
+    (clearing documents, outbound and inbound).
+    """
+    table = state.store.table
+    partners = table(BP, "A_BusinessPartner").rows.values()
+    invoices = table(SI, "A_SupplierInvoice").rows.values()
+    billing = table(BD, "A_BillingDocument").rows.values()
+    items = table(JE, "A_JournalEntryItemBasic").rows.values()
     by_type: dict[str, int] = {}
     for row in billing:
         by_type[row["BillingDocumentType"]] = by_type.get(row["BillingDocumentType"], 0) + 1
-    out["billing_documents"] = {"total": len(billing), "by_type": by_type}
-    return out
+    manual = {
+        (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"])
+        for r in items
+        if r["AccountingDocumentType"] == "SA"
+    }
+    clearing = {
+        (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"], r["AccountingDocumentType"])
+        for r in items
+        if r["ClearingJournalEntry"] == r["AccountingDocument"]
+        and r["FinancialAccountType"] in ("K", "D")
+    }
+    return {
+        "sets": {f"{svc}/{es}": len(t) for (svc, es), t in state.store.tables.items()},
+        "accounts": {
+            "total": len(
+                table("API_GLACCOUNTINCHARTOFACCOUNTS_SRV", "A_GLAccountInChartOfAccounts")
+            )
+        },
+        "cost_centers": {"total": len(table("API_COSTCENTER_SRV", "A_CostCenter"))},
+        "profit_centers": {"total": len(table("API_PROFITCENTER_SRV", "A_ProfitCenter"))},
+        "business_partners": {
+            "total": len(partners),
+            "suppliers": sum(1 for r in partners if r["Supplier"]),
+            "customers": sum(1 for r in partners if r["Customer"]),
+            "archived": sum(1 for r in partners if r["IsMarkedForArchiving"]),
+        },
+        "supplier_invoices": {
+            "total": len(invoices),
+            "posted": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "5"),
+            "parked": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "A"),
+            "reversed": sum(1 for r in invoices if r["IsReversed"]),
+            "reversals": sum(1 for r in invoices if r["IsReversal"]),
+        },
+        "billing_documents": {
+            "total": len(billing),
+            "by_type": by_type,
+            "cancelled": sum(1 for r in billing if r["BillingDocumentIsCancelled"]),
+        },
+        "journal_entries": {"total": len(manual)},
+        "payments": {
+            "total": len(clearing),
+            "outbound": sum(1 for c in clearing if c[3] == "KZ"),
+            "inbound": sum(1 for c in clearing if c[3] == "DZ"),
+        },
+    }
 
 
 def _pick(fake: Fake, rows: list[Any], count: int) -> list[Any]:
@@ -171,6 +217,14 @@ def make_changes(
                 },
             )
             result["created"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")
+    elif obj in ("payments", "journal_entries"):
+        if update or delete:
+            raise ValueError(
+                f"{obj} can only be created (SAP reverses, it does not edit, documents)"
+            )
+        maker = _pay if obj == "payments" else _journal
+        for _ in range(create):
+            result["created"].append(maker(state, fake))
     else:
         table = state.store.table(BD, "A_BillingDocument")
         live = [
@@ -218,3 +272,77 @@ def make_changes(
         if create:
             raise ValueError("billing documents are read-only in the API; create is not supported")
     return result
+
+
+def _pay(state: SapSandboxState, fake: Fake) -> str:
+    """Clear one open supplier invoice item in full with a new outgoing payment (KZ), today."""
+    from connectors.sap.sandbox.seed_documents import JournalWriter
+
+    items = state.store.table(JE, "A_JournalEntryItemBasic")
+    open_items = [
+        r
+        for r in items.in_key_order()
+        if r["AccountingDocumentType"] == "RE"
+        and r["FinancialAccountType"] == "K"
+        and not r["ClearingJournalEntry"]
+        and not r["IsReversed"]
+    ]
+    if not open_items:
+        raise ValueError("no open supplier invoice is left to pay")
+    item = fake.choice(open_items)
+    now = state.now()
+    clearing = str(state.next_number("payment_out"))
+    year = str(now.year)
+    amount = -item["AmountInTransactionCurrency"]
+    currency = item["TransactionCurrency"]
+    journal = JournalWriter(state.store)
+    journal.write(
+        clearing,
+        year,
+        "KZ",
+        now.date(),
+        [
+            {
+                "account": "21100000",
+                "amount": amount,
+                "currency": currency,
+                "type": "K",
+                "supplier": item["Supplier"],
+                "text": "Payment",
+            },
+            {
+                "account": "11002000" if currency == "USD" else "11001000",
+                "amount": -amount,
+                "currency": currency,
+            },
+        ],
+        "Outgoing payment",
+        created=now,
+    )
+    journal.clear(item, clearing, year, now.date())
+    own = items.get((item["CompanyCode"], year, clearing, "000001", "0L"))
+    assert own is not None
+    journal.clear(own, clearing, year, now.date())
+    return f"{item['CompanyCode']}/{year}/{clearing}"
+
+
+def _journal(state: SapSandboxState, fake: Fake) -> str:
+    """Post one balanced manual journal entry (SA), today."""
+    from connectors.sap.sandbox.seed_documents import JournalWriter
+
+    now = state.now()
+    number = str(state.next_number("manual_journal"))
+    amount = fake.money(50, 900)
+    JournalWriter(state.store).write(
+        number,
+        str(now.year),
+        "SA",
+        now.date(),
+        [
+            {"account": "61001000", "amount": amount, "text": fake.words()},
+            {"account": "31000000", "amount": -amount, "text": "Accrual"},
+        ],
+        f"Accrual {fake.words()}",
+        created=now,
+    )
+    return f"1010/{now.year}/{number}"
