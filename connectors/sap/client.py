@@ -290,7 +290,7 @@ class SapConnector(Connector):
         """Page `page` of a resource (tokens kept between pages of one read)."""
         tokens = self.__dict__.setdefault("_page_tokens", {})
         key = (resource.name, since, page)
-        token = tokens.get(key)
+        token = tokens.pop(key, None)
         if token is None and page > 1:
             token = json.dumps({"skip": (page - 1) * self.page_size(resource)})
         items, following = self.read_token(resource, since, token)
