@@ -23,6 +23,7 @@ from hub.api import (
     dead_letters,
     exceptions,
     keys,
+    mappings,
     records,
     sync_runs,
     webhooks,
@@ -117,6 +118,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         exceptions,
         dead_letters,
         webhooks,
+        mappings,
     ):
         app.include_router(module.router)
     app.include_router(connections.callback_router)
