@@ -60,11 +60,35 @@ def read_state(text: str) -> dict[str, str]:
     return {str(k): json.dumps(v) for k, v in bookmarks.items() if v is not None}
 
 
+def selected_streams(text: str) -> set[str]:
+    """The streams a Singer catalog selects (a stream without `selected: false` is selected)."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"not JSON: {exc}") from None
+    streams = data.get("streams") if isinstance(data, dict) else None
+    if not isinstance(streams, list):
+        raise ValueError('a catalog is {"streams": [...]}')
+    chosen = set()
+    for stream in streams:
+        top = [m for m in stream.get("metadata", []) if m.get("breadcrumb") == []]
+        flags = top[0].get("metadata", {}) if top else {}
+        if flags.get("selected", True) is not False:
+            chosen.add(str(stream.get("tap_stream_id") or stream.get("stream")))
+    return chosen
+
+
 class SingerWriter:
     """Writes SCHEMA, RECORD and STATE messages, one JSON object per line."""
 
-    def __init__(self, stream: TextIO, bookmarks: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        bookmarks: dict[str, str] | None = None,
+        selected: set[str] | None = None,
+    ) -> None:
         self.stream = stream
+        self.selected = selected
         self.bookmarks: dict[str, Any] = {k: json.loads(v) for k, v in (bookmarks or {}).items()}
         self.announced: set[str] = set()
 
@@ -83,6 +107,8 @@ class SingerWriter:
 
     def record(self, name: str, body: str) -> None:
         """One RECORD; `body` is the record's JSON already serialised (exact decimals)."""
+        if self.selected is not None and name not in self.selected:
+            return
         self.schema(name)
         extracted = datetime.now(UTC).isoformat()
         self.stream.write(

@@ -75,6 +75,14 @@ def extract(
         Path | None,
         typer.Option("--state", help='Singer state to start from ({"bookmarks": ...}).'),
     ] = None,
+    catalog_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog",
+            "--properties",
+            help="Singer catalog: read only the streams it selects.",
+        ),
+    ] = None,
     discover: Annotated[
         bool, typer.Option("--discover", help="Print the Singer catalog of the streams and exit.")
     ] = False,
@@ -148,6 +156,17 @@ def extract(
         produced = dict.fromkeys(o for n in names for o in by_name[n].objects)
         typer.echo(json.dumps(catalog(produced), indent=2))
         return
+    selected: set[str] | None = None
+    if catalog_file is not None:
+        from hub.singer import selected_streams
+
+        try:
+            selected = selected_streams(catalog_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            err.print(f"[red]error:[/red] --catalog: {exc}")
+            raise typer.Exit(2) from None
+        by_name = {r.name: r for r in spec.connector.RESOURCES}
+        names = [n for n in names if set(by_name[n].objects) & selected]
     settings = _tap_config(tap_config)
     base_url = base_url or settings.get("base_url")
     client_id = client_id or settings.get("client_id")
@@ -202,7 +221,7 @@ def extract(
         if output_format == "singer":
             from hub.singer import SingerWriter
 
-            singer = SingerWriter(stream, bookmarks)
+            singer = SingerWriter(stream, bookmarks, selected)
         stats = _run(connector, names, stream, cursors, with_remote_data, singer)
     except ConnectorError as exc:
         err.print(f"[red]error:[/red] {exc}")

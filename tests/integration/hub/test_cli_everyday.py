@@ -446,3 +446,20 @@ def test_extract_as_a_singer_tap_resumes_from_its_state(cli: Cli, tmp_path: Path
     ids = {m["record"]["remote_id"] for m in again if m["type"] == "RECORD"}
     assert set(changed["updated"]) <= ids
     assert len(ids) < records  # only what changed since the state (and the read overlap)
+
+
+def test_extract_reads_only_the_streams_a_catalog_selects(cli: Cli, tmp_path: Path) -> None:
+    catalog = json.loads(cli.ok("extract", "xero", "--discover").stdout)
+    for stream in catalog["streams"]:
+        stream["metadata"][0]["metadata"]["selected"] = stream["stream"] == "supplier"
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog))
+    out = cli.ok(
+        "extract", "xero", "--base-url", cli.sandbox.url, "--client-id", CLIENT_ID,
+        "--client-secret", CLIENT_SECRET, "--format", "singer", "--no-limits",
+        "--catalog", str(path),
+    ).stdout  # fmt: skip
+    lines = [json.loads(line) for line in out.splitlines()]
+    streams = {m["stream"] for m in lines if m["type"] == "RECORD"}
+    assert streams == {"supplier"}
+    assert set(lines[-1]["value"]["bookmarks"]) == {"contacts"}
