@@ -30,7 +30,7 @@ from hub.api import (
     writes,
 )
 from hub.api.deps import Reader, Rt, tenant_connection_ids
-from hub.api.problems import install
+from hub.api.problems import PROBLEM_RESPONSES, install
 from hub.api.security import ApiMiddleware, RateLimiter
 from hub.jobs.runtime import Runtime, get_runtime
 
@@ -120,6 +120,6 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         webhooks,
         mappings,
     ):
-        app.include_router(module.router)
-    app.include_router(connections.callback_router)
+        app.include_router(module.router, responses=PROBLEM_RESPONSES)
+    app.include_router(connections.callback_router, responses=PROBLEM_RESPONSES)
     return app
