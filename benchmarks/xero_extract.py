@@ -101,8 +101,10 @@ class Recording(XeroConnector):
 
     captured: ClassVar[dict[str, list[dict[str, Any]]]] = defaultdict(list)
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        fetched = super().fetch_page(resource, since, page)
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        fetched = super().fetch_page(resource, since, token)
         self.captured[resource.name].extend(fetched.items)
         return fetched
 
