@@ -4,7 +4,13 @@ It validates the sample documents, starts the embedded broker and store, starts 
 ERP sandbox, connects each through its OAuth flow (authorization code with PKCE), backfills
 through real dramatiq worker processes, makes changes in the sandboxes and shows the incremental
 sync pick up exactly those, writes a bill and shows that replaying the request changes nothing,
+<<<<<<< HEAD
+binds a tenant's custom fields to each ERP's own places and shows them written and read back,
 and ends with a summary. The data stays in the data directory for `hub records list`.
+=======
+delivers every event to a local webhook receiver that verifies each signature, and ends with a
+summary. The data stays in the data directory for `hub records list`.
+>>>>>>> main
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,8 +33,14 @@ from rich.table import Table
 
 from connectors.registry import AdapterSpec, adapters
 from hub.broker import embedded_env
-from hub.connect import begin_authorization, complete_authorization, create_connection
-from hub.jobs.dispatch import dispatch_pending
+from hub.connect import (
+    auth_mode_of,
+    authorize_client_credentials,
+    begin_authorization,
+    complete_authorization,
+    create_connection,
+)
+from hub.demo_webhooks import deliver_and_verify, demo_receiver, subscribe
 from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync, syncable_resources
 from hub.store import ConnectionView, SyncRunView
@@ -50,6 +62,8 @@ class ErpDemo:
     incremental: dict[str, SyncRunView] = field(default_factory=dict)
     changes: dict[str, Any] = field(default_factory=dict)
     write: dict[str, Any] = field(default_factory=dict)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    """{field: (value written, value read back on the next sync)}."""
 
 
 @dataclass
@@ -61,6 +75,7 @@ class DemoResult:
     records: dict[tuple[str, str], int]
     events: dict[str, int]
     open_cases: int
+    webhooks: dict[str, int] = field(default_factory=dict)
 
 
 def _section(console: Console, title: str) -> None:
@@ -81,6 +96,7 @@ def _start_sandboxes(records: int, seed: int, console: Console) -> list[ErpDemo]
 
 
 def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView:
+    interactive = auth_mode_of(erp.spec.name, None, "authorization_code").interactive
     view = create_connection(
         runtime,
         erp=erp.spec.name,
@@ -88,10 +104,18 @@ def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         display_name=f"{erp.spec.title} demo",
-        grant="authorization_code",
-        redirect_uri=REDIRECT_URI,
+        grant="authorization_code" if interactive else "client_credentials",
+        redirect_uri=REDIRECT_URI if interactive else None,
         options={"demo": True},
     )
+    if not interactive:
+        # Machine-to-machine sign-in (an SAP communication arrangement): no person approves.
+        view = authorize_client_credentials(runtime, view.id)
+        console.print(
+            f"{erp.spec.title}: authorized with OAuth client credentials, "
+            f"connection [bold]{view.id}[/bold]"
+        )
+        return view
     pending = begin_authorization(runtime, view.id)
     # The sandbox approves at once and redirects to our callback with the code and state,
     # exactly as the ERP's consent page would after a person clicked "Allow".
@@ -110,7 +134,9 @@ def _workers(runtime: Runtime, processes: int, threads: int) -> Iterator[subproc
     env = dict(os.environ)
     env.update(embedded_env(runtime.settings))
     env["LEDGERHUB_DATABASE_URL"] = runtime.settings.database_url
+    env["LEDGERHUB_DATA_DIR"] = str(runtime.settings.data_dir)  # its secret key, its broker
     env.setdefault("LEDGERHUB_LOG_LEVEL", "WARNING")
+    env["LEDGERHUB_WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1"  # the demo's own webhook receiver
     log = (runtime.settings.data_dir / "demo-workers.log").open("ab")
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "hub", "worker", "-p", str(processes), "-t", str(threads)],
@@ -263,6 +289,26 @@ def _write_bill(runtime: Runtime, erp: ErpDemo, console: Console, seed: int) -> 
     }
 
 
+def _custom_fields(runtime: Runtime, erp: ErpDemo, console: Console, timeout: float) -> None:
+    from hub.demo_custom_fields import round_trip
+    from hub.jobs.sender import send_sync
+
+    assert erp.connection is not None
+
+    def wait_sync(connection_id: str, resources: list[str]) -> None:
+        runs = {
+            (erp.spec.name, r): run_id
+            for r in resources
+            if (run_id := enqueue_sync(runtime, connection_id, r, send_sync, full=False))
+        }
+        _wait_runs(runtime, runs, console, "read back", timeout)
+
+    payload = _bill_payload(runtime, erp.connection.id)
+    erp.custom_fields = round_trip(
+        runtime, erp.connection.id, erp.spec.title, payload, console, wait_sync
+    )
+
+
 def _sandbox_counts(url: str) -> dict[str, int]:
     answer = httpx.get(f"{url}/_sandbox/counts", timeout=10).json()
     return {str(k): int(v) for k, v in _flatten(answer).items()}
@@ -278,20 +324,25 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, int]:
     return out
 
 
+_DEFAULT_CHANGES: tuple[dict[str, Any], ...] = (
+    {"object": "invoices", "update": 3, "delete": 1, "create": 2},
+    {"object": "contacts", "update": 2, "create": 1},
+)
+
+
 def _make_changes(erp: ErpDemo, console: Console) -> None:
+    """The changes an adapter lists in `extras["demo_changes"]` (Xero's by default)."""
     changes = {}
-    for body in (
-        {"object": "invoices", "update": 3, "delete": 1, "create": 2},
-        {"object": "contacts", "update": 2, "create": 1},
-    ):
+    for body in erp.spec.extras.get("demo_changes", _DEFAULT_CHANGES):
         answer = httpx.post(f"{erp.url}/_sandbox/changes", json=body, timeout=10)
         answer.raise_for_status()
         changes[str(body["object"])] = answer.json()
     erp.changes = changes
-    console.print(
-        f"{erp.spec.title}: changed in the sandbox: 3 invoices updated, 1 voided, 2 created; "
-        "2 contacts updated, 1 created"
+    done = "; ".join(
+        f"{obj}: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in answer_ids.items() if ids)
+        for obj, answer_ids in changes.items()
     )
+    console.print(f"{erp.spec.title}: changed in the sandbox: {done}")
 
 
 def run_demo(
@@ -322,9 +373,14 @@ def run_demo(
 
     _section(console, "3. ERP sandboxes and OAuth")
     erps = _start_sandboxes(records, seed, console)
+    cleanup = ExitStack()
+    receiver = cleanup.enter_context(demo_receiver())
     try:
         for erp in erps:
             erp.connection = _connect(runtime, erp, console)
+        tenant_id = next(e.connection.tenant_id for e in erps if e.connection)
+        endpoint, secret = subscribe(runtime, tenant_id, receiver.url)
+        console.print(f"webhook endpoint {endpoint.id} -> {receiver.url} (every event type)")
         with _workers(runtime, processes, threads):
             _section(console, f"4. Backfill through dramatiq workers ({processes}×{threads})")
             done = _wait_runs(
@@ -346,18 +402,29 @@ def run_demo(
             _section(console, "6. Writing a bill, then replaying the request")
             for erp in erps:
                 _write_bill(runtime, erp, console, seed)
-            dispatch_pending(runtime)
+
+            _section(console, "7. Tenant custom fields, written to each ERP and read back")
+            for erp in erps:
+                _custom_fields(runtime, erp, console, timeout)
+
+            _section(console, "8. Webhooks: every event delivered, signed, verified")
+            webhooks = deliver_and_verify(runtime, endpoint, secret, receiver, console, timeout)
     finally:
+        cleanup.close()
         for erp in erps:
             erp.stop()
+            if erp.connection is not None:
+                # Its sandbox is gone: paused, so no scheduler keeps syncing it into cases.
+                store.connections.update(erp.connection.id, status="disabled")
     result = DemoResult(
         erps=erps,
         seconds=time.perf_counter() - start,
         records=store.records.counts(),
         events=store.outbox.counts(),
         open_cases=len(store.cases.list(status="open")),
+        webhooks=webhooks,
     )
-    _section(console, "7. Summary")
+    _section(console, "9. Summary")
     _summary(result, console)
     return result
 
@@ -390,3 +457,13 @@ def _summary(result: DemoResult, console: Console) -> None:
         f"events: {events}  exception cases open: {result.open_cases}  time: {result.seconds:.1f} s"
     )
     console.print("The data stays in place: try `hub records list --object invoice`.")
+    names_seen = ", ".join(sorted({e.spec.name for e in result.erps}))
+    console.print(
+        f"The demo's connections are paused (status disabled): their sandboxes ({names_seen}) "
+        "stopped with the demo, so no scheduler syncs them. To try the hub against a live "
+        "sandbox, start one in another terminal, e.g. `hub sandbox xero --port 8790 --seed 7 "
+        "--client-id demo --client-secret demo-secret`, and connect it with `hub connections "
+        "add xero --base-url http://127.0.0.1:8790 --client-id demo --client-secret "
+        "demo-secret`.",
+        soft_wrap=True,  # commands stay on one line, to copy
+    )

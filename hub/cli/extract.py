@@ -76,11 +76,11 @@ def extract(
         bool, typer.Option("--with-remote-data", help="Include each record's raw ERP payload.")
     ] = False,
 ) -> None:
-    """Read every record of one connection and write canonical JSON lines.
+    r"""Read every record of one connection and write canonical JSON lines.
 
     Example:
-      hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret
-      --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
+      hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret \
+        --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
 
     Each line is {"object": ..., "resource": ..., "record": {...}}. A progress bar and a summary
     (records per object, calls, retries, time) go to stderr. It runs the same read path as the

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import redis
+from sqlalchemy.exc import DataError
 
-from connectors.base import Page, ReadState
+from connectors.base import Connector, Page, ReadState, RecordFailure
 from connectors.context import correlation
-from connectors.errors import ConnectorError
+from connectors.errors import ConnectorError, ValidationError
 from connectors.pull import pull
 from hub.jobs.runlock import Keeper, RunBusy, RunLock, run_lock
 from hub.jobs.runtime import Runtime
@@ -120,14 +121,8 @@ def sync_resource(
                         f"lost the lock of {resource} of {connection_id}",
                         retry_after_ms=lock.remaining_ms() + 250,
                     )
-                store.records.apply_resource_page(
-                    connection_id,
-                    resource,
-                    page.records,
-                    page.cursor,
-                    run.id,
-                    cid,
-                    mapping_versions=mapping.versions,
+                page.failures.extend(
+                    _store_page(runtime, connection_id, page, run.id, cid, mapping.versions)
                 )
                 for failure in page.failures:
                     failed.append(failure.remote_id or JOB_REF)
@@ -154,6 +149,9 @@ def sync_resource(
                     cursors={resource: cursor},
                     full=full and not resume,
                 )
+                # Records that failed to translate and did not change since: read them again by
+                # id, so a record is never left behind by a cursor that moved past it.
+                _read_failed_again(runtime, connector, resource, failed_before, sink)
             except ConnectorError as exc:
                 if not exc.retryable:
                     store.runs.finish(run.id, error=str(exc))
@@ -202,3 +200,71 @@ def _renewal(runtime: Runtime, lock: RunLock | None, run_id: str) -> Callable[[]
         return lock.renew() if lock is not None else True
 
     return renew
+
+
+REFETCH_LIMIT = 200
+"""At most this many failed records are read again by id per run (the rest in later runs)."""
+
+
+def _read_failed_again(
+    runtime: Runtime,
+    connector: Connector,
+    resource: str,
+    remote_ids: set[str],
+    sink: Callable[[Page], None],
+) -> None:
+    if not remote_ids:
+        return
+    connection_id = connector.config.connection_id
+    cursor = runtime.store.records.get_cursor(connection_id, resource) or ""
+    wanted = sorted(remote_ids)[:REFETCH_LIMIT]
+    page = connector.read_ids(resource, wanted, cursor)
+    if page is None:
+        log.info(
+            "%s cannot read %s by id: failed records wait for a change", connector.ERP, resource
+        )
+        return
+    sink(page)
+    seen = {r.remote_id for r in page.records} | {f.remote_id for f in page.failures}
+    for remote_id in sorted(set(wanted) - seen):
+        # The ERP no longer has it: nothing is owed.
+        runtime.store.cases.resolve_auto(
+            connection_id=connection_id, object_name=resource, record_ref=remote_id
+        )
+
+
+def _store_page(
+    runtime: Runtime,
+    connection_id: str,
+    page: Page,
+    run_id: str,
+    cid: str,
+    versions: Mapping[str, int | None],
+) -> list[RecordFailure]:
+    """Commit the page; if the database refuses its data, commit it record by record and return
+    the records it refuses as failures (their own cases), so one record never blocks a page."""
+    records = runtime.store.records
+    try:
+        records.apply_resource_page(
+            connection_id, page.resource, page.records, page.cursor, run_id, cid, versions
+        )
+        return []
+    except DataError as exc:
+        log.warning(
+            "the store refused a record of %s page %d: %s", page.resource, page.number, exc.orig
+        )
+    refused: list[RecordFailure] = []
+    for record in page.records:
+        try:
+            records.apply_resource_page(
+                connection_id, page.resource, [record], None, None, cid, versions
+            )
+        except DataError as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+            error = ValidationError(
+                f"the store refused {page.resource} {record.remote_id}: {reason}"
+            )
+            refused.append(RecordFailure(page.resource, record.remote_id, error))
+    # The cursor and the run's page count, once every storable record is in.
+    records.apply_resource_page(connection_id, page.resource, [], page.cursor, run_id, cid)
+    return refused

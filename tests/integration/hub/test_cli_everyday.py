@@ -277,3 +277,130 @@ def test_the_data_directory_and_database_are_private(cli: Cli) -> None:
     assert stat.S_IMODE(cli.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((cli.data_dir / "ledgerhub.db").stat().st_mode) == 0o600
     assert stat.S_IMODE((cli.data_dir / "secret.key").stat().st_mode) == 0o600
+
+
+# --------------------------------------------------------------------------- item 11: submit
+
+
+def _bill(cli: Cli, connection: str) -> dict[str, Any]:
+    cli.ok("sync", connection, "--resource", "contacts", "--wait")
+    cli.ok("sync", connection, "--resource", "accounts", "--wait")
+    suppliers = json.loads(
+        cli.ok("records", "list", "--object", "supplier", "--limit", "500", "--json").stdout
+    )
+    supplier = next(s for s in suppliers if s.get("status") == "active")
+    accounts = json.loads(
+        cli.ok("records", "list", "--object", "account", "--limit", "500", "--json").stdout
+    )
+    expense = next(a for a in accounts if a.get("type") == "expense")
+    return {
+        "direction": "payable",
+        "number": "CLI-0001",
+        "party_id": supplier["id"],
+        "issue_date": "2026-11-02",
+        "due_date": "2026-12-02",
+        "currency": supplier.get("currency") or "GBP",
+        "status": "authorised",
+        "tax_mode": "no_tax",
+        "lines": [
+            {
+                "line_number": 1,
+                "description": "Consulting",
+                "quantity": "4",
+                "unit_price": "150.00",
+                "net_amount": "600.00",
+                "account_code": expense["code"],
+            }
+        ],
+    }
+
+
+def test_records_submit_writes_once_and_refuses_a_bad_record_before_queueing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    connection = cli.add()
+    bill = tmp_path / "bill.json"
+    bill.write_text(json.dumps(_bill(cli, connection)))
+    before = cli.sandbox.counts()["invoices"]["total"]
+    args = ["records", "submit", "--connection", connection, "--object", "invoice"]
+    first = json.loads(cli.ok(*args, "--file", str(bill), "--wait", "--json").stdout)
+    assert first["new"] is True
+    assert first["request"]["status"] == "succeeded"
+    assert first["request"]["remote_id"]
+    again = json.loads(cli.ok(*args, "--file", str(bill), "--wait", "--json").stdout)
+    assert again["new"] is False
+    assert again["request"]["id"] == first["request"]["id"]
+    assert cli.sandbox.counts()["invoices"]["total"] == before + 1
+
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({**json.loads(bill.read_text()), "currency": "XXQ"}))
+    refused = cli.run(*args, "--file", str(broken), "--wait")
+    assert refused.returncode == 2
+    assert "currency" in refused.stderr
+    wrong_object = cli.run(*args[:-1], "invoices", "--file", str(bill))
+    assert wrong_object.returncode == 2
+    assert cli.sandbox.counts()["invoices"]["total"] == before + 1
+
+
+# --------------------------------------------------------------------------- spec and check
+
+
+def test_connectors_spec_prints_the_credentials_schema(cli: Cli) -> None:
+    spec = json.loads(cli.ok("connectors", "spec", "xero").stdout)
+    modes = {m["name"]: m for m in spec["auth_modes"]}
+    schema = modes["client_credentials"]["credentials"]
+    assert schema["required"] == ["client_id", "client_secret"]
+    assert schema["properties"]["client_secret"]["writeOnly"] is True
+    assert "invoice" in spec["writes"]
+    unknown = cli.run("connectors", "spec", "quickbooks")
+    assert unknown.returncode == 2
+    assert "xero" in unknown.stderr
+
+
+def test_connections_check_tests_credentials_without_storing_anything(cli: Cli) -> None:
+    new = ["connections", "check", "xero", "--base-url", cli.sandbox.url, "--json"]
+    good = json.loads(
+        cli.ok(*new, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET).stdout
+    )
+    assert good["ok"] is True
+    steps = [s["step"] for s in good["steps"]]
+    assert steps[:2] == ["sign in", "tenant"]
+    assert "read invoices" in steps
+    bad = cli.run(*new, "--client-id", CLIENT_ID, "--client-secret", "wrong")
+    assert bad.returncode == 1
+    (failed,) = [s for s in json.loads(bad.stdout)["steps"] if not s["ok"]]
+    assert failed["step"] == "sign in"
+    assert "wrong" not in bad.stdout + bad.stderr
+    assert cli.connections() == []
+    connection = cli.add()
+    existing = cli.run("connections", "check", connection)
+    assert existing.returncode == 0, existing.stderr
+    assert "read invoices" in existing.stderr
+
+
+# --------------------------------------------------------------------------- state
+
+
+def test_state_get_set_clear(cli: Cli) -> None:
+    connection = cli.add()
+    assert json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"] == {
+        "invoices": None
+    }
+    cli.ok("sync", connection, "--resource", "invoices", "--wait")
+    after_sync = json.loads(cli.ok("state", "get", connection).stdout)["resources"]
+    assert after_sync["invoices"]["done"] is True
+    assert after_sync["invoices"]["next_since"]
+    cli.ok("state", "set", connection, "invoices", "--since", "2030-01-01T00:00:00Z")
+    moved = json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"]
+    assert moved["invoices"]["next_since"].startswith("2030-01-01T00:00:00")
+    # From a time after every change, the next sync finds nothing.
+    quiet = json.loads(
+        cli.ok("sync", connection, "--resource", "invoices", "--wait", "--json").stdout
+    )[0]["run"]
+    assert quiet["created"] + quiet["updated"] + quiet["unchanged"] == 0
+    bad = cli.run("state", "set", connection, "invoices", "--state", '{"page": "x"}')
+    assert bad.returncode == 2
+    assert "page" in bad.stderr
+    cli.ok("state", "clear", connection, "invoices", "--yes")
+    cleared = json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"]
+    assert cleared == {"invoices": None}
