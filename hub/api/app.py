@@ -24,6 +24,7 @@ from hub.api import (
     exceptions,
     inbound,
     keys,
+    mappings,
     records,
     sync_runs,
     webhooks,
@@ -118,6 +119,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         exceptions,
         dead_letters,
         webhooks,
+        mappings,
     ):
         app.include_router(module.router, responses=PROBLEM_RESPONSES)
     app.include_router(connections.callback_router, responses=PROBLEM_RESPONSES)
