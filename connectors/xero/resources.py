@@ -172,6 +172,7 @@ CUSTOM_FIELD_PLACES: tuple[Place, ...] = (
         param="category name",
         param_pattern=r"[^\[\]=.]{1,100}",
         example="Department",
+        example_value="Research",
         limit=2,
         limit_reason=(
             "Xero allows two active tracking categories per organisation; bind further fields "
@@ -192,6 +193,7 @@ CUSTOM_FIELD_PLACES: tuple[Place, ...] = (
         name="reference",
         label="reference",
         paths={("invoice", "header"): "Reference", ("payment", "header"): "Reference"},
+        example_value="PRJ-42",
         description="The document's free-text reference (bills, invoices, credit notes, payments).",
     ),
 )

@@ -435,6 +435,7 @@ SAP = ErpUnderTest(
     changes=(
         ChangeRequest("business_partners", update=2, delete=2, create=2),
         ChangeRequest("billing_documents", update=3, delete=1),
+        ChangeRequest("supplier_invoices", update=1, delete=1, create=2),
         ChangeRequest("payments", create=2),
         ChangeRequest("journal_entries", create=1),
     ),
