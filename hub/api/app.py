@@ -22,6 +22,7 @@ from hub.api import (
     connections,
     dead_letters,
     exceptions,
+    inbound,
     keys,
     mappings,
     records,
@@ -122,4 +123,6 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     ):
         app.include_router(module.router, responses=PROBLEM_RESPONSES)
     app.include_router(connections.callback_router, responses=PROBLEM_RESPONSES)
+    app.include_router(inbound.keys_router, responses=PROBLEM_RESPONSES)
+    app.include_router(inbound.router)
     return app
