@@ -183,7 +183,7 @@ def create_app(config: XeroSandboxConfig | None = None) -> Starlette:
         name="xero",
         reset_data=state.reset,
         oauth=oauth,
-        limiter=None if config.no_limits else RateLimiter(config.limits),
+        limiter=RateLimiter(config.limits, enforce=not config.no_limits),
         initial_faults=config.faults,
     )
     app = build_sandbox_app(
