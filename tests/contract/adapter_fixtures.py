@@ -435,6 +435,7 @@ SAP = ErpUnderTest(
     changes=(
         ChangeRequest("business_partners", update=2, delete=2, create=2),
         ChangeRequest("billing_documents", update=3, delete=1),
+        ChangeRequest("supplier_invoices", update=1, delete=1, create=2),
         ChangeRequest("payments", create=2),
         ChangeRequest("journal_entries", create=1),
     ),
@@ -448,9 +449,8 @@ SAP = ErpUnderTest(
     budget=sap_budget,
 )
 
-ERPS: Sequence[ErpUnderTest] = (XERO,)
-"""Every ERP the adapter contract tests run against (SAP joins once its grouped journal reads
-resume from an opaque page token: framework v2 stage B; NetSuite joins here too)."""
+ERPS: Sequence[ErpUnderTest] = (XERO, SAP)
+"""Every ERP the adapter contract tests run against (NetSuite joins here)."""
 
 __all__ = [
     "ERPS",
