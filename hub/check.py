@@ -82,10 +82,13 @@ def check_credentials(
     tenant: str | None = None,
 ) -> CheckReport:
     """Check new credentials: a throw-away connector whose token stays in memory."""
-    from hub.connect import auth_mode_of, check_url
+    from hub.connect import auth_mode_of
+    from hub.erpnet import check_base_url, erp_transport
+    from hub.settings import get_settings
 
     spec = get_adapter(erp)
-    check_url("base URL", base_url)
+    settings = get_settings()
+    check_base_url(settings, base_url)  # the credentials are sent there: the same SSRF guard
     mode = auth_mode_of(spec.name, auth_mode, None if auth_mode else "client_credentials")
     if mode.interactive:
         raise ValueError(
@@ -105,6 +108,7 @@ def check_credentials(
         config,
         limiter=MemoryRateLimiter(spec.budget),
         ids=StableIds(config.connection_id, remember=False),
+        transport=erp_transport(settings),
     )
     try:
         return check_connector(connector, sign_in=True)

@@ -462,8 +462,9 @@ def _summary(result: DemoResult, console: Console) -> None:
         f"The demo's connections are paused (status disabled): their sandboxes ({names_seen}) "
         "stopped with the demo, so no scheduler syncs them. To try the hub against a live "
         "sandbox, start one in another terminal, e.g. `hub sandbox xero --port 8790 --seed 7 "
-        "--client-id demo --client-secret demo-secret`, and connect it with `hub connections "
-        "add xero --base-url http://127.0.0.1:8790 --client-id demo --client-secret "
-        "demo-secret`.",
+        "--client-id demo --client-secret demo-secret`, and connect it with "
+        "`LEDGERHUB_ERP_ALLOWED_HOSTS=127.0.0.1 hub connections add xero --base-url "
+        "http://127.0.0.1:8790 --client-id demo --client-secret demo-secret` (ERP base URLs "
+        "on loopback or private networks must be allowed).",
         soft_wrap=True,  # commands stay on one line, to copy
     )

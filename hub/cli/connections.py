@@ -125,8 +125,12 @@ def add(
     r"""Create a connection and authorize it; then the first backfill starts.
 
     Example (machine-to-machine):
-      hub connections add xero --base-url http://127.0.0.1:8701 \
-        --client-id demo --client-secret s3cret
+      hub connections add xero --base-url https://api.xero.com \
+        --client-id ID --client-secret SECRET
+
+    The base URL must be http(s) and reach a public address; an ERP on loopback (a sandbox) or
+    a private network must be listed in LEDGERHUB_ERP_ALLOWED_HOSTS (link-local and cloud
+    metadata addresses are always refused).
 
     Each ERP declares its auth modes and the credentials each needs (listed below): give them
     with --credential NAME=VALUE, or be asked (secrets without echo). With an interactive mode
