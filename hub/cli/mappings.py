@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from canonical import OBJECTS, jsonio
+from canonical import OBJECTS
+from hub.cli.jsonsafe import DocumentError, load_document
 from mappings.eval.dataset import DATA_DIR, load_labelled
 from mappings.eval.loeo import CALIBRATION_FOLDS, Metrics, leave_one_system_out
 from mappings.suggest import (
@@ -44,15 +45,16 @@ def _fail(message: str) -> NoReturn:
 
 def _read_json(path: Path, what: str) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         _fail(f"cannot read {what} file '{path}': {exc.strerror or exc}")
     try:
-        return jsonio.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(
-            f"{what} file '{path}' is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        )
+        return load_document(raw)
+    except DocumentError as exc:
+        problem = str(exc)
+        if problem.startswith("not valid JSON"):
+            problem = "is not JSON" + problem.removeprefix("not valid JSON")
+        _fail(f"{what} file '{path}': {problem}")
 
 
 def _field_list(source: Path | None, sample: Path | None) -> FieldList:

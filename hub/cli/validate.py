@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from canonical import OBJECTS, ValidationReport, Violation, jsonio, validate_document
+from canonical import OBJECTS, ValidationReport, Violation, validate_document
+from hub.cli.jsonsafe import DocumentError, load_document
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 """The sample documents shipped with the repository."""
@@ -99,14 +100,11 @@ def validate_file(path: Path, object_name: str | None = None) -> DocumentResult:
     if name not in OBJECTS:
         return DocumentResult(path, name, None, f"unknown object '{name}'")
     try:
-        data = jsonio.loads(path.read_text(encoding="utf-8"))
+        data = load_document(path.read_bytes())
     except OSError as exc:
         return DocumentResult(path, name, None, f"cannot read the file: {exc.strerror or exc}")
-    except UnicodeDecodeError:
-        return DocumentResult(path, name, None, "the file is not UTF-8 text")
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        return DocumentResult(path, name, None, f"not valid JSON ({exc.msg} at {where})")
+    except DocumentError as exc:
+        return DocumentResult(path, name, None, str(exc))
     if not isinstance(data, dict):
         violation = Violation(name, "a document must be a JSON object", "type")
         return DocumentResult(path, name, ValidationReport(name, None, (violation,)))

@@ -39,6 +39,7 @@ class Cli:
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERHUB_")}
         env.update(LEDGERHUB_DATA_DIR=str(self.data_dir), LEDGERHUB_BROKER_URL=self.broker_url)
+        env["LEDGERHUB_ERP_ALLOWED_HOSTS"] = "127.0.0.1"  # the sandboxes are on loopback
         env.update(extra)
         return env
 

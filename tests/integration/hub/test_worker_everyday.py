@@ -60,6 +60,7 @@ def test_one_line_per_job_and_no_traceback_for_an_erp_failure(
 def test_ctrl_c_stops_the_worker_and_its_embedded_broker_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERHUB_")}
     env["LEDGERHUB_DATA_DIR"] = str(tmp_path / "data")
+    env["LEDGERHUB_ERP_ALLOWED_HOSTS"] = "127.0.0.1"  # the sandbox is on loopback
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
