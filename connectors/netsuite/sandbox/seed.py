@@ -71,7 +71,14 @@ def _ref_lists() -> Seeded:
     data: Seeded = {}
     base = {"lastModifiedDate": _MODIFIED, "isInactive": False}
     data["subsidiary"] = {
-        1: {**base, "id": 1, "name": "Ledgerhub Demo Inc.", "currency": 1, "country": "US"}
+        1: {
+            **base,
+            "id": 1,
+            "name": "Ledgerhub Demo Inc.",
+            "currency": 1,
+            "country": "US",
+            "externalId": None,
+        }
     }
     data["currency"] = {
         cid: {
@@ -81,6 +88,7 @@ def _ref_lists() -> Seeded:
             "name": name,
             "exchangeRate": rate,
             "isBaseCurrency": cid == 1,
+            "externalId": None,
         }
         for cid, sym, name, rate in _CURRENCIES
     }
@@ -132,7 +140,7 @@ def _entity(fake: Fake, eid: int, kind: str, taken: set[str]) -> Record:
         "entityId": f"{'V' if kind == 'vendor' else 'C'}{eid:05d}",
         "companyName": name,
         "email": fake.email(name),
-        "phone": fake.phone()[0],
+        "phone": " ".join(fake.phone()),
         "currency": currency,
         "subsidiary": 1,
         "isInactive": fake.chance(0.04),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 __all__ = ["account_date", "parse_account_date", "to_char", "to_date"]
@@ -25,6 +26,7 @@ _STRF = {
 }
 
 
+@lru_cache(maxsize=64)
 def _strftime_pattern(fmt: str) -> str:
     out: list[str] = []
     for token in _TOKENS.findall(fmt):

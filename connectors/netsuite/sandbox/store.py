@@ -47,11 +47,13 @@ class NetSuiteStore:
             self.deleted: list[Row] = []
             self._row_cache: dict[tuple[str, int], dict[str, list[Row]]] = {}
             self._tables: dict[str, list[Row]] = {}
+            self._indexes: dict[tuple[str, str], tuple[int, dict[Any, list[Row]]]] = {}
             self._paid: dict[int, Decimal] = {}
             for name in _PAYMENT_KINDS:
                 for payment in self.records[name].values():
                     self._add_paid(payment, 1)
-            self.version = 0
+            # Monotonic across resets: caches keyed by version never see stale data.
+            self.version = getattr(self, "version", 0) + 1
             self.changes_made = 0
             self._next_id = {
                 "transaction": 1
@@ -93,6 +95,20 @@ class NetSuiteStore:
             if rows is None:
                 rows = self._build_tables().get(name, [])
             return rows
+
+    def index(self, name: str, column: str) -> dict[Any, list[Row]]:
+        """The rows of a table by one column's value (for joins), cached until the next write."""
+        with self.lock:
+            key = (name, column)
+            found = self._indexes.get(key)
+            if found is None or found[0] != self.version:
+                by_value: dict[Any, list[Row]] = {}
+                for row in self.table(name):
+                    value = row.get(column)
+                    if value is not None:
+                        by_value.setdefault(value, []).append(row)
+                found = self._indexes[key] = (self.version, by_value)
+            return found[1]
 
     def tables(self) -> set[str]:
         """Every table SuiteQL can read."""
