@@ -32,6 +32,8 @@ from connectors.http import RetryPolicy
 from connectors.ids import IdResolver
 from connectors.ratelimit import RateLimiter
 from connectors.tokens import TokenStore
+from mappings.apply import ConnectionMapping, MappingApplyError
+from mappings.customfields import Place
 
 log = logging.getLogger("ledgerhub.connectors")
 
@@ -199,6 +201,11 @@ class Connector(ABC):
     AUTH: ClassVar[tuple[str, ...]] = ()
     WRITE_BATCH: ClassVar[int] = 50
     OVERLAP: ClassVar[timedelta] = timedelta(minutes=5)
+    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = ()
+    """Where the ERP keeps tenant custom fields (`mappings.customfields.Place`)."""
+
+    mapping: ConnectionMapping | None = None
+    """The connection's mapping specs and custom-field bindings, set by the hub per run."""
 
     def __init__(
         self,
@@ -318,9 +325,15 @@ class Connector(ABC):
                     continue  # re-read at a page edge: the same item shifted by a concurrent change
                 ids.add(key)
             try:
-                records.extend(self.translate_item(resource, item))
+                records.extend(self.incoming(self.translate_item(resource, item), item))
             except ConnectorError as exc:
                 failures.append(RecordFailure(resource.name, key, exc))
+            except MappingApplyError as exc:
+                error = MappingError(
+                    f"{resource.name} {key}: the connection's mapping failed at {exc.path}",
+                    erp_message=exc.reason,
+                )
+                failures.append(RecordFailure(resource.name, key, error))
             except (CanonicalValidationError, PydanticValidationError) as exc:
                 error = MappingError(
                     f"{resource.name} {key} does not translate to a valid canonical record",
@@ -328,6 +341,33 @@ class Connector(ABC):
                 )
                 failures.append(RecordFailure(resource.name, key, error))
         return records, failures, ids
+
+    def incoming(self, records: list[Record], item: Mapping[str, Any]) -> list[Record]:
+        """Records translated from ERP `item`, with the connection's mapping applied."""
+        if not self.mapping:
+            return records
+        return [self.mapping.read(record, item) for record in records]
+
+    def answered(self, records: list[Record], item: Mapping[str, Any]) -> list[Record]:
+        """`incoming` for the records an ERP sends back after a write, which has happened.
+
+        A mapping that fails on them must not turn a write the ERP took into a failure (it
+        would be retried): the records are kept as translated, and the next sync reports it.
+        """
+        try:
+            return self.incoming(records, item)
+        except MappingApplyError as exc:
+            log.warning("mapping not applied to a write's answer: %s", exc)
+            return records
+
+    def outgoing(self, record: Record, payload: dict[str, Any]) -> dict[str, Any]:
+        """The ERP payload built for `record`, with the connection's mapping run backwards.
+
+        Adapters call it in `write_batch` on each element before sending it.
+        """
+        if not self.mapping:
+            return payload
+        return self.mapping.write(record, payload)
 
     def write(
         self, object_name: str, records: Sequence[Record], *, idempotency_key: str

@@ -8,6 +8,7 @@ the connection's tenant is looked up, and the connection becomes `active`.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,12 +50,22 @@ def create_connection(
     options: dict[str, Any] | None = None,
     tenant_id: str | None = None,
 ) -> ConnectionView:
-    """A pending connection with sealed credentials (nothing is sent to the ERP yet)."""
+    """A pending connection with sealed credentials (nothing is sent to the ERP yet).
+
+    Every argument is checked before anything is stored: a ValueError names the bad one.
+    """
     spec = get_adapter(erp)
     if grant not in {"client_credentials", "authorization_code"}:
         raise ValueError(f"grant must be client_credentials or authorization_code, not '{grant}'")
-    if grant == "authorization_code" and not redirect_uri:
-        raise ValueError("--redirect-uri is required for the authorization_code grant")
+    check_url("base URL", base_url)
+    if grant == "authorization_code":
+        if not redirect_uri:
+            raise ValueError("--redirect-uri is required for the authorization_code grant")
+        check_url("redirect URI", redirect_uri)
+    if not client_id.strip():
+        raise ValueError("client id is empty")
+    if not client_secret:
+        raise ValueError("client secret is empty")
     opts = dict(options or {})
     opts["grant"] = "refresh_token" if grant == "authorization_code" else grant
     if redirect_uri:
@@ -69,6 +80,28 @@ def create_connection(
         credentials=ClientCredentials(client_id=client_id, client_secret=SecretStr(client_secret)),
         options=opts,
     )
+
+
+def check_url(what: str, url: str) -> None:
+    """ValueError unless `url` is an absolute http(s) URL with a host."""
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"{what} '{url}' is not a URL: {exc}") from None
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ValueError(
+            f"{what} '{url}' must be an absolute http:// or https:// URL "
+            f"(e.g. https://api.xero.com or http://127.0.0.1:8701)"
+        )
+
+
+def discard(runtime: Runtime, connection_id: str) -> None:
+    """Remove a connection whose set-up failed, leaving nothing of it behind."""
+    runtime.forget(connection_id)
+    with contextlib.suppress(LookupError):
+        runtime.store.connections.remove(connection_id)
 
 
 def _activate(runtime: Runtime, connection_id: str) -> ConnectionView:

@@ -14,6 +14,7 @@ import base64
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 SECRET_KEY_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
 """Name of the generated key file inside the data directory."""
+NEXT_KEY_FILE = "secret.key.next"
+"""The key a rotation in progress seals with; read too, so an interrupted rotation is harmless."""
 
 LogFormat = Literal["json", "text"]
 
@@ -133,6 +136,11 @@ class Settings(BaseSettings):
         description="Comma-separated hosts (names, addresses, CIDR networks) that webhooks may "
         "reach although they are not public (local receivers in development and tests).",
     )
+    mapping_shared_defaults: bool = Field(
+        False,
+        description="Suggest, as defaults, the field mappings that two or more other tenants "
+        "accepted for the same ERP object (opt-in: it shares what tenants decided).",
+    )
 
     @field_validator("data_dir")
     @classmethod
@@ -172,18 +180,29 @@ class Settings(BaseSettings):
         return not self.broker_url
 
     def ensure_data_dir(self) -> Path:
-        """Create the data directory (mode 0700) when missing and return it."""
+        """Create the data directory (mode 0700: secrets live there) and return it.
+
+        `mkdir`'s mode is reduced by the umask, so the mode is set explicitly; an existing
+        directory that others can read is narrowed to 0700 too.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.data_dir.stat().st_mode & 0o077:
+            try:
+                self.data_dir.chmod(0o700)
+            except PermissionError:
+                log.warning("cannot restrict %s to mode 0700 (not its owner)", self.data_dir)
         return self.data_dir
 
     def secret_keys(self) -> list[bytes]:
         """The raw encryption keys: the current one first, then the old ones."""
-        current = (
-            decode_key(self.secret_key.get_secret_value())
-            if self.secret_key is not None
-            else load_or_create_key(self.ensure_data_dir() / SECRET_KEY_FILE)
-        )
-        return [current, *(decode_key(k.get_secret_value()) for k in self.old_secret_keys)]
+        if self.secret_key is not None:
+            current = decode_key(self.secret_key.get_secret_value())
+            extra = []
+        else:
+            current = load_or_create_key(self.ensure_data_dir() / SECRET_KEY_FILE)
+            upcoming = self.data_dir / NEXT_KEY_FILE
+            extra = [decode_key(upcoming.read_text())] if upcoming.exists() else []
+        return [current, *(decode_key(k.get_secret_value()) for k in self.old_secret_keys), *extra]
 
 
 def decode_key(text: str) -> bytes:
@@ -217,6 +236,58 @@ def load_or_create_key(path: Path) -> bytes:
         path,
     )
     return decode_key(path.read_text())
+
+
+def _write_key_file(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+
+
+def rotation_settings(settings: Settings) -> tuple[Settings, Callable[[], str | None]]:
+    """The settings a key rotation re-seals with, and what to call once it has succeeded.
+
+    Embedded key: a new key is generated into `secret.key.next` (read as an extra key until
+    the rotation ends, so an interrupted one loses nothing) and the finishing call moves it to
+    `secret.key`. Configured key: a `secret.key` file still holding a former key gets the
+    current one, so commands run without the environment variable keep working. The finishing
+    call returns the key file it wrote, if any.
+    """
+    key_file = settings.data_dir / SECRET_KEY_FILE
+    if settings.secret_key is not None:
+        current = settings.secret_key.get_secret_value()
+        old = {decode_key(k.get_secret_value()) for k in settings.old_secret_keys}
+
+        def finish_configured() -> str | None:
+            if key_file.exists() and decode_key(key_file.read_text()) in old:
+                _write_key_file(key_file, current)
+                return str(key_file)
+            return None
+
+        return settings, finish_configured
+    former = load_or_create_key(settings.ensure_data_dir() / SECRET_KEY_FILE)
+    upcoming = settings.data_dir / NEXT_KEY_FILE
+    if not upcoming.exists():
+        _write_key_file(upcoming, generate_key())
+    new_text = upcoming.read_text().strip()
+    former_text = base64.urlsafe_b64encode(former).decode()
+    rotated = settings.model_copy(
+        update={
+            "secret_key": SecretStr(new_text),
+            "old_secret_keys": [SecretStr(former_text), *settings.old_secret_keys],
+        }
+    )
+
+    def finish_embedded() -> str | None:
+        upcoming.replace(key_file)
+        return str(key_file)
+
+    return rotated, finish_embedded
 
 
 @lru_cache(maxsize=1)

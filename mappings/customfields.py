@@ -160,6 +160,8 @@ class Place:
     limit: int | None = None
     limit_reason: str = ""
     description: str = ""
+    prefixes: tuple[str, ...] = ()
+    """Field-name prefixes the ERP keeps open for custom fields (`custbody_`), for spec checks."""
 
     def levels(self, object_name: str) -> list[Level]:
         return [level for (obj, level) in self.paths if obj == object_name]

@@ -38,9 +38,10 @@ from connectors.ratelimit import MemoryRateLimiter, RateLimiter
 from connectors.tokens import MemoryTokenStore, TokenStore
 from connectors.xero import translate
 from connectors.xero.auth import READ_SCOPES, WRITE_SCOPES, XeroEndpoints, xero_budget
-from connectors.xero.resources import RESOURCES
+from connectors.xero.resources import CUSTOM_FIELD_PLACES, RESOURCES
 from connectors.xero.translate_contacts import party_kinds
-from connectors.xero.wire import XeroModel, dumps_xero, parse_ms_datetime
+from connectors.xero.wire import dumps_xero, parse_ms_datetime
+from mappings.customfields import Place
 
 
 def _messages(body: Any) -> list[str]:
@@ -159,6 +160,7 @@ class XeroConnector(Connector):
         "refresh_token",
     )
     WRITE_BATCH: ClassVar[int] = 50
+    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = CUSTOM_FIELD_PLACES
 
     def __init__(
         self,
@@ -355,7 +357,7 @@ class XeroConnector(Connector):
     ) -> list[WriteResult]:
         """Create or update up to 50 records in one call, with a result per record."""
         ctx = self._with_tracking()
-        groups: dict[tuple[str, str, str], list[tuple[int, XeroModel]]] = {}
+        groups: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
         results: dict[int, WriteResult] = {}
         for index, record in enumerate(records):
             try:
@@ -365,11 +367,13 @@ class XeroConnector(Connector):
                 continue
             collection, id_field = _write_target(body)
             method = "POST" if getattr(record, "remote_id", None) else "PUT"
-            groups.setdefault((collection, id_field, method), []).append((index, body))
+            # The connection's mapping (custom fields among it) runs over Xero's own body.
+            wire = self.outgoing(record, body.to_xero())
+            groups.setdefault((collection, id_field, method), []).append((index, wire))
         for n, ((collection, id_field, method), members) in enumerate(sorted(groups.items())):
             key = idempotency_key if len(groups) == 1 else f"{idempotency_key}-{n}"
             # Amounts go out as exact JSON numbers, never through float.
-            content = dumps_xero({collection: [body.to_xero() for _, body in members]})
+            content = dumps_xero({collection: [wire for _, wire in members]})
             headers = {
                 **self._headers(),
                 "Idempotency-Key": key[:128],
@@ -409,7 +413,7 @@ class XeroConnector(Connector):
             )
         remote_id = element.get(id_field)
         model = translate.MODELS[collection].model_validate(element)
-        records = translate.TO_CANONICAL[collection](model, ctx, element)
+        records = self.answered(translate.TO_CANONICAL[collection](model, ctx, element), element)
         return WriteResult(
             index,
             remote_id=str(remote_id) if remote_id else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from connectors.base import Resource
 from connectors.xero import models as m
+from mappings.customfields import Place
 
 _PAGE = 1000
 # Offset paging over a key that changes during a read (UpdatedDateUTC) can skip a record that
@@ -159,3 +160,39 @@ RESOURCES: tuple[Resource, ...] = (
         description="Manual journals.",
     ),
 )
+
+CUSTOM_FIELD_PLACES: tuple[Place, ...] = (
+    Place(
+        name="tracking",
+        label="tracking category",
+        paths={
+            ("invoice", "line"): "LineItems[].Tracking[Name={param}].Option",
+            ("journal_entry", "line"): "JournalLines[].Tracking[Name={param}].Option",
+        },
+        param="category name",
+        param_pattern=r"[^\[\]=.]{1,100}",
+        example="Department",
+        limit=2,
+        limit_reason=(
+            "Xero allows two active tracking categories per organisation; bind further fields "
+            "to a line's account code or to the reference instead."
+        ),
+        description="A line's option of a tracking category (the option must exist in Xero).",
+    ),
+    Place(
+        name="account_code",
+        label="line account code",
+        paths={
+            ("invoice", "line"): "LineItems[].AccountCode",
+            ("journal_entry", "line"): "JournalLines[].AccountCode",
+        },
+        description="The GL account code of a line (a code of the chart of accounts).",
+    ),
+    Place(
+        name="reference",
+        label="reference",
+        paths={("invoice", "header"): "Reference", ("payment", "header"): "Reference"},
+        description="The document's free-text reference (bills, invoices, credit notes, payments).",
+    ),
+)
+"""Where Xero keeps tenant custom fields (`hub custom-fields bind --place ...`)."""

@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from canonical import CanonicalValidationError, Record
+from canonical import Record
 from connectors.errors import MappingError
 from connectors.ids import IdResolver
+from connectors.mapping import build_record, erp_field_for
+from connectors.mapping import text as _text
 
 R = TypeVar("R", bound=Record)
+
+text = _text
+"""The value with surrounding blanks removed; None for None or an empty string."""
 
 UnflaggedContacts = Literal["both", "customer", "supplier", "skip"]
 
@@ -83,28 +88,9 @@ def _subject(source: str, remote_id: str | None) -> str:
     return f"Xero {source} '{remote_id}'" if remote_id else f"Xero {source}"
 
 
-_INDEX = re.compile(r"\[(\d+)\]")
-
-
 def xero_field_for(path: str, fields: Mapping[str, str]) -> str:
-    """The Xero field of a canonical path, by the longest declared prefix, indices carried over.
-
-    With `{"invoice.lines[].net_amount": "LineItems[].LineAmount"}`, the path
-    `invoice.lines[2].net_amount` gives `LineItems[2].LineAmount`.
-    """
-    indices = _INDEX.findall(path)
-    key = _INDEX.sub("[]", path)
-    while key:
-        if key in fields:
-            target = fields[key]
-            for index in indices:
-                if "[]" not in target:
-                    break
-                target = target.replace("[]", f"[{index}]", 1)
-            return target
-        cut = max(key.rfind("."), key.rfind("["))
-        key = key[:cut] if cut > 0 else ""
-    return "?"
+    """The Xero field of a canonical path (see `connectors.mapping.erp_field_for`)."""
+    return erp_field_for(path, fields)
 
 
 def build(
@@ -116,22 +102,7 @@ def build(
     fields: Mapping[str, str],
 ) -> R:
     """Validate `data` as canonical `cls`; a violation becomes a MappingError naming both sides."""
-    try:
-        return cls.parse(data)
-    except CanonicalValidationError as exc:
-        details = [
-            f"{xero_field_for(v.path, fields)} -> {v.path}: {v.reason}" for v in exc.violations
-        ]
-        message = f"{_subject(source, remote_id)} cannot become a valid {cls.OBJECT}: "
-        raise MappingError(message + "; ".join(details), details=details) from None
-
-
-def text(value: str | None) -> str | None:
-    """The value with surrounding blanks removed; None for None or an empty string."""
-    if value is None:
-        return None
-    stripped = value.strip()
-    return stripped or None
+    return build_record(cls, data, subject=_subject(source, remote_id), fields=fields)
 
 
 def dec_sum(values: list[Decimal | None]) -> Decimal:

@@ -28,6 +28,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "db": ("db",),
     "sandbox": ("sandbox",),
     "mappings": ("mappings",),
+    "mapspec": ("custom-fields",),
     "tenants": ("tenants", "keys"),
 }
 """Every command group, in the order `hub --help` lists them. A new group is one line here."""
@@ -123,4 +124,12 @@ def _root(
 
 def main() -> None:
     """Entry point of the `hub` console script."""
-    app()
+    from hub.cli.common import secret_key_problem
+
+    try:
+        app()
+    except Exception as exc:
+        # A key problem is the operator's, not a bug: one line, not a traceback.
+        if secret_key_problem(exc):
+            raise SystemExit(1) from None
+        raise

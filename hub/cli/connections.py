@@ -50,6 +50,7 @@ def add(
         begin_authorization,
         complete_authorization,
         create_connection,
+        discard,
     )
 
     runtime = get_runtime()
@@ -65,13 +66,17 @@ def add(
             remote_tenant_id=tenant,
             redirect_uri=redirect_uri,
         )
-        if grant == "client_credentials":
-            view = authorize_client_credentials(runtime, view.id)
-        else:
-            pending = begin_authorization(runtime, view.id)
-            err.print(f"Open this URL and approve access:\n  {pending.request.url}")
-            callback = typer.prompt("Paste the URL you were redirected to")
-            view = complete_authorization(runtime, pending, callback)
+        try:
+            if grant == "client_credentials":
+                view = authorize_client_credentials(runtime, view.id)
+            else:
+                pending = begin_authorization(runtime, view.id)
+                err.print(f"Open this URL and approve access:\n  {pending.request.url}")
+                callback = typer.prompt("Paste the URL you were redirected to", err=True)
+                view = complete_authorization(runtime, pending, callback)
+        except BaseException:
+            discard(runtime, view.id)  # a failed add leaves nothing behind
+            raise
         if sync:
             from hub.jobs.scheduler import enqueue_sync, syncable_resources
             from hub.jobs.sender import send_full_sync
@@ -100,7 +105,12 @@ def list_connections(as_json: Annotated[bool, JSON_OPTION] = False) -> None:
         (v.id, v.erp, v.status, v.remote_tenant_id, v.display_name, when(v.created_at))
         for v in views
     ]
-    table("Connections", ["id", "erp", "status", "erp tenant", "name", "created"], rows)
+    table(
+        "Connections",
+        ["id", "erp", "status", "erp tenant", "name", "created"],
+        rows,
+        optional=["created", "name"],
+    )
 
 
 @app.command("show")
@@ -154,19 +164,35 @@ def show(
 @app.command("remove")
 def remove(
     connection_id: Annotated[str, typer.Argument(help="The connection id (con_...).")],
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    keep_records: Annotated[
+        bool,
+        typer.Option("--keep-records", help="Keep its records, their ids and its events."),
+    ] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Remove a connection with its tokens, records and cursors.
+    """Remove a connection with its tokens, cursors, runs, cases and (by default) records.
 
     Example: hub connections remove con_01J... --yes
+
+    Everything goes in one transaction; --keep-records keeps the records it synced, their hub
+    ids and its events (as history). Without --yes the command asks first.
     """
-    if not yes:
-        typer.confirm(f"Remove {connection_id} and everything synced from it?", abort=True)
     runtime = get_runtime()
     with friendly_errors():
-        runtime.store.connections.remove(connection_id)
+        view = runtime.store.connections.get(connection_id)
+        if not yes:
+            what = "its tokens, cursors, runs and cases" if keep_records else "everything synced"
+            typer.confirm(
+                f"Remove {view.id} ({view.display_name}) and {what}?", abort=True, err=True
+            )
+        removed = runtime.store.connections.remove(connection_id, keep_records=keep_records)
     runtime.forget(connection_id)
-    err.print(f"removed {connection_id}")
+    if as_json:
+        print_json({"removed": connection_id, "rows": removed})
+        return
+    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in removed.items() if n)
+    err.print(f"removed {connection_id}" + (f" ({counts})" if counts else ""))
 
 
 @connectors_app.command("list")

@@ -59,25 +59,37 @@ def current_command(
 def rotate_keys_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Re-seal every stored credential and token with the current secret key.
+    """Re-seal every stored credential and token with a new secret key.
 
-    Set the new key in LEDGERHUB_SECRET_KEY and the former one in LEDGERHUB_OLD_SECRET_KEYS,
-    run this, then remove the former key.
+    With the embedded key (no LEDGERHUB_SECRET_KEY) the command generates the new key itself
+    and puts it into DATA_DIR/secret.key once everything is re-sealed. With your own keys, set
+    the new key in LEDGERHUB_SECRET_KEY and the former one in LEDGERHUB_OLD_SECRET_KEYS, run
+    this, then remove the former key (a secret.key file holding it is updated too).
+
+    Example: hub db rotate-keys
 
     Example: LEDGERHUB_SECRET_KEY=NEW LEDGERHUB_OLD_SECRET_KEYS=OLD hub db rotate-keys
     """
-    from hub.store import Store
+    from hub.cli.common import friendly_errors
+    from hub.settings import rotation_settings
 
-    store = Store.from_settings(get_settings())
-    try:
-        changed = store.rotate_keys()
-        key = store.box.current_key_id
-    finally:
-        store.dispose()
+    with friendly_errors():
+        settings, finish = rotation_settings(get_settings())
+        from hub.store import Store
+
+        store = Store.from_settings(settings)
+        try:
+            changed = store.rotate_keys()
+            key = store.box.current_key_id
+        finally:
+            store.dispose()
+        where = finish()
     if as_json:
-        typer.echo(json.dumps({"resealed": changed, "key_id": key}))
+        typer.echo(json.dumps({"resealed": changed, "key_id": key, "key_file": where}))
     else:
         typer.echo(f"re-sealed {changed} secret(s) with key {key}")
+        if where:
+            typer.echo(f"{where} now holds the new key: back it up")
 
 
 def register(root: typer.Typer) -> None:

@@ -87,35 +87,91 @@ def scheduler(
 def sync(
     connection_id: Annotated[str, typer.Argument(help="The connection id (con_...).")],
     resource: Annotated[
-        str | None, typer.Option("--object", help="One resource (default: every one).")
+        str | None,
+        typer.Option(
+            "--resource",
+            "-r",
+            help="One ERP resource, e.g. invoices (default: every one; see hub connectors list).",
+        ),
+    ] = None,
+    old_object: Annotated[
+        str | None, typer.Option("--object", hidden=True, help="Former name of --resource.")
     ] = None,
     full: Annotated[
         bool, typer.Option("--full", help="Read everything, not just changes.")
     ] = False,
     wait: Annotated[
-        bool, typer.Option("--wait", help="Run here and now instead of enqueuing for workers.")
+        bool,
+        typer.Option(
+            "--wait",
+            help="Run here and now instead of enqueuing; exit 1 when a record or run failed.",
+        ),
     ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Sync a connection now: enqueue jobs for the workers, or run them here with --wait.
 
-    Example: hub sync con_01J... --object invoices --full
+    Example: hub sync con_01J... --resource invoices --full --wait
+
+    With --wait each resource's counts are printed with the records that could not be stored
+    and the exception cases they are in (`hub exceptions show CASE`); the exit status is 1 when
+    any record or run failed. A resource whose last run lost its process (a killed worker or
+    `hub sync --wait`) resumes that run; one with a live run is left to it (--wait waits for
+    it, then syncs).
     """
     from hub.jobs.scheduler import enqueue_sync, syncable_resources
 
     runtime = get_runtime()
+    resource = resource or old_object
+    failures = 0
     with friendly_errors():
         view = runtime.store.connections.get(connection_id)
-        resources = [resource] if resource else syncable_resources(view.erp)
+        known = syncable_resources(view.erp)
+        if resource is not None and resource not in known:
+            raise ValueError(
+                f"--resource: {view.erp} has no resource '{resource}'; one of {', '.join(known)}"
+            )
+        resources = [resource] if resource else known
         results: list[dict[str, Any]] = []
         for name in resources:
             if wait:
                 from hub.jobs.dispatch import dispatch_pending
                 from hub.jobs.sync import sync_resource
 
-                outcome = sync_resource(runtime, connection_id, name, full=full)
+                def waiting(run: Any, name: str = name) -> None:
+                    held = f" ({run.id}, started {run.started_at:%H:%M:%S} UTC)" if run else ""
+                    err.print(f"{name}: waiting for the run in progress{held} to finish")
+
+                try:
+                    outcome = sync_resource(
+                        runtime, connection_id, name, full=full, on_wait=waiting
+                    )
+                except Exception as exc:
+                    from connectors.errors import ConnectorError
+
+                    if not isinstance(exc, ConnectorError):
+                        raise
+                    failures += 1
+                    case = runtime.store.cases.open_from_error(
+                        exc, connection_id=connection_id, object_name=name, source="sync"
+                    )
+                    results.append(
+                        {"resource": name, "error": f"{exc.category}: {exc}", "cases": [case.id]}
+                    )
+                    continue
                 dispatch_pending(runtime)
-                results.append({"resource": name, "run": outcome.run, "skipped": outcome.skipped})
+                run = outcome.run
+                if outcome.failed or (run is not None and run.status == "failed"):
+                    failures += 1
+                results.append(
+                    {
+                        "resource": name,
+                        "run": run,
+                        "skipped": outcome.skipped,
+                        "failed": outcome.failed,
+                        "cases": list(outcome.cases),
+                    }
+                )
             else:
                 from hub.jobs.sender import send_full_sync, send_sync
 
@@ -124,18 +180,36 @@ def sync(
                 results.append({"resource": name, "run_id": run_id, "queued": run_id is not None})
     if as_json:
         print_json(results)
-        return
-    for row in results:
-        run = row.get("run")
-        if run is not None:
-            err.print(
-                f"{row['resource']}: {run.status}, {run.created} created, {run.updated} updated, "
-                f"{run.unchanged} unchanged, {run.deleted} deleted"
-            )
-        elif row.get("queued"):
-            err.print(f"{row['resource']}: queued as {row['run_id']}")
-        else:
-            err.print(f"{row['resource']}: a run is already in progress")
+    else:
+        for row in results:
+            _print_sync_row(row)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _print_sync_row(row: dict[str, Any]) -> None:
+    run = row.get("run")
+    cases = ", ".join(row.get("cases", []))
+    if "error" in row:
+        err.print(f"{row['resource']}: [red]failed[/red] ({row['error']}); case {cases}")
+    elif run is not None:
+        status = "[red]failed[/red]" if run.status == "failed" else run.status
+        line = (
+            f"{row['resource']}: {status}, {run.created} created, {run.updated} updated, "
+            f"{run.unchanged} unchanged, {run.deleted} deleted"
+        )
+        if row.get("skipped"):
+            line += " (another run was in progress: its counts so far)"
+        if row.get("failed"):
+            line += f", [red]{row['failed']} failed[/red] (see hub exceptions show {cases})"
+        err.print(line)
+    elif row.get("queued"):
+        err.print(f"{row['resource']}: queued as {row['run_id']}")
+    else:
+        err.print(
+            f"{row['resource']}: a run is already in progress (its worker is alive); "
+            "`hub sync --wait` waits for it"
+        )
 
 
 def register(root: typer.Typer) -> None:

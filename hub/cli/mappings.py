@@ -25,7 +25,7 @@ from mappings.suggest import (
 )
 
 app = typer.Typer(
-    help="Mapping suggestions: propose canonical paths for any accounting system's fields.",
+    help="Mappings: declarative specs per connection, previews, suggestions and decisions.",
     no_args_is_help=True,
 )
 
@@ -125,17 +125,37 @@ def suggest(
         Path | None,
         typer.Option("--decisions", help='Prior decisions: [{"source", "target", "accepted"}].'),
     ] = None,
+    connection: Annotated[
+        str | None,
+        typer.Option(
+            "--connection",
+            "-c",
+            help="Suggest from this connection's ERP records, with its tenant's decisions.",
+        ),
+    ] = None,
 ) -> None:
     """Propose a canonical path (or none) for every field, with calibrated confidence.
 
+    With --connection (and --object), the fields come from records fetched from the connected
+    ERP, and the tenant's accepted and rejected pairs (`hub mappings accept|reject`) are reused.
+
     Example: hub mappings suggest --object invoice --source bill_fields.json --format table
+
+    Example: hub mappings suggest --connection con_01J... --object invoice --format table
     """
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         _fail(f"--threshold must be between 0 and 1, got {threshold}")
     if object_name is not None and object_name not in OBJECTS:
         _fail(f"unknown target object '{object_name}' (known: {', '.join(OBJECTS)})")
-    field_list = _field_list(source, sample)
     prior = DecisionSet()
+    if connection is not None:
+        if object_name is None or source is not None or sample is not None:
+            _fail("--connection takes --object and neither --source nor --sample")
+        from hub.cli.mapspec import suggest_input
+
+        field_list, prior = suggest_input(connection, object_name)
+    else:
+        field_list = _field_list(source, sample)
     if decisions is not None:
         try:
             prior = DecisionSet.from_json(decisions.read_bytes())
@@ -263,4 +283,7 @@ def evaluate(
 
 def register(root: typer.Typer) -> None:
     """Attach `hub mappings` to the root command."""
+    from hub.cli.mapspec import register_mappings
+
+    register_mappings(app)
     root.add_typer(app, name="mappings")

@@ -30,6 +30,8 @@ def records_list(
 
     Example: hub records list --object invoice --limit 20
     """
+    if object_name is not None:
+        _check_object(object_name)
     rows = get_runtime().store.records.list(connection, object_name, after=after, limit=limit)
     if as_json:
         print_json([{**r.data, "version": r.version} for r in rows])
@@ -48,7 +50,23 @@ def records_list(
             )
             for r in rows
         ],
+        optional=["v", "deleted"],
     )
+
+
+def _check_object(name: str) -> None:
+    """Exit 2 with the canonical objects when `name` is none of them."""
+    from canonical import OBJECTS
+
+    if name in OBJECTS:
+        return
+    near = [o for o in OBJECTS if name.rstrip("s") == o or name.startswith(o)]
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    err.print(
+        f"[red]error:[/red] --object: '{name}' is not a canonical object{hint}; "
+        f"one of {', '.join(OBJECTS)}"
+    )
+    raise typer.Exit(2)
 
 
 def _summary(data: dict[str, object]) -> str:
@@ -73,7 +91,11 @@ def records_show(
     if view is None:
         err.print(f"[red]error:[/red] no record {hub_id}")
         raise typer.Exit(2)
-    body: dict[str, object] = {**view.data, "version": view.version}
+    body: dict[str, object] = {
+        **view.data,
+        "version": view.version,
+        "mapping_version": view.mapping_version,
+    }
     if raw:
         body["remote_data"] = view.raw
     print_json(body)
@@ -113,10 +135,11 @@ def exceptions_list(
                 f"{int(c.age_seconds)}s" + (" OVERDUE" if c.overdue else ""),
                 c.status,
                 c.action,
-                c.cause[:60],
+                c.cause,
             )
             for c in cases
         ],
+        optional=["occurrences", "affected", "object", "action"],
     )
 
 
@@ -204,26 +227,41 @@ def dlq_list(
                 r.id,
                 r.actor,
                 r.message_kwargs,
-                r.error[:60],
+                r.error,
                 r.case_id,
                 when(r.created_at),
                 when(r.replayed_at),
             )
             for r in rows
         ],
+        ids=["message"],
+        optional=["replayed", "kwargs"],
     )
 
 
 @dlq_app.command("replay")
 def dlq_replay(
-    message_id: Annotated[str | None, typer.Argument(help="One message id (default: all).")] = None,
+    message_id: Annotated[
+        str | None, typer.Argument(help="One message id (see hub dlq list).")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every dead letter not replayed yet.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Send dead-lettered jobs again (after fixing what killed them).
 
-    Example: hub dlq replay
+    Example: hub dlq replay MESSAGE_ID
+
+    Example: hub dlq replay --all --yes
+
+    Give one message id, or --all (which asks first unless --yes).
     """
     from hub.jobs import actors
 
+    if (message_id is None) == (not all_):
+        err.print("[red]error:[/red] give one MESSAGE_ID, or --all (not both)")
+        raise typer.Exit(2)
     runtime = get_runtime()
     with friendly_errors():
         rows = (
@@ -231,6 +269,8 @@ def dlq_replay(
             if message_id
             else runtime.store.dead_letters.list()
         )
+        if all_ and not yes and rows:
+            typer.confirm(f"Replay {len(rows)} dead-lettered job(s)?", abort=True, err=True)
         for row in rows:
             actor = runtime.broker.get_actor(row.actor)
             if row.actor == actors.write.actor_name:
@@ -267,6 +307,7 @@ def events_list(
             (r.seq, r.type, r.id, r.correlation_id, when(r.created_at), when(r.dispatched_at))
             for r in rows
         ],
+        optional=["dispatched", "correlation"],
     )
 
 

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from canonical import OBJECTS, catalogue
 from canonical.schema import export_schemas
@@ -48,11 +46,18 @@ def paths(
                 row["values"] = list(e.enum_values)
             typer.echo(json.dumps(row))
         return
-    table = Table("path", "type", "required", "description", title="Canonical paths")
-    for e in entries:
-        kind = f"enum: {' | '.join(e.enum_values)}" if e.enum_values else e.type
-        table.add_row(e.path, kind, "yes" if e.required else "", e.description)
-    Console().print(table)
+    from hub.cli.common import table
+
+    rows = [
+        (
+            e.path,
+            f"enum: {' | '.join(e.enum_values)}" if e.enum_values else e.type,
+            "yes" if e.required else "",
+            e.description,
+        )
+        for e in entries
+    ]
+    table("Canonical paths", ["path", "type", "required", "description"], rows, ids=["path"])
 
 
 @app.command("export")

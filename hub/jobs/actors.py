@@ -79,7 +79,14 @@ def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
         if run is not None and run.status == "running":
             runtime.store.runs.finish(run.id, error=f"{type(exc).__name__}: {exc}")
 
-    return JobSubject(kwargs.get("connection_id"), kwargs.get("resource"), JOB_REF, "sync", give_up)
+    def requeued(delay_ms: int) -> None:
+        # The job will be back: its run stays owned meanwhile, not taken for dead.
+        if run_id:
+            runtime.store.runs.renew(run_id, delay_ms + runtime.settings.run_lock_ttl_ms)
+
+    return JobSubject(
+        kwargs.get("connection_id"), kwargs.get("resource"), JOB_REF, "sync", give_up, requeued
+    )
 
 
 def _write_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:

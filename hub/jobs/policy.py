@@ -52,6 +52,8 @@ class JobSubject:
     record_ref: str
     source: str
     on_give_up: Callable[[BaseException], None] | None = None
+    on_requeue: Callable[[int], None] | None = None
+    """Told the delay (ms) before the job runs again: a sync run extends its lease by it."""
 
 
 SUBJECTS: dict[str, Callable[[dict[str, Any], Runtime], JobSubject]] = {}
@@ -133,6 +135,7 @@ class FailurePolicy(Middleware):
                 exception.retry_after_ms,
                 exception,
             )
+            self._requeued(message, exception.retry_after_ms)
             _requeue(broker, message, exception.retry_after_ms)
             return
         if isinstance(exception, RateLimited):
@@ -142,6 +145,7 @@ class FailurePolicy(Middleware):
                 log.warning(
                     "parking %s for %d s: daily budget spent", message.actor_name, delay // 1000
                 )
+            self._requeued(message, delay)
             _requeue(broker, message, delay)
             return
         if retry and retries < max_retries:
@@ -159,6 +163,7 @@ class FailurePolicy(Middleware):
                 retries + 1,
                 max_retries,
             )
+            self._requeued(message, delay)
             _requeue(broker, message, delay)
             return
         message.fail()
@@ -168,7 +173,7 @@ class FailurePolicy(Middleware):
                 subject.on_give_up(exception)
             except Exception:
                 log.exception("could not mark %s as given up", message.actor_name)
-        case_id = self._case(message, exception, retries + 1)
+        case_id = self._case(message, exception, retries + 1, gave_up=retry)
         if retry:
             self.runtime.store.dead_letters.add(
                 message_id=message.message_id,
@@ -185,6 +190,17 @@ class FailurePolicy(Middleware):
         else:
             log.warning("%s failed for good (%s): %s", message.actor_name, category, exception)
 
+    def _requeued(self, message: MessageProxy, delay_ms: int) -> None:
+        subject = SUBJECTS.get(message.actor_name)
+        if subject is None:
+            return
+        try:
+            found = subject(dict(message.kwargs), self.runtime)
+            if found.on_requeue is not None:
+                found.on_requeue(delay_ms)
+        except Exception:  # the store may be what failed; the job comes back regardless
+            log.warning("could not extend the lease of %s", message.actor_name, exc_info=True)
+
     def _subject(self, message: MessageProxy) -> JobSubject:
         describe = SUBJECTS.get(message.actor_name)
         if describe is not None:
@@ -196,9 +212,14 @@ class FailurePolicy(Middleware):
                 log.exception("could not tell what %s is about", message.actor_name)
         return JobSubject(None, None, JOB_REF, message.actor_name)
 
-    def _case(self, message: MessageProxy, exc: BaseException, attempts: int) -> str | None:
+    def _case(
+        self, message: MessageProxy, exc: BaseException, attempts: int, *, gave_up: bool = False
+    ) -> str | None:
+        from hub.store.cases import GAVE_UP_ACTION
+
         subject = self._subject(message)
         cases = self.runtime.store.cases
+        action = GAVE_UP_ACTION if gave_up else None
         try:
             if isinstance(exc, ConnectorError):
                 view = cases.open_from_error(
@@ -208,6 +229,7 @@ class FailurePolicy(Middleware):
                     source=subject.source,
                     record_ref=subject.record_ref,
                     attempts=attempts,
+                    action=action,
                 )
             else:
                 view = cases.open_or_bump(
@@ -218,6 +240,7 @@ class FailurePolicy(Middleware):
                     source=subject.source,
                     record_ref=subject.record_ref,
                     attempts=attempts,
+                    action=action,
                 )
         except Exception:  # the store itself may be the thing that failed
             log.exception("could not record the failure of %s", message.actor_name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import redis
@@ -67,43 +68,33 @@ class RunLock:
         """How long the current holder's lock still lasts (0 when free)."""
         return max(int(self.client.pttl(self.key)), 0)
 
-    def keep(self) -> LockKeeper:
-        """Start renewing this lock in the background; `stop()` the keeper when done."""
-        keeper = LockKeeper(self)
-        keeper.start()
-        return keeper
 
+class Keeper:
+    """Calls `renew` every third of `ttl_ms` until stopped; `lost` once renewal said no.
 
-class LockKeeper:
-    """Renews a held lock every third of its TTL until stopped; `lost` once renewal said no.
-
-    A page slower than the TTL no longer loses the lock of a live worker, so the TTL can be
-    short and a dead worker's run is taken over soon. A renewal that fails because Redis is
-    briefly away is tried again at the next tick; only a definite "not ours" marks it lost.
+    It keeps a run's lock and lease alive however slow a page is, so the TTL can be short and
+    a dead process's run is taken over soon. A renewal that raises (Redis or the database
+    briefly away) is tried again at the next tick; only a definite "not ours" marks it lost.
     """
 
-    def __init__(self, lock: RunLock) -> None:
-        self.lock = lock
+    def __init__(self, ttl_ms: int, renew: Callable[[], bool], name: str) -> None:
         self.lost = False
+        self._renew = renew
+        self._interval = ttl_ms / 3000
+        self._name = name
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name=f"lock-keeper {lock.key}", daemon=True
-        )
-
-    def start(self) -> None:
-        """Begin renewing."""
+        self._thread = threading.Thread(target=self._run, name=f"keeper {name}", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        interval = self.lock.ttl_ms / 3000
-        while not self._stop.wait(interval):
+        while not self._stop.wait(self._interval):
             try:
-                if not self.lock.renew():
+                if not self._renew():
                     self.lost = True
-                    log.warning("lost the run lock %s", self.lock.key)
+                    log.warning("lost %s", self._name)
                     return
-            except redis.RedisError as exc:
-                log.warning("could not renew the run lock %s: %s", self.lock.key, exc)
+            except Exception as exc:  # a blip of Redis or the database: the next tick retries
+                log.warning("could not renew %s: %s", self._name, exc)
 
     def stop(self) -> None:
         """Stop renewing (the lock itself is released by its owner)."""

@@ -2,8 +2,9 @@
 
 Several schedulers may run (for availability); one leader acts at a time. Leadership is an
 expiring lease in Redis, renewed every tick: a leader that dies is replaced within one lease.
-Before enqueuing, the leader checks that the (connection, resource) has no run in progress and
-that its last run is older than the interval, so two runs of the same pair never overlap.
+Before enqueuing, the leader checks that the (connection, resource) has no live run (one whose
+lease its process keeps renewing) and that its last run is older than the interval, so two runs
+of the same pair never overlap, and a run whose process died is resumed rather than waited out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from connectors.context import new_correlation_id
 from connectors.registry import get_adapter
 from hub.jobs.runlock import RunLock
 from hub.jobs.runtime import Runtime
+from hub.store.runs import ABANDONED, Mode
 
 log = logging.getLogger("ledgerhub.scheduler")
 
@@ -43,18 +45,30 @@ def enqueue_sync(
     full: bool = False,
     correlation_id: str | None = None,
 ) -> str | None:
-    """Create the run and send its job, unless the pair already has a run in progress.
+    """Create the run and send its job, unless the pair has a live run (None then).
 
-    `correlation_id` ties the run to what asked for it (an API request's id); new by default.
+    A run still `running` past its lease lost its process (a killed worker or `hub sync
+    --wait`): one of the same mode is sent again and resumes; one of another mode is closed
+    as abandoned and a new run starts. A run is never judged by its age. `correlation_id`
+    ties a new run to what asked for it (an API request's id); new by default.
     """
-    stale_after = timedelta(milliseconds=runtime.settings.job_time_limit_ms)
+    mode: Mode = "full" if full else "incremental"
+    lease_ms = runtime.settings.run_lock_ttl_ms
     running = runtime.store.runs.running(connection_id, resource)
-    if running is not None and datetime.now(UTC) - running.started_at < stale_after:
+    if running is not None and running.alive:
         return None
+    if running is not None and running.mode == mode:
+        # The original job, should it still arrive, finds the run finished and does nothing.
+        runtime.store.runs.start(
+            connection_id, resource, mode, run_id=running.id, lease_ms=lease_ms
+        )
+        log.info("run %s lost its process; sending it again", running.id)
+        enqueue(connection_id, resource, running.id, running.correlation_id)
+        return running.id
+    if running is not None:
+        runtime.store.runs.finish(running.id, error=ABANDONED)
     correlation_id = correlation_id or new_correlation_id()
-    run = runtime.store.runs.start(
-        connection_id, resource, "full" if full else "incremental", correlation_id
-    )
+    run = runtime.store.runs.start(connection_id, resource, mode, correlation_id, lease_ms=lease_ms)
     enqueue(connection_id, resource, run.id, correlation_id)
     return run.id
 

@@ -9,6 +9,8 @@ cursor; the redelivered job resumes after it, so nothing is duplicated and nothi
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
@@ -17,9 +19,11 @@ from connectors.base import Page, ReadState
 from connectors.context import correlation
 from connectors.errors import ConnectorError
 from connectors.pull import pull
-from hub.jobs.runlock import LockKeeper, RunBusy, run_lock
+from hub.jobs.runlock import Keeper, RunBusy, RunLock, run_lock
 from hub.jobs.runtime import Runtime
+from hub.mapping import connection_mapping
 from hub.store import JOB_REF, SyncRunView
+from hub.store.runs import ABANDONED, Mode
 
 log = logging.getLogger("ledgerhub.sync")
 
@@ -32,6 +36,10 @@ class SyncOutcome:
 
     run: SyncRunView | None
     skipped: bool = False
+    failed: int = 0
+    """Records this call read but could not store (each is in an exception case)."""
+    cases: tuple[str, ...] = ()
+    """The ids of the cases those failures are in."""
 
 
 def sync_resource(
@@ -42,39 +50,54 @@ def sync_resource(
     full: bool = False,
     run_id: str | None = None,
     correlation_id: str | None = None,
+    on_wait: Callable[[SyncRunView | None], None] | None = None,
 ) -> SyncOutcome:
-    """Read `resource` of `connection_id` into the store from its cursor (or in full)."""
+    """Read `resource` of `connection_id` into the store from its cursor (or in full).
+
+    A job (`run_id` given) that finds the pair's lock taken raises `RunBusy`, which waits
+    without spending an attempt. Called without a run (`hub sync --wait`), it waits for the
+    lock itself (`on_wait` is told once, with the run holding it) and then takes over the
+    pair's unfinished run, if any: a run left by a killed process resumes instead of blocking.
+    """
     store = runtime.store
+    mode: Mode = "full" if full else "incremental"
+    lease_ms = runtime.settings.run_lock_ttl_ms
     lock = None
-    keeper: LockKeeper | None = None
     if runtime.redis is not None:
-        lock = run_lock(runtime.redis, connection_id, resource, runtime.settings.run_lock_ttl_ms)
-        if not lock.acquire():
-            if run_id is None:
-                log.info(
-                    "sync of %s %s already running; not starting another", connection_id, resource
+        lock = run_lock(runtime.redis, connection_id, resource, lease_ms)
+        told = False
+        while not lock.acquire():
+            if run_id is not None:
+                raise RunBusy(
+                    f"{resource} of {connection_id} is locked by another worker",
+                    retry_after_ms=lock.remaining_ms() + 250,
+                    correlation_id=correlation_id,
                 )
-                return SyncOutcome(store.runs.running(connection_id, resource), skipped=True)
-            raise RunBusy(
-                f"{resource} of {connection_id} is locked by another worker",
-                retry_after_ms=lock.remaining_ms() + 250,
-                correlation_id=correlation_id,
-            )
-        keeper = lock.keep()
+            if not told and on_wait is not None:
+                on_wait(store.runs.running(connection_id, resource))
+            told = True
+            time.sleep(min(max(lock.remaining_ms(), 50) / 1000, 1.0))
+    keeper: Keeper | None = None
     try:
+        if run_id is None:
+            run_id = _take_over(runtime, connection_id, resource, mode)
         with correlation(correlation_id) as cid:
             run = store.runs.start(
-                connection_id, resource, "full" if full else "incremental", cid, run_id=run_id
+                connection_id, resource, mode, cid, run_id=run_id, lease_ms=lease_ms
             )
             if run.status == "succeeded":
                 # A job delivered again after its run finished (at-least-once delivery: a worker
                 # died between finishing and acknowledging): the work is done.
                 return SyncOutcome(run, skipped=True)
+            keeper = kept = Keeper(lease_ms, _renewal(runtime, lock, run.id), f"run {run.id}")
             cursor = store.records.get_cursor(connection_id, resource)
             state = ReadState.load(cursor)
             # A redelivered run resumes its unfinished pass, even a full one.
             resume = state is not None and not state.done and run.pages > 0
             connector = runtime.connector(connection_id)
+            # The connection's mapping specs and custom-field bindings as they are now.
+            mapping = connection_mapping(store, connection_id)
+            connector.mapping = mapping
             # Records that failed before and may translate now: their cases close as they do.
             failed_before = {
                 ref
@@ -85,26 +108,37 @@ def sync_resource(
                 if ref != JOB_REF
             }
 
+            failed: list[str] = []
+            case_ids: dict[str, None] = {}
+
             def sink(page: Page) -> None:
                 # Renew before committing: a worker whose lock expired (a page slower than the
                 # TTL) must not commit, or its older page could overwrite what the worker that
                 # took over has already stored, and move the cursor back.
-                if lock is not None and ((keeper is not None and keeper.lost) or not lock.renew()):
+                if lock is not None and (kept.lost or not lock.renew()):
                     raise RunBusy(
                         f"lost the lock of {resource} of {connection_id}",
                         retry_after_ms=lock.remaining_ms() + 250,
                     )
                 store.records.apply_resource_page(
-                    connection_id, resource, page.records, page.cursor, run.id, cid
+                    connection_id,
+                    resource,
+                    page.records,
+                    page.cursor,
+                    run.id,
+                    cid,
+                    mapping_versions=mapping.versions,
                 )
                 for failure in page.failures:
-                    store.cases.open_from_error(
+                    failed.append(failure.remote_id or JOB_REF)
+                    case = store.cases.open_from_error(
                         failure.error,
                         connection_id=connection_id,
                         object_name=resource,
                         source="sync",
                         record_ref=failure.remote_id or JOB_REF,
                     )
+                    case_ids[case.id] = None
                 recovered = {r.remote_id for r in page.records} & failed_before
                 for remote_id in sorted(r for r in recovered if r):
                     store.cases.resolve_auto(
@@ -126,7 +160,15 @@ def sync_resource(
                 raise
             finished = store.runs.finish(run.id)
             store.cases.resolve_auto(connection_id=connection_id, object_name=resource)
-            return SyncOutcome(finished)
+            if failed:
+                log.warning(
+                    "%s of %s: %d record(s) could not be stored; see %s",
+                    resource,
+                    connection_id,
+                    len(failed),
+                    ", ".join(case_ids),
+                )
+            return SyncOutcome(finished, failed=len(failed), cases=tuple(case_ids))
     finally:
         if keeper is not None:
             keeper.stop()
@@ -135,3 +177,28 @@ def sync_resource(
                 lock.release()
             except redis.RedisError as exc:  # Redis away: the lock expires after its TTL
                 log.warning("could not release the run lock %s: %s", lock.key, exc)
+
+
+def _take_over(runtime: Runtime, connection_id: str, resource: str, mode: Mode) -> str | None:
+    """The pair's unfinished run of the same mode, to continue; a dead one of another mode
+    is closed as abandoned. Called while holding the pair's lock."""
+    running = runtime.store.runs.running(connection_id, resource)
+    if running is None:
+        return None
+    if running.mode == mode:
+        # Its job, if still queued, finds the run finished and does nothing.
+        return running.id
+    if not running.alive:
+        runtime.store.runs.finish(running.id, error=ABANDONED)
+    return None
+
+
+def _renewal(runtime: Runtime, lock: RunLock | None, run_id: str) -> Callable[[], bool]:
+    """What the keeper renews: the pair's lock (when there is Redis) and the run's lease."""
+    ttl = runtime.settings.run_lock_ttl_ms
+
+    def renew() -> bool:
+        runtime.store.runs.renew(run_id, ttl)
+        return lock.renew() if lock is not None else True
+
+    return renew

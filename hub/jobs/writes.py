@@ -12,6 +12,7 @@ from canonical import OBJECTS, CanonicalValidationError, Record
 from connectors.context import correlation
 from connectors.errors import ValidationError
 from hub.jobs.runtime import Runtime
+from hub.mapping import check_custom_fields, connection_mapping
 from hub.store import WriteRequestView
 
 
@@ -36,6 +37,13 @@ def submit_write(
     """Validate, then store the request under its key; (request, created). Enqueue if created."""
     record = validate_record(object_name, payload)
     runtime.store.connections.get(connection_id)  # NotFound before anything is written
+    issues = check_custom_fields(runtime.store, connection_id, record)
+    if issues:
+        raise ValidationError(
+            f"{object_name} has {len(issues)} custom-field problem(s): "
+            + "; ".join(str(i) for i in issues),
+            details=[str(i) for i in issues],
+        )
     stored = record.to_json_dict()
     if "id" not in payload:
         # The id validation minted is new on every call: keeping it would make a replay of
@@ -59,6 +67,8 @@ def send_write(runtime: Runtime, request_id: str) -> WriteRequestView:
     with correlation(request.correlation_id) as cid:
         record = validate_record(request.object, request.payload)
         connector = runtime.connector(request.connection_id)
+        mapping = connection_mapping(store, request.connection_id)
+        connector.mapping = mapping
         (result,) = connector.write(request.object, [record], idempotency_key=request.id)
         if result.error is not None:
             raise result.error
@@ -66,7 +76,9 @@ def send_write(runtime: Runtime, request_id: str) -> WriteRequestView:
         hub_id = None
         if result.record is not None:
             hub_id = result.record.id
-            store.records.apply_records(request.connection_id, [result.record], cid)
+            store.records.apply_records(
+                request.connection_id, [result.record], cid, mapping_versions=mapping.versions
+            )
         done = store.writes.succeed(request.id, result.remote_id, hub_id)
         store.cases.resolve_auto(
             connection_id=request.connection_id, object_name=request.object, record_ref=request.id

@@ -41,18 +41,31 @@ SLA_SECONDS: dict[str, int] = {
 """How long a case of each class may stay open before it is overdue."""
 
 ACTIONS: dict[str, str] = {
-    "auth": "Re-authorize the connection, then retry the case.",
-    "rate_limited": "None needed: jobs wait for the ERP's Retry-After. Raise the ERP plan's "
-    "limits if this keeps happening.",
-    "transient": "None needed: retried with backoff. Check the ERP's status if it persists.",
-    "validation": "Fix the record's data (see the ERP's message), then retry the case.",
-    "mapping": "Fix the connection's field mapping, then retry the case.",
-    "erp_rejected": "Read the ERP's message, fix the cause in the ERP or the record, then retry.",
-    "duplicate": "The ERP already holds this record: link it, or resolve the case by hand.",
-    "conflict": "The record changed in the ERP: sync it again, then retry the case.",
-    "internal": "Report a bug with the correlation id; retry the case once fixed.",
+    "auth": "Re-authorize the connection (hub connections add again, or fix its credentials), "
+    "then `hub exceptions retry` the case.",
+    "rate_limited": "Nothing to do now: jobs wait for the ERP's Retry-After. If it keeps "
+    "happening, raise the ERP plan's limits or sync less often.",
+    "transient": "Nothing to do now: retried with backoff. If it persists, check the ERP's "
+    "status, then `hub exceptions retry` the case.",
+    "validation": "Fix the record's data named in the cause, then `hub exceptions retry` the case.",
+    "mapping": "Correct the field named in the cause on the record in the ERP: the next sync "
+    "reads it again and closes the case. If the ERP's data is right, the adapter cannot "
+    "translate it yet: report it with the correlation id, and `hub exceptions resolve` the case.",
+    "erp_rejected": "Read the ERP's message, fix the cause in the ERP or the record, then "
+    "`hub exceptions retry` the case.",
+    "duplicate": "The ERP already holds this record: link it, or `hub exceptions resolve` the "
+    "case.",
+    "conflict": "The record changed in the ERP: `hub sync` it again, then `hub exceptions retry` "
+    "the case.",
+    "internal": "Report a bug with the correlation id; `hub exceptions retry` the case once fixed.",
 }
 """The action that resolves a case of each class."""
+
+GAVE_UP_ACTION = (
+    "Retries ran out. Check the ERP's status (and the connection's base URL), then "
+    "`hub dlq replay MESSAGE` or `hub exceptions retry` the case."
+)
+"""The action of a case whose job was dead-lettered after its last retry."""
 
 JOB_REF = "-"
 """The `record_ref` of a failure that concerns the whole job rather than one record."""
@@ -156,8 +169,13 @@ class CaseRepository:
         erp_code: str | None = None,
         correlation_id: str | None = None,
         attempts: int = 1,
+        action: str | None = None,
     ) -> CaseView:
-        """Count one occurrence of a failure on `record_ref`: a new case, or its group's case."""
+        """Count one occurrence of a failure on `record_ref`: a new case, or its group's case.
+
+        The case is found by the normalised cause; it shows the latest cause as the ERP or the
+        adapter worded it (values included). `action` replaces the class's usual action.
+        """
         if category not in CATEGORIES:
             raise ValueError(f"unknown category '{category}'; one of {', '.join(CATEGORIES)}")
         key = case_key(connection_id, object_name, category, cause)
@@ -166,8 +184,8 @@ class CaseRepository:
             new = {
                 "id": new_id("exc"), "case_key": key, "connection_id": connection_id,
                 "object": object_name, "category": category, "source": source,
-                "cause": normalise_cause(cause), "occurrences": 0, "attempts": 0,
-                "sla_seconds": SLA_SECONDS[category], "action": ACTIONS[category],
+                "cause": cause[:2000], "occurrences": 0, "attempts": 0,
+                "sla_seconds": SLA_SECONDS[category], "action": action or ACTIONS[category],
                 "status": "open", "first_seen": now, "last_seen": now,
             }  # fmt: skip
             opened = insert_ignore(session, ExceptionCase.__table__, [new], ["case_key"]) == 1
@@ -181,6 +199,8 @@ class CaseRepository:
             row.occurrences += 1
             row.attempts += attempts
             row.last_seen = now
+            row.cause = cause[:2000]
+            row.action = action or ACTIONS[category]
             row.erp_message = erp_message
             row.erp_code = erp_code
             row.correlation_id = correlation_id
@@ -213,6 +233,7 @@ class CaseRepository:
         source: str,
         record_ref: str = JOB_REF,
         attempts: int = 1,
+        action: str | None = None,
     ) -> CaseView:
         """`open_or_bump` with the class, words and correlation id a connector error carries."""
         return self.open_or_bump(
@@ -226,6 +247,7 @@ class CaseRepository:
             erp_code=error.erp_code,
             correlation_id=error.correlation_id,
             attempts=attempts,
+            action=action,
         )
 
     def resolve_auto(

@@ -10,14 +10,26 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from canonical.ids import new_id
 from hub.crypto import SecretBox
 from hub.logging import register_secret
 from hub.store.errors import NotFound
-from hub.store.models import Connection, Tenant, Token
+from hub.store.models import (
+    Binding,
+    CaseRecord,
+    Connection,
+    Cursor,
+    ExceptionCase,
+    OutboxEvent,
+    StoredRecord,
+    SyncRun,
+    Tenant,
+    Token,
+    WriteRequest,
+)
 
 STATUSES = ("pending", "active", "needs_reauth", "disabled")
 """A connection's life: created, authorised, lost its consent, switched off."""
@@ -194,16 +206,34 @@ class ConnectionRepository:
         register_secret(values["client_secret"])
         return ClientCredentials.model_validate(values)
 
-    def remove(self, connection_id: str) -> None:
-        """Delete the connection and its tokens (records, runs and cases stay as history)."""
+    def remove(self, connection_id: str, *, keep_records: bool = False) -> dict[str, int]:
+        """Delete the connection and everything kept for it, in one transaction.
+
+        Gone: its tokens, cursors, sync runs, write requests, exception cases and, unless
+        `keep_records`, its records, their id bindings and its events. Returns the number of
+        rows removed per kind.
+        """
+        owned: list[Any] = [Cursor, SyncRun, WriteRequest]
+        if not keep_records:
+            owned += [StoredRecord, Binding, OutboxEvent]
+        removed: dict[str, int] = {}
         with self._sessions.begin() as session:
-            row = session.get(Connection, connection_id)
+            row = session.get(Connection, connection_id, with_for_update=True)
             if row is None:
                 raise NotFound(f"no connection {connection_id}")
-            token = session.get(Token, connection_id)
-            if token is not None:
-                session.delete(token)
+            cases = select(ExceptionCase.id).where(ExceptionCase.connection_id == connection_id)
+            session.execute(delete(CaseRecord).where(CaseRecord.case_id.in_(cases)))
+            removed["exception_cases"] = _count(
+                session.execute(
+                    delete(ExceptionCase).where(ExceptionCase.connection_id == connection_id)
+                )
+            )
+            for model in owned:
+                result = session.execute(delete(model).where(model.connection_id == connection_id))
+                removed[model.__tablename__] = _count(result)
+            session.execute(delete(Token).where(Token.connection_id == connection_id))
             session.delete(row)
+        return removed
 
     def reseal_all(self) -> int:
         """Seal every connection's credentials again with the current key; the number changed."""
@@ -225,6 +255,10 @@ class ConnectionRepository:
             {"client_id": credentials.client_id, "client_secret": secret},
             context=_context(connection_id),
         )
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _check_status(status: str) -> None:

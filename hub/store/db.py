@@ -8,6 +8,8 @@ COMMITTED with pre-pinged pooled connections.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,7 @@ def make_engine(url: str, **kw: Any) -> Engine:
     """An engine for `url`, tuned for concurrent workers on either database."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(url)
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
@@ -42,6 +43,25 @@ def make_engine(url: str, **kw: Any) -> Engine:
         _sqlite_pragmas(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **{**EXACT_JSON, **kw})
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600; it holds sealed secrets).
+
+    SQLite gives its -wal and -shm files the database file's mode. An existing file that is
+    readable by others is narrowed to 0600 as well.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            with contextlib.suppress(PermissionError):
+                path.chmod(0o600)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -84,6 +104,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     Safe when several processes upgrade at once (see migrations/env.py); within one process
     calls are serialised because Alembic's `context` and `op` are process globals.
     """
+    private_sqlite_file(url)
     with _MIGRATING:
         command.upgrade(alembic_config(url), revision)
 

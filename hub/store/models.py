@@ -186,6 +186,9 @@ class SyncRun(Base):
     finished_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     correlation_id: Mapped[str] = mapped_column(String(80))
+    # Until when the process working on (or the queue holding) a running run vouches for it;
+    # renewed while it works. A running run past its lease has lost its process.
+    lease_expires_at: Mapped[datetime | None]
 
 
 class WriteRequest(Base):

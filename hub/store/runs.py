@@ -1,12 +1,17 @@
-"""Sync runs: one per sync of (connection, object), with counts kept by `apply_page`."""
+"""Sync runs: one per sync of (connection, object), with counts kept by `apply_page`.
+
+A running run carries a lease: until when the process working on it (or the queue holding its
+job) vouches for it. The sync renews it while it works; a run still `running` past its lease
+lost its process (a killed worker or `hub sync --wait`) and is taken over, never waited out.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from canonical.ids import new_id
@@ -15,6 +20,8 @@ from hub.store.models import OutboxEvent, SyncRun, utcnow
 
 Mode = Literal["full", "incremental"]
 RUN_STATUSES = ("running", "succeeded", "failed")
+ABANDONED = "abandoned: the process running it stopped before it finished"
+"""The error of a run whose process died, closed because a run of another mode replaced it."""
 
 
 class SyncRunView(BaseModel):
@@ -36,6 +43,20 @@ class SyncRunView(BaseModel):
     finished_at: datetime | None
     error: str | None
     correlation_id: str
+    lease_expires_at: datetime | None = None
+
+    @property
+    def alive(self) -> bool:
+        """Running, and its lease not expired: a process (or a queued job) still owns it."""
+        return (
+            self.status == "running"
+            and self.lease_expires_at is not None
+            and self.lease_expires_at > datetime.now(UTC)
+        )
+
+
+def _lease(lease_ms: int) -> datetime:
+    return utcnow() + timedelta(milliseconds=lease_ms)
 
 
 def _view(row: SyncRun) -> SyncRunView:
@@ -55,15 +76,18 @@ class SyncRunRepository:
         mode: Mode,
         correlation_id: str | None = None,
         run_id: str | None = None,
+        lease_ms: int | None = None,
     ) -> SyncRunView:
         """A running sync run, or the existing one with `run_id` (a redelivered job resumes it;
-        a failed one replayed runs again)."""
+        a failed one replayed runs again); `lease_ms` renews its lease."""
         with self._sessions.begin() as session:
             if run_id and (row := session.get(SyncRun, run_id)) is not None:
                 if row.status == "failed":
                     # Replayed after it was given up (`hub dlq replay`): it runs again.
                     row.status, row.error, row.finished_at = "running", None, None
-                    session.flush()
+                if row.status == "running" and lease_ms is not None:
+                    row.lease_expires_at = _lease(lease_ms)
+                session.flush()
                 return _view(row)
             rid = run_id or new_id("run")
             row = SyncRun(
@@ -79,10 +103,21 @@ class SyncRunRepository:
                 deleted=0,
                 pages=0,
                 started_at=utcnow(),
+                lease_expires_at=_lease(lease_ms) if lease_ms is not None else None,
             )
             session.add(row)
             session.flush()
             return _view(row)
+
+    def renew(self, run_id: str, lease_ms: int) -> bool:
+        """Extend a running run's lease to `lease_ms` from now; False when it is not running."""
+        with self._sessions.begin() as session:
+            done = session.execute(
+                update(SyncRun)
+                .where(SyncRun.id == run_id, SyncRun.status == "running")
+                .values(lease_expires_at=_lease(lease_ms))
+            )
+            return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def finish(self, run_id: str, error: str | None = None) -> SyncRunView:
         """Mark the run succeeded (or failed with `error`) and write sync.completed/failed."""
@@ -93,6 +128,7 @@ class SyncRunRepository:
             row.status = "failed" if error else "succeeded"
             row.error = error
             row.finished_at = utcnow()
+            row.lease_expires_at = None
             session.flush()
             view = _view(row)
             session.add(

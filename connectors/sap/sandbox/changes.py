@@ -23,8 +23,19 @@ if TYPE_CHECKING:
 
 __all__ = ["OBJECTS", "counts", "make_changes"]
 
-BP, SI, BD = "API_BUSINESS_PARTNER", "API_SUPPLIERINVOICE_PROCESS_SRV", "API_BILLING_DOCUMENT_SRV"
-OBJECTS = ("business_partners", "supplier_invoices", "billing_documents")
+BP, SI, BD, JE = (
+    "API_BUSINESS_PARTNER",
+    "API_SUPPLIERINVOICE_PROCESS_SRV",
+    "API_BILLING_DOCUMENT_SRV",
+    "API_JOURNALENTRYITEMBASIC_SRV",
+)
+OBJECTS = (
+    "business_partners",
+    "supplier_invoices",
+    "billing_documents",
+    "payments",
+    "journal_entries",
+)
 
 
 def counts(state: SapSandboxState) -> dict[str, Any]:
@@ -171,6 +182,14 @@ def make_changes(
                 },
             )
             result["created"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")
+    elif obj in ("payments", "journal_entries"):
+        if update or delete:
+            raise ValueError(
+                f"{obj} can only be created (SAP reverses, it does not edit, documents)"
+            )
+        maker = _pay if obj == "payments" else _journal
+        for _ in range(create):
+            result["created"].append(maker(state, fake))
     else:
         table = state.store.table(BD, "A_BillingDocument")
         live = [
@@ -218,3 +237,77 @@ def make_changes(
         if create:
             raise ValueError("billing documents are read-only in the API; create is not supported")
     return result
+
+
+def _pay(state: SapSandboxState, fake: Fake) -> str:
+    """Clear one open supplier invoice item in full with a new outgoing payment (KZ), today."""
+    from connectors.sap.sandbox.seed_documents import JournalWriter
+
+    items = state.store.table(JE, "A_JournalEntryItemBasic")
+    open_items = [
+        r
+        for r in items.in_key_order()
+        if r["AccountingDocumentType"] == "RE"
+        and r["FinancialAccountType"] == "K"
+        and not r["ClearingJournalEntry"]
+        and not r["IsReversed"]
+    ]
+    if not open_items:
+        raise ValueError("no open supplier invoice is left to pay")
+    item = fake.choice(open_items)
+    now = state.now()
+    clearing = str(state.next_number("payment_out"))
+    year = str(now.year)
+    amount = -item["AmountInTransactionCurrency"]
+    currency = item["TransactionCurrency"]
+    journal = JournalWriter(state.store)
+    journal.write(
+        clearing,
+        year,
+        "KZ",
+        now.date(),
+        [
+            {
+                "account": "21100000",
+                "amount": amount,
+                "currency": currency,
+                "type": "K",
+                "supplier": item["Supplier"],
+                "text": "Payment",
+            },
+            {
+                "account": "11002000" if currency == "USD" else "11001000",
+                "amount": -amount,
+                "currency": currency,
+            },
+        ],
+        "Outgoing payment",
+        created=now,
+    )
+    journal.clear(item, clearing, year, now.date())
+    own = items.get((item["CompanyCode"], year, clearing, "000001", "0L"))
+    assert own is not None
+    journal.clear(own, clearing, year, now.date())
+    return f"{item['CompanyCode']}/{year}/{clearing}"
+
+
+def _journal(state: SapSandboxState, fake: Fake) -> str:
+    """Post one balanced manual journal entry (SA), today."""
+    from connectors.sap.sandbox.seed_documents import JournalWriter
+
+    now = state.now()
+    number = str(state.next_number("manual_journal"))
+    amount = fake.money(50, 900)
+    JournalWriter(state.store).write(
+        number,
+        str(now.year),
+        "SA",
+        now.date(),
+        [
+            {"account": "61001000", "amount": amount, "text": fake.words()},
+            {"account": "31000000", "amount": -amount, "text": "Accrual"},
+        ],
+        f"Accrual {fake.words()}",
+        created=now,
+    )
+    return f"1010/{now.year}/{number}"

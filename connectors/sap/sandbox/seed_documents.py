@@ -54,6 +54,7 @@ class JournalWriter:
         reference: tuple[str, str] = ("", ""),
         document_reference: str = "",
         company: str = "1010",
+        created: datetime | None = None,
     ) -> None:
         """One accounting document; each line: GLAccount, amount (signed), and optionals."""
         table = self.store.table(JE, "A_JournalEntryItemBasic")
@@ -71,7 +72,9 @@ class JournalWriter:
                     "AccountingDocumentItem": f"{index:03d}",
                     "PostingDate": _midnight(posting),
                     "DocumentDate": _midnight(posting),
-                    "AccountingDocumentCreationDate": _midnight(posting),
+                    "AccountingDocumentCreationDate": _midnight(
+                        created.date() if created else posting
+                    ),
                     "AccountingDocumentHeaderText": header_text[:25],
                     "DocumentItemText": line.get("text", "")[:50],
                     "GLAccount": line["account"],

@@ -58,15 +58,11 @@ def to_json(prop: Prop, value: Any) -> Any:
 
 
 def _parse_ms(text: str) -> datetime:
+    # The milliseconds are the instant in UTC; an offset only says where it was recorded.
     match = _MS.match(text)
     if not match:
         raise ValueError(text)
-    moment = _EPOCH + timedelta(milliseconds=int(match.group(1)))
-    if match.group(2):
-        minutes = int(match.group(3))
-        # /Date(ms+0060)/: ms is local time, the offset in minutes; UTC = local - offset.
-        moment -= timedelta(minutes=minutes if match.group(2) == "+" else -minutes)
-    return moment
+    return _EPOCH + timedelta(milliseconds=int(match.group(1)))
 
 
 def _parse_iso(text: str) -> datetime:

@@ -325,6 +325,7 @@ def _post_journal(state: SapSandboxState, number: str, year: str) -> None:
         ("RMRP", number + year),
         invoice["SupplierInvoiceIDByInvcgParty"] or "",
         invoice["CompanyCode"],
+        created=state.now(),
     )
 
 

@@ -87,7 +87,7 @@ def test_a_poison_write_is_dead_lettered_with_a_case_and_replays_once_fixed(
 
     # The ERP is fixed; the dead letter is replayed with the CLI.
     sandbox.faults()
-    replayed = hub.hub("dlq", "replay")
+    replayed = hub.hub("dlq", "replay", "--all", "--yes")
     assert "replayed 1 job" in replayed.stderr
     hub.wait_until(
         lambda: store.writes.get(request.id).status == "succeeded", what="the replayed write"
@@ -134,7 +134,7 @@ def test_a_dead_lettered_sync_fails_its_run_and_a_retried_case_syncs_and_resolve
     assert latest.created > 0
 
     # Replaying the dead letter runs the failed run again, to success.
-    assert "replayed 1 job" in hub.hub("dlq", "replay").stderr
+    assert "replayed 1 job" in hub.hub("dlq", "replay", "--all", "--yes").stderr
 
     def replayed() -> bool:
         found = store.runs.get(run_id)

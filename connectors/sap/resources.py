@@ -1,0 +1,202 @@
+"""SAP's readable resources, declared: one OData entity set each, with what to expand and how
+to read it incrementally. The shared read loop does the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from connectors.base import Resource
+from connectors.sap import models as m
+
+__all__ = ["PAGE", "RESOURCES", "SAP_READS", "SapRead"]
+
+PAGE = 5000
+"""Rows per request: the most an SAP service gives in one page (RAP caps at 5,000)."""
+
+
+@dataclass(frozen=True)
+class SapRead:
+    """How one resource is asked for: `$expand`, a fixed `$filter`, the change stamp's kind.
+
+    `stamp` is `date+time` (`LastChangeDate` + `LastChangeTime`), `datetimeoffset`, `date`
+    (a date-only stamp: the day of `since` is read again, and the store's content hash makes
+    that change nothing) or None (no change stamp: read in full each pass). `group` names the
+    item fields whose equal values make one record (journal entries and payments are several
+    journal entry items each); `keys` the fields of the remote id.
+    """
+
+    service: str
+    entity_set: str
+    keys: tuple[str, ...]
+    expand: str = ""
+    filter: str = ""
+    stamp: str | None = None
+    stamp_fields: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+    orderby: str = ""
+    select: str = ""
+
+
+def _resource(
+    name: str,
+    read: SapRead,
+    model: type[BaseModel],
+    objects: tuple[str, ...],
+    deletes: str | None,
+    description: str,
+) -> Resource:
+    return Resource(
+        name=name,
+        path=f"/{read.service}/{read.entity_set}",
+        collection=read.entity_set,
+        model=model,
+        objects=objects,
+        id_field=read.keys[0] if not read.group else "__group",
+        cursor="+".join(read.stamp_fields) if read.stamp else None,
+        page_size=PAGE,
+        deletes=deletes,
+        description=description,
+    )
+
+
+SAP_READS: dict[str, SapRead] = {
+    "company_codes": SapRead("API_COMPANYCODE_SRV", "A_CompanyCode", ("CompanyCode",)),
+    "accounts": SapRead(
+        "API_GLACCOUNTINCHARTOFACCOUNTS_SRV",
+        "A_GLAccountInChartOfAccounts",
+        ("GLAccount",),
+        expand="to_Text",
+    ),
+    "cost_centers": SapRead(
+        "API_COSTCENTER_SRV", "A_CostCenter", ("ControllingArea", "CostCenter")
+    ),
+    "profit_centers": SapRead(
+        "API_PROFITCENTER_SRV", "A_ProfitCenter", ("ControllingArea", "ProfitCenter")
+    ),
+    "business_partners": SapRead(
+        "API_BUSINESS_PARTNER",
+        "A_BusinessPartner",
+        ("BusinessPartner",),
+        expand=(
+            "to_Supplier/to_SupplierCompany,to_Customer/to_CustomerCompany,"
+            "to_BusinessPartnerAddress/to_EmailAddress,to_BusinessPartnerAddress/to_PhoneNumber,"
+            "to_BusinessPartnerBank,to_BusinessPartnerTax"
+        ),
+        stamp="date+time",
+        stamp_fields=("LastChangeDate", "LastChangeTime"),
+    ),
+    "supplier_invoices": SapRead(
+        "API_SUPPLIERINVOICE_PROCESS_SRV",
+        "A_SupplierInvoice",
+        ("SupplierInvoice", "FiscalYear"),
+        expand="to_SupplierInvoiceItemGLAcct,to_SupplierInvoiceTax",
+    ),
+    "billing_documents": SapRead(
+        "API_BILLING_DOCUMENT_SRV",
+        "A_BillingDocument",
+        ("BillingDocument",),
+        expand="to_Item",
+        stamp="datetimeoffset",
+        stamp_fields=("LastChangeDateTime",),
+    ),
+    "journal_entries": SapRead(
+        "API_JOURNALENTRYITEMBASIC_SRV",
+        "A_JournalEntryItemBasic",
+        ("CompanyCode", "FiscalYear", "AccountingDocument"),
+        filter="AccountingDocumentType eq 'SA'",
+        stamp="date",
+        stamp_fields=("AccountingDocumentCreationDate",),
+        group=("CompanyCode", "FiscalYear", "AccountingDocument"),
+    ),
+    "payments": SapRead(
+        "API_JOURNALENTRYITEMBASIC_SRV",
+        "A_JournalEntryItemBasic",
+        ("CompanyCode", "ClearingJournalEntryFiscalYear", "ClearingJournalEntry"),
+        filter=(
+            "ClearingJournalEntry ne '' and "
+            "(FinancialAccountType eq 'K' or FinancialAccountType eq 'D')"
+        ),
+        stamp="date",
+        stamp_fields=("ClearingDate",),
+        group=("CompanyCode", "ClearingJournalEntryFiscalYear", "ClearingJournalEntry"),
+        orderby="CompanyCode,ClearingJournalEntryFiscalYear,ClearingJournalEntry",
+    ),
+}
+
+RESOURCES: tuple[Resource, ...] = (
+    _resource(
+        "company_codes",
+        SAP_READS["company_codes"],
+        m.CompanyCode,
+        (),
+        None,
+        "Company codes: currency and chart of accounts (read, not stored).",
+    ),
+    _resource(
+        "accounts",
+        SAP_READS["accounts"],
+        m.GLAccount,
+        ("account",),
+        "AccountIsMarkedForDeletion",
+        "G/L accounts of the chart of accounts.",
+    ),
+    _resource(
+        "cost_centers",
+        SAP_READS["cost_centers"],
+        m.CostCenter,
+        ("dimension",),
+        None,
+        "Cost centers (dimension cost_center).",
+    ),
+    _resource(
+        "profit_centers",
+        SAP_READS["profit_centers"],
+        m.ProfitCenter,
+        ("dimension",),
+        None,
+        "Profit centers (dimension profit_center).",
+    ),
+    _resource(
+        "business_partners",
+        SAP_READS["business_partners"],
+        m.BusinessPartner,
+        ("supplier", "customer"),
+        "IsMarkedForArchiving",
+        "Business partners with supplier and customer roles.",
+    ),
+    _resource(
+        "supplier_invoices",
+        SAP_READS["supplier_invoices"],
+        m.SupplierInvoice,
+        ("invoice",),
+        "IsReversed (reversal document)",
+        "Supplier invoices (payable) with G/L and tax lines; no change stamp: read in full.",
+    ),
+    _resource(
+        "billing_documents",
+        SAP_READS["billing_documents"],
+        m.BillingDocument,
+        ("invoice",),
+        "BillingDocumentIsCancelled (S1 document)",
+        "Billing documents (receivable invoices and credit memos), read only.",
+    ),
+    _resource(
+        "journal_entries",
+        SAP_READS["journal_entries"],
+        m.JournalItem,
+        ("journal_entry",),
+        "IsReversed",
+        "Manual journal entries (document type SA) from journal entry items.",
+    ),
+    _resource(
+        "payments",
+        SAP_READS["payments"],
+        m.JournalItem,
+        ("payment",),
+        None,
+        "Payments: clearing documents (KZ, DZ) with the invoices they cleared.",
+    ),
+)
