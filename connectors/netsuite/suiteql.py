@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from connectors.netsuite.queries import STAMP, Query
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "SUBSIDIARIES",
     "documents",
     "entities",
+    "payments",
 ]
 
 _MODIFIED = ("TO_CHAR({a}.lastmodifieddate, '" + STAMP + "')", "lastmodified")
@@ -157,6 +160,11 @@ JOURNALS = Query(
     cursor="t.lastmodifieddate",
     custom_prefixes=("custbody_", "custcol_"),
 )
+
+def payments(tran_type: str) -> Query:
+    """Vendor (`VendPymt`) or customer (`CustPymt`) payments with the documents they apply to."""
+    return replace(PAYMENTS, where=(f"t.type = '{tran_type}'", "tl.mainline = 'T'"))
+
 
 PAYMENTS = Query(
     table="transaction",

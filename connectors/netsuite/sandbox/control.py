@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.netsuite.sandbox.catalog import kind_of
+from connectors.netsuite.sandbox.catalog import KINDS, kind_of
 from connectors.netsuite.sandbox.store import NetSuiteStore
 from connectors.sandbox.control import CONTROL_PREFIX
 from connectors.sandbox.jsonenc import loads
@@ -78,12 +79,24 @@ def make_changes(
 
 
 def counts(store: NetSuiteStore) -> dict[str, Any]:
-    """Records per type, deleted records, and totals of documents."""
+    """Per record type: `total`, `inactive`, and for transactions `by_status` (status codes);
+    `deletedrecord`: `total` and `by_type`."""
     with store.lock:
         out: dict[str, Any] = {}
+        statuses = {row["id"]: row["status"] for row in store.table("transaction")}
         for name, records in store.records.items():
-            out[name] = {"total": len(records)}
-        out["deletedrecord"] = {"total": len(store.deleted)}
+            kind = KINDS[name.lower()]
+            entry: dict[str, Any] = {
+                "total": len(records),
+                "inactive": sum(1 for r in records.values() if r.get("isInactive")),
+            }
+            if kind.is_transaction:
+                entry["by_status"] = dict(Counter(statuses[i] for i in records))
+            out[name] = entry
+        out["deletedrecord"] = {
+            "total": len(store.deleted),
+            "by_type": dict(Counter(row["type"] for row in store.deleted)),
+        }
         return out
 
 

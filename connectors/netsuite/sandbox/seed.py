@@ -299,6 +299,15 @@ def _payment(fake: Fake, tid: int, kind: str, doc: Record, amount: Decimal, numb
     }
 
 
+CUSTOM_FIELDS = (
+    # script id, field type (the `customfield` table's), label
+    ("custentity_vendor_tier", "ENTITY", "Vendor Tier"),
+    ("custentity_segment", "ENTITY", "Customer Segment"),
+    ("custbody_project_code", "BODY", "Project Code"),
+    ("custcol_cost_center", "COLUMN", "Cost Center"),
+)
+
+
 def seed(seed_value: int, records: int) -> Seeded:
     """The seeded data: {record type: {internal id: record}}."""
     data = _ref_lists()

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from connectors.netsuite.sandbox.catalog import KINDS, RecordKind
 from connectors.netsuite.sandbox.config import NetSuiteSandboxConfig
 from connectors.netsuite.sandbox.rows import Row, entity_rows, simple_row, transaction_rows
-from connectors.netsuite.sandbox.seed import seed
+from connectors.netsuite.sandbox.seed import CUSTOM_FIELDS, seed
 
 __all__ = ["NetSuiteStore", "Record"]
 
@@ -125,6 +125,10 @@ class NetSuiteStore:
                     tables.setdefault(table, []).extend(rows)
         tables["transaction"].sort(key=lambda r: r["id"])
         tables["deletedrecord"] = list(self.deleted)
+        tables["customfield"] = [
+            {"id": n, "scriptid": script_id, "fieldtype": kind, "name": label, "isinactive": "F"}
+            for n, (script_id, kind, label) in enumerate(CUSTOM_FIELDS, start=1)
+        ]
         self._tables = tables
         return tables
 
@@ -241,5 +245,6 @@ _EMPTY_TABLES = frozenset(
         "classification",
         "location",
         "item",
+        "customfield",
     }
 )
