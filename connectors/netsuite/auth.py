@@ -27,9 +27,15 @@ from authlib.oauth1.rfc5849.client_auth import ClientAuth
 from authlib.oauth1.rfc5849.signature import generate_signature_base_string
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
+from pydantic import Field, SecretStr, field_validator
+
+from connectors.auth import Credentials
 
 __all__ = [
     "ALGORITHMS",
+    "NetSuiteAuthCode",
+    "NetSuiteM2M",
+    "NetSuiteTBA",
     "MAX_ASSERTION_SECONDS",
     "TokenBasedAuth",
     "account_slug",
@@ -155,3 +161,69 @@ class TokenBasedAuth(httpx.Auth):
         _, signed, _ = self._client.prepare(request.method, str(request.url), headers, body)
         request.headers["Authorization"] = signed["Authorization"]
         yield request
+
+
+_ACCOUNT = Field(
+    min_length=1,
+    pattern=r"^[0-9A-Za-z_-]+$",
+    description="NetSuite account id, as in Setup > Company > Company Information (1234567_SB1).",
+)
+
+
+class _Account(Credentials):
+    account_id: str = _ACCOUNT
+
+    @field_validator("account_id")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        account_slug(value)
+        return value.strip().upper().replace("-", "_")
+
+
+class NetSuiteM2M(_Account):
+    """OAuth 2.0 client credentials (machine to machine): the integration's client id and the
+    private key of a certificate uploaded to NetSuite, known there by its certificate id."""
+
+    client_id: str = Field(min_length=1, description="Client id of the integration record.")
+    certificate_id: str = Field(
+        min_length=1, description="Certificate id (OAuth 2.0 Client Credentials Setup)."
+    )
+    private_key: SecretStr = Field(description="The certificate's private key, PEM.")
+    algorithm: str = Field("PS256", description="PS256 or ES256 (RS256 for older accounts).")
+
+    @field_validator("algorithm")
+    @classmethod
+    def _algorithm(cls, value: str) -> str:
+        if value not in ALGORITHMS:
+            raise ValueError(f"use one of {', '.join(ALGORITHMS)}")
+        return value
+
+    def app_id(self) -> str:
+        """The integration's client id."""
+        return self.client_id
+
+
+class NetSuiteTBA(_Account):
+    """Token-based authentication (OAuth 1.0a): the integration's consumer key and secret and
+    one access token (id and secret) of a user and role."""
+
+    consumer_key: str = Field(min_length=1, description="Consumer key of the integration record.")
+    consumer_secret: SecretStr = Field(description="Consumer secret of the integration record.")
+    token_id: str = Field(min_length=1, description="Token id of the access token.")
+    token_secret: SecretStr = Field(description="Token secret of the access token.")
+
+    def app_id(self) -> str:
+        """The integration's consumer key."""
+        return self.consumer_key
+
+
+class NetSuiteAuthCode(_Account):
+    """OAuth 2.0 authorization code: the integration's client id and secret; a person signs in
+    to NetSuite and approves access once, refresh tokens keep it."""
+
+    client_id: str = Field(min_length=1, description="Client id of the integration record.")
+    client_secret: SecretStr = Field(description="Client secret of the integration record.")
+
+    def app_id(self) -> str:
+        """The integration's client id."""
+        return self.client_id

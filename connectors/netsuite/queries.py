@@ -52,10 +52,12 @@ class Query:
         since_local: str | None = None,
         after: str | None = None,
         custom: tuple[tuple[str, str], ...] = (),
+        extra: tuple[str, ...] = (),
     ) -> str:
-        """The statement for one page: changed since `since_local`, keys after `after`."""
+        """The statement for one page: changed since `since_local`, keys after `after`, and
+        the `extra` conditions (written by the adapter, never from input)."""
         select = ", ".join(f"{expr} AS {name}" for expr, name in (*self.columns, *custom))
-        conditions = list(self.where)
+        conditions = [*self.where, *extra]
         if since_local is not None and self.cursor is not None:
             conditions.append(f"{self.cursor} >= TO_DATE('{since_local}', '{STAMP}')")
         if after is not None:
