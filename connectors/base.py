@@ -1,10 +1,12 @@
 """The connector contract: declared resources, one shared read loop, batched idempotent writes.
 
-An adapter declares its ERP's resources (`Resource`) and implements three things only it knows:
-how to fetch one page (`fetch_page`), how to translate one item (`translate_item`), and how to
-send one batch of writes (`write_batch`). Paging, resumable incremental cursors with an overlap
-window, de-duplication at page edges, per-record failure capture and capability listing are
-written here once, for every ERP.
+An adapter declares its ERP's resources (`Resource`), its auth modes (`AUTH_MODES`), its budget
+(`BUDGET`) and its error table (`ERRORS`), and implements what only it knows: how to fetch one
+page (`fetch_page`), how to translate one item (`translate_item`), and how to send one batch of
+writes (`write_batch`). The base builds the wiring from those declarations — credentials, token
+flow, rate limiter, the one `ErpHttpClient` — and owns paging, resumable incremental cursors
+with an overlap window, de-duplication at page edges, per-record failure capture and
+capability listing, once for every ERP.
 
 A read is resumable. Its cursor is an opaque JSON `ReadState` that the hub stores with each
 committed page: a pass that dies after page 7 resumes at page 8 of the same pass. When a pass
@@ -23,15 +25,24 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from canonical import CanonicalValidationError, Record
-from connectors.errors import ConnectorError, MappingError
-from connectors.http import RetryPolicy
-from connectors.ids import IdResolver
-from connectors.ratelimit import RateLimiter
-from connectors.tokens import TokenStore
+from connectors.auth import AuthMode, Credentials, OAuthClient
+from connectors.errors import AuthError, ConnectorError, MappingError
+from connectors.http import ErpHttpClient, ErrorTable, RetryPolicy
+from connectors.ids import IdResolver, StableIds
+from connectors.oauth import (
+    AuthorizationRequest,
+    ClientAuth,
+    ClientSecretBasic,
+    OAuth2Auth,
+    OAuth2Flow,
+    OAuthEndpoints,
+)
+from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
+from connectors.tokens import MemoryTokenStore, TokenStore
 from mappings.apply import ConnectionMapping, MappingApplyError
 from mappings.customfields import Place
 
@@ -171,19 +182,34 @@ class Capabilities:
 
 
 class ConnectionConfig(BaseModel):
-    """How to reach one ERP organisation: endpoints, app credentials, and ERP-specific options."""
+    """How to reach one ERP organisation: endpoint, auth mode, credentials, and options.
 
-    model_config = ConfigDict(frozen=True)
+    `credentials` are the values of the auth mode's credentials model (validated by the
+    connector); `client_id` and `client_secret` are a shorthand for an OAuth client's. With no
+    `auth_mode`, the mode is the one whose grant is `grant` (a person-approved mode for
+    "refresh_token"/"authorization_code"), else the adapter's first.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     connection_id: str
     base_url: str
-    client_id: str
-    client_secret: SecretStr
+    auth_mode: str | None = None
+    credentials: Credentials | dict[str, Any] = {}
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
     tenant_id: str | None = None
     grant: str = "client_credentials"
     scopes: tuple[str, ...] = ()
     redirect_uri: str | None = None
     options: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _client_shorthand(self) -> ConnectionConfig:
+        if not self.credentials and self.client_id is not None:
+            values = {"client_id": self.client_id, "client_secret": self.client_secret}
+            object.__setattr__(self, "credentials", values)
+        return self
 
 
 def utcnow() -> datetime:
@@ -192,13 +218,30 @@ def utcnow() -> datetime:
 
 
 class Connector(ABC):
-    """Base of every adapter: the shared read loop, write batching and capability listing."""
+    """Base of every adapter: its wiring, the shared read loop, write batching, capabilities.
+
+    Declarations an adapter gives (class attributes): `ERP`, `TITLE`, `RESOURCES`, `WRITES`,
+    `AUTH_MODES` (the first is the default), `BUDGET` (the rate budget when the hub passes no
+    limiter), `ERRORS` (the error table; the default one named after `TITLE` when omitted),
+    `HEADERS` (sent on every request) and `REMAINING_HEADERS` (response header -> budget scope,
+    for ERPs that say how many calls are left). Hooks it may override: `api_url`,
+    `oauth_endpoints` / `client_auth` (OAuth), `build_auth` (any other scheme) and
+    `discover_tenant`.
+    """
 
     ERP: ClassVar[str]
     TITLE: ClassVar[str]
     RESOURCES: ClassVar[tuple[Resource, ...]]
     WRITES: ClassVar[tuple[str, ...]] = ()
-    AUTH: ClassVar[tuple[str, ...]] = ()
+    AUTH_MODES: ClassVar[tuple[AuthMode, ...]] = (
+        AuthMode(
+            "client_credentials", OAuthClient, "OAuth 2.0 client credentials", "client_credentials"
+        ),
+    )
+    BUDGET: ClassVar[Budget] = Budget.unlimited()
+    ERRORS: ClassVar[ErrorTable | None] = None
+    HEADERS: ClassVar[Mapping[str, str]] = {"Accept": "application/json"}
+    REMAINING_HEADERS: ClassVar[Mapping[str, str]] = {}
     WRITE_BATCH: ClassVar[int] = 50
     OVERLAP: ClassVar[timedelta] = timedelta(minutes=5)
     CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = ()
@@ -219,6 +262,142 @@ class Connector(ABC):
     ) -> None:
         """Every adapter takes this constructor: the hub and `hub extract` build them alike."""
         self.config = config
+        self.auth_mode = self.mode_for(config.auth_mode, config.grant)
+        self.credentials: Credentials = self.auth_mode.validate(config.credentials)
+        self.ids: IdResolver = ids or StableIds(config.connection_id)
+        self.tokens: TokenStore = tokens or MemoryTokenStore()
+        self.limiter: RateLimiter = limiter or MemoryRateLimiter(self.BUDGET)
+        self._tenant_id = config.tenant_id
+        self._transport = transport
+        self.flow: OAuth2Flow | None = None
+        endpoints = self.oauth_endpoints()
+        if endpoints is not None:
+            token_http = httpx.Client(timeout=httpx.Timeout(10.0), transport=transport)
+            self.flow = OAuth2Flow(
+                endpoints,
+                self.client_auth(),
+                scope=" ".join(config.scopes) or None,
+                redirect_uri=config.redirect_uri,
+                http=token_http,
+            )
+        self.auth: httpx.Auth | None = self.build_auth()
+        self.http = ErpHttpClient(
+            self.api_url(),
+            classify=self.ERRORS or ErrorTable(self.TITLE),
+            auth=self.auth,
+            limiter=self.limiter,
+            rate_key=lambda: self.rate_key,
+            app_key=f"{self.ERP}-app:{self.credentials.app_id() or config.connection_id}",
+            headers=self.HEADERS,
+            retry=retry,
+            transport=transport,
+            on_response=self.observe,
+        )
+
+    # -- declarations and hooks ---------------------------------------------------------------
+
+    @classmethod
+    def mode_for(cls, name: str | None, grant: str | None = None) -> AuthMode:
+        """The mode called `name`; without a name, the one renewing by `grant`, or the first."""
+        if name:
+            for mode in cls.AUTH_MODES:
+                if mode.name == name:
+                    return mode
+            known = ", ".join(m.name for m in cls.AUTH_MODES)
+            raise ValueError(f"{cls.ERP} has no auth mode '{name}' (modes: {known})")
+        for mode in cls.AUTH_MODES:
+            if grant and (
+                mode.grant == grant
+                or (mode.interactive and grant in {"refresh_token", "authorization_code"})
+            ):
+                return mode
+        return cls.AUTH_MODES[0]
+
+    def api_url(self) -> str:
+        """The base URL API paths are relative to (the configured one by default)."""
+        return self.config.base_url
+
+    def oauth_endpoints(self) -> OAuthEndpoints | None:
+        """Where tokens are issued, for adapters that sign in with OAuth 2.0 (None: no OAuth)."""
+        return None
+
+    def client_auth(self) -> ClientAuth:
+        """How the app proves itself at the token endpoint (client_secret_basic by default)."""
+        creds = self.credentials
+        if isinstance(creds, OAuthClient):
+            return ClientSecretBasic(creds.client_id, creds.client_secret)
+        raise TypeError(f"{self.ERP}: override client_auth() for {type(creds).__name__}")
+
+    def build_auth(self) -> httpx.Auth | None:
+        """The auth every API request goes through: OAuth bearer tokens when there is a flow."""
+        if self.flow is None:
+            return None
+        grant = self.auth_mode.grant or "refresh_token"
+        return OAuth2Auth(self.tokens, self.config.connection_id, self.flow, grant=grant)
+
+    def discover_tenant(self) -> str | None:
+        """Ask the ERP which organisation these credentials reach (None: not a notion here)."""
+        return None
+
+    # -- typed members the hub uses -------------------------------------------------------------
+
+    @property
+    def tenant_id(self) -> str | None:
+        """The ERP organisation this connection reads: configured, or discovered once."""
+        if self._tenant_id is None:
+            self._tenant_id = self.discover_tenant()
+        return self._tenant_id
+
+    @property
+    def rate_key(self) -> str:
+        """The budget key: the tenant when known, else the connection (the same for slots and
+        for the remaining-call counts the ERP reports)."""
+        return f"{self.ERP}:{self._tenant_id or self.config.connection_id}"
+
+    def observe(self, response: httpx.Response) -> None:
+        """Book the remaining-call counts an ERP reports (`REMAINING_HEADERS`) on the budget."""
+        remaining: dict[str, int] = {}
+        for header, scope in self.REMAINING_HEADERS.items():
+            value = response.headers.get(header)
+            if value is not None and value.lstrip("-").isdigit():
+                remaining[scope] = int(value)
+        if remaining:
+            self.limiter.observe(self.rate_key, remaining)
+
+    def authorize(self) -> None:
+        """Sign in without a person: fetch the first token (OAuth) or nothing (static auth)."""
+        if self.auth_mode.interactive:
+            raise AuthError(
+                f"the {self.auth_mode.name} mode needs a person to approve access: "
+                "use begin_authorization()"
+            )
+        if isinstance(self.auth, OAuth2Auth):
+            self.auth.refresh_once(stale=None)
+
+    def begin_authorization(self) -> AuthorizationRequest:
+        """The URL (with state and PKCE) a person approves access at."""
+        if self.flow is None or not self.auth_mode.interactive:
+            raise AuthError(f"the {self.ERP} {self.auth_mode.name} mode has no browser approval")
+        return self.flow.authorization_request()
+
+    def complete_authorization(self, callback_url: str, request: AuthorizationRequest) -> None:
+        """Check the callback, trade its code for tokens and keep them in the token store."""
+        if self.flow is None:
+            raise AuthError(f"the {self.ERP} {self.auth_mode.name} mode has no browser approval")
+        tokens = self.flow.exchange_callback(callback_url, request)
+        self.tokens.save(self.config.connection_id, tokens)
+
+    def close(self) -> None:
+        """Release the API and token endpoint connections."""
+        self.http.close()
+        if self.flow is not None:
+            self.flow.close()
+
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @classmethod
     def capabilities(cls) -> Capabilities:
@@ -234,7 +413,8 @@ class Connector(ABC):
             )
             for r in cls.RESOURCES
         )
-        return Capabilities(cls.ERP, cls.TITLE, infos, cls.WRITES, cls.AUTH)
+        modes = tuple(m.name for m in cls.AUTH_MODES)
+        return Capabilities(cls.ERP, cls.TITLE, infos, cls.WRITES, modes)
 
     @classmethod
     def resource(cls, name: str) -> Resource:
@@ -258,15 +438,6 @@ class Connector(ABC):
         self, object_name: str, records: Sequence[Record], idempotency_key: str
     ) -> list[WriteResult]:
         """Send at most WRITE_BATCH records of one object in one request."""
-
-    def close(self) -> None:  # noqa: B027 - adapters without resources to free need not override
-        """Release connections."""
-
-    def __enter__(self) -> Connector:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def read(self, name: str, cursor: str | None = None, *, full: bool = False) -> Iterator[Page]:
         """Read `name` page by page from `cursor`; each Page carries the cursor to store with it."""
@@ -313,10 +484,8 @@ class Connector(ABC):
         failures: list[RecordFailure] = []
         ids: set[str] = set()
         # One look-up (and one bulk mint) of hub ids per page, instead of one per record.
-        resolver: IdResolver | None = getattr(self, "ids", None)
-        if resolver is not None:
-            for object_name, remote_ids in self.references(resource, items).items():
-                resolver.prefetch(object_name, remote_ids)
+        for object_name, remote_ids in self.references(resource, items).items():
+            self.ids.prefetch(object_name, remote_ids)
         for item in items:
             remote_id = item.get(resource.id_field)
             key = str(remote_id) if remote_id is not None else None

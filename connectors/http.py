@@ -1,4 +1,4 @@
-"""The one HTTP client every adapter sends through.
+"""The one HTTP client every adapter sends through, and the default error table.
 
 Per connection: one long-lived `httpx.Client` with explicit timeouts; the tenant's rate budget
 taken before each send; the correlation id on every request; each response classified by the
@@ -6,6 +6,9 @@ adapter's `classify` table into nothing (success) or an error of `connectors.err
 live here and nowhere else in a connector: transient errors and 429s only, a bounded number of
 attempts, exponential backoff with jitter, and the ERP's `Retry-After` honoured. A daily-limit
 429 is not retried (hours of sleep help nobody): it is raised at once as `RateLimited`.
+
+`ErrorTable` is the classification every ERP starts from (401, 403, 404, 409, 429, 5xx, other
+4xx, bodies that are not JSON); an adapter overrides only the statuses where its ERP differs.
 """
 
 from __future__ import annotations
@@ -28,7 +31,14 @@ from tenacity import (
 
 from canonical import jsonio
 from connectors.context import current_correlation_id
-from connectors.errors import ConnectorError, ErpRejected, RateLimited, TransientError
+from connectors.errors import (
+    AuthError,
+    Conflict,
+    ConnectorError,
+    ErpRejected,
+    RateLimited,
+    TransientError,
+)
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
 
 log = logging.getLogger("ledgerhub.http")
@@ -38,6 +48,118 @@ Classifier = Callable[[httpx.Response], ConnectorError | None]
 
 CORRELATION_HEADER = "X-Correlation-Id"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=30.0, pool=10.0)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A response that is not a success, as the rules of an `ErrorTable` see it."""
+
+    erp: str
+    response: httpx.Response
+    body: Any
+    detail: str
+    correlation_id: str
+
+    @property
+    def status(self) -> int:
+        """The HTTP status."""
+        return self.response.status_code
+
+    def fields(self) -> dict[str, Any]:
+        """The keyword arguments every error of this response carries."""
+        return {
+            "erp_message": self.detail or None,
+            "status": self.status,
+            "correlation_id": self.correlation_id,
+        }
+
+
+Rule = Callable[[Failure], ConnectorError | None]
+"""One status's rule: the error to raise, or None to fall back to the default rule."""
+
+
+def _detail(body: Any, text: str) -> str:
+    if isinstance(body, dict):
+        for key in ("Message", "message", "Detail", "detail", "title", "Title", "error"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, dict) and isinstance(value.get("message"), str):
+                return str(value["message"])  # OData: {"error": {"message": ...}}
+        return ""
+    return text[:200]  # a body that is not JSON (an HTML error page): its start, as evidence
+
+
+def _retry_after(response: httpx.Response, default: float) -> float:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return default
+
+
+def default_rules() -> dict[int | str, Rule]:
+    """The classification every ERP starts from, by status (or "4xx"/"5xx" for a class)."""
+    return {
+        401: lambda f: AuthError(
+            f"{f.erp} refused the credentials: re-authorize the connection", **f.fields()
+        ),
+        403: lambda f: AuthError(
+            f"{f.erp} refused access: the connection lacks a scope or the tenant was disconnected",
+            **f.fields(),
+        ),
+        404: lambda f: ErpRejected(f"{f.erp} answered 404: not found", **f.fields()),
+        409: lambda f: Conflict(f"{f.erp} reported a conflict", **f.fields()),
+        429: lambda f: RateLimited(
+            f"{f.erp}'s rate limit was hit; retry after {_retry_after(f.response, 60.0):g} s",
+            retry_after=_retry_after(f.response, 60.0),
+            **f.fields(),
+        ),
+        "5xx": lambda f: TransientError(f"{f.erp} answered {f.status}: server error", **f.fields()),
+        "4xx": lambda f: ErpRejected(f"{f.erp} answered {f.status}", **f.fields()),
+    }
+
+
+class ErrorTable:
+    """A `Classifier` built from the default rules and an ERP's overrides (errors as data).
+
+    An override is looked up first by exact status, then by class ("4xx", "5xx"); when it
+    returns None the default rule for the status decides. `detail` pulls the ERP's own message
+    out of an error body (the default knows the usual keys, and OData's `error.message`).
+    """
+
+    def __init__(
+        self,
+        erp: str,
+        overrides: Mapping[int | str, Rule] | None = None,
+        *,
+        detail: Callable[[Any, str], str] = _detail,
+    ) -> None:
+        self.erp = erp
+        self.overrides = dict(overrides or {})
+        self.defaults = default_rules()
+        self._detail = detail
+
+    def __call__(self, response: httpx.Response) -> ConnectorError | None:
+        """None for a success, else the error that says what to do about the response."""
+        status = response.status_code
+        if status < 300:
+            return None
+        try:
+            body: Any = jsonio.loads(response.content) if response.content else None
+        except ValueError:
+            body = None
+        text = response.text if body is None else ""
+        detail = self._detail(body, text)
+        failure = Failure(self.erp, response, body, detail, current_correlation_id())
+        klass = f"{status // 100}xx"
+        for rules in (self.overrides, self.defaults):
+            for key in (status, klass):
+                rule = rules.get(key)
+                if rule is not None and (error := rule(failure)) is not None:
+                    return error
+        return ErpRejected(f"{self.erp} answered {status}", **failure.fields())
 
 
 @dataclass
@@ -94,7 +216,7 @@ class ErpHttpClient:
         classify: Classifier,
         auth: httpx.Auth | None = None,
         limiter: RateLimiter | None = None,
-        rate_key: str = "default",
+        rate_key: str | Callable[[], str] = "default",
         app_key: str = "app",
         headers: Mapping[str, str] | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
@@ -138,12 +260,17 @@ class ErpHttpClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def rate_key(self) -> str:
+        """The budget key of the next request (read at each send: it may change once)."""
+        return self._rate_key() if callable(self._rate_key) else self._rate_key
+
     def _send_once(
         self, method: str, url: str, *, retryable_write: bool, **kwargs: Any
     ) -> httpx.Response:
         headers = dict(kwargs.pop("headers", None) or {})
         headers[CORRELATION_HEADER] = current_correlation_id()
-        with self._limiter.slot(self._rate_key, self._app_key):
+        with self._limiter.slot(self.rate_key, self._app_key):
             self.stats.calls += 1
             try:
                 response = self._client.request(method, url, headers=headers, **kwargs)
@@ -166,7 +293,7 @@ class ErpHttpClient:
         self, method: str, what: str, exc: Exception, retryable_write: bool
     ) -> ConnectorError:
         message = f"{method} request {what}: {type(exc).__name__}"
-        if method in {"GET", "HEAD", "OPTIONS"} or retryable_write:
+        if method in SAFE_METHODS or retryable_write:
             return TransientError(message, correlation_id=current_correlation_id())
         # A write without an idempotency key may have been applied: never resend it blindly.
         return ErpRejected(
@@ -193,15 +320,19 @@ class ErpHttpClient:
         url: str,
         *,
         idempotent_write: bool = False,
+        safe: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
         """Send with budget, retries and classification; return a successful response or raise.
 
         GETs are always retried on transient failures; writes only when `idempotent_write` says
         the ERP will recognise a resend (an idempotency key or an upsert by external id).
+        `safe=True` marks a request that only reads whatever its method (a query sent as a
+        POST, as NetSuite's SuiteQL): it is retried, and its timeout is transient, like a GET.
         """
         method = method.upper()
-        retryable = method in {"GET", "HEAD", "OPTIONS"} or idempotent_write
+        resendable = safe or idempotent_write
+        retryable = method in SAFE_METHODS or resendable
 
         def before_sleep(state: RetryCallState) -> None:
             self.stats.retries += 1
@@ -226,10 +357,14 @@ class ErpHttpClient:
             reraise=True,
         )
         response: httpx.Response = retrying(
-            self._send_once, method, url, retryable_write=idempotent_write, **kwargs
+            self._send_once, method, url, retryable_write=resendable, **kwargs
         )
         return response
 
     def get_json(self, url: str, **kwargs: Any) -> Any:
         """GET and parse the JSON body exactly."""
         return parse_json(self.request("GET", url, **kwargs))
+
+    def read_json(self, method: str, url: str, **kwargs: Any) -> Any:
+        """A read by any method (a POST query is `safe`), its JSON body parsed exactly."""
+        return parse_json(self.request(method, url, safe=True, **kwargs))

@@ -1,6 +1,9 @@
 """OAuth 2.0 for every adapter: authlib for the protocol, our httpx client for the transport.
 
-Grants: authorization code with PKCE (S256) and state, client credentials, and refresh. The
+Grants: authorization code with PKCE (S256) and state, client credentials, and refresh. How the
+app proves who it is at the token endpoint is a `ClientAuth` strategy: `ClientSecretBasic`
+(HTTP Basic, the default), `ClientSecretPost` (id and secret in the form), or `PrivateKeyJwt`
+(a signed client assertion, fresh for every token request, RFC 7523). The
 access token goes on each request through `OAuth2Auth`, an `httpx.Auth` that refreshes **once
 per connection** however many requests or workers find the token expired at the same moment:
 the refresh runs under the token store's lock, re-reads the store inside it (someone else may
@@ -12,9 +15,13 @@ endpoint (5xx, timeout) is a `TransientError`, retried by the job, and never los
 from __future__ import annotations
 
 import logging
+import time
+import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import httpx
@@ -29,7 +36,7 @@ from pydantic import SecretStr
 
 from connectors.context import current_correlation_id
 from connectors.errors import AuthError, ConnectorError, RateLimited, TransientError
-from connectors.http import CORRELATION_HEADER, DEFAULT_TIMEOUT, parse_json
+from connectors.http import CORRELATION_HEADER, DEFAULT_TIMEOUT, ErrorTable, Failure, parse_json
 from connectors.tokens import TokenSet, TokenStore
 
 log = logging.getLogger("ledgerhub.oauth")
@@ -51,6 +58,96 @@ class ClientCredentials:
     client_secret: SecretStr = field(repr=False)
 
 
+class ClientAuth(ABC):
+    """How the app authenticates itself at the token endpoint (RFC 6749 2.3, RFC 7523)."""
+
+    client_id: str
+
+    @abstractmethod
+    def apply(self, token_url: str, form: dict[str, str], headers: dict[str, str]) -> None:
+        """Add the client's proof to a token request's form fields or headers."""
+
+
+@dataclass(frozen=True)
+class ClientSecretBasic(ClientAuth):
+    """`client_secret_basic`: the id and secret as HTTP Basic credentials."""
+
+    client_id: str
+    client_secret: SecretStr = field(repr=False)
+
+    def apply(self, token_url: str, form: dict[str, str], headers: dict[str, str]) -> None:
+        """Set the Authorization header."""
+        pair = (self.client_id, self.client_secret.get_secret_value())
+        request = httpx.Request("POST", token_url, headers=headers)
+        headers["Authorization"] = next(httpx.BasicAuth(*pair).auth_flow(request)).headers[
+            "Authorization"
+        ]
+
+
+@dataclass(frozen=True)
+class ClientSecretPost(ClientAuth):
+    """`client_secret_post`: the id and secret as form fields."""
+
+    client_id: str
+    client_secret: SecretStr = field(repr=False)
+
+    def apply(self, token_url: str, form: dict[str, str], headers: dict[str, str]) -> None:
+        """Add client_id and client_secret to the form."""
+        form["client_id"] = self.client_id
+        form["client_secret"] = self.client_secret.get_secret_value()
+
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+
+@dataclass(frozen=True)
+class PrivateKeyJwt(ClientAuth):
+    """`private_key_jwt`: a JWT signed with the app's private key, new for every token request.
+
+    `key_id` goes in the header as `kid` (the certificate id the ERP knows the key by);
+    `claims` adds what an ERP wants beside iss, sub, aud, iat, exp and jti (NetSuite: scope).
+    """
+
+    client_id: str
+    private_key: SecretStr = field(repr=False)
+    key_id: str | None = None
+    algorithm: str = "PS256"
+    audience: str | None = None
+    lifetime_seconds: int = 300
+    claims: Mapping[str, Any] = field(default_factory=dict)
+
+    def assertion(self, token_url: str) -> str:
+        """A fresh signed client assertion for `token_url`."""
+        from joserfc import jwt
+        from joserfc.jwk import import_key
+
+        now = int(time.time())
+        header: dict[str, Any] = {"alg": self.algorithm, "typ": "JWT"}
+        if self.key_id:
+            header["kid"] = self.key_id
+        claims = {
+            "iss": self.client_id,
+            "sub": self.client_id,
+            "aud": self.audience or token_url,
+            "iat": now,
+            "exp": now + self.lifetime_seconds,
+            "jti": uuid.uuid4().hex,
+            **self.claims,
+        }
+        try:
+            key = import_key(
+                self.private_key.get_secret_value(), "RSA" if self.algorithm[0] in "RP" else "EC"
+            )
+        except (ValueError, TypeError) as exc:
+            raise AuthError(f"the private key could not be read: {type(exc).__name__}") from None
+        return jwt.encode(header, claims, key, algorithms=[self.algorithm])
+
+    def apply(self, token_url: str, form: dict[str, str], headers: dict[str, str]) -> None:
+        """Add client_assertion_type and a new client_assertion to the form."""
+        form["client_assertion_type"] = ASSERTION_TYPE
+        form["client_assertion"] = self.assertion(token_url)
+
+
 @dataclass(frozen=True)
 class AuthorizationRequest:
     """Where to send the user, and what to keep until the callback (state, PKCE verifier)."""
@@ -66,7 +163,7 @@ class OAuth2Flow:
     def __init__(
         self,
         endpoints: OAuthEndpoints,
-        credentials: ClientCredentials,
+        credentials: ClientCredentials | ClientAuth,
         *,
         scope: str | None = None,
         redirect_uri: str | None = None,
@@ -74,7 +171,11 @@ class OAuth2Flow:
         extra_token_params: Mapping[str, str] | None = None,
     ) -> None:
         self.endpoints = endpoints
-        self.credentials = credentials
+        self.client: ClientAuth = (
+            ClientSecretBasic(credentials.client_id, credentials.client_secret)
+            if isinstance(credentials, ClientCredentials)
+            else credentials
+        )
         self.scope = scope
         self.redirect_uri = redirect_uri
         self._http = http or httpx.Client(timeout=DEFAULT_TIMEOUT)
@@ -89,7 +190,7 @@ class OAuth2Flow:
         verifier = generate_token(64)
         url = prepare_grant_uri(
             self.endpoints.authorize_url,
-            self.credentials.client_id,
+            self.client.client_id,
             "code",
             redirect_uri=self.redirect_uri,
             scope=scope or self.scope,
@@ -125,25 +226,22 @@ class OAuth2Flow:
             tokens = tokens.model_copy(update={"refresh_token": refresh_token})
         return tokens
 
+    def close(self) -> None:
+        """Close the token endpoint's connection pool."""
+        self._http.close()
+
     def _token_request(self, grant_type: str, **params: Any) -> TokenSet:
-        body = prepare_token_request(
-            grant_type, **{k: v for k, v in {**self._extra, **params}.items() if v is not None}
-        )
+        form = {k: str(v) for k, v in {**self._extra, **params}.items() if v is not None}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+            CORRELATION_HEADER: current_correlation_id(),
+        }
+        self.client.apply(self.endpoints.token_url, form, headers)
+        body = prepare_token_request(grant_type, **form)
         self.token_calls += 1
         try:
-            response = self._http.post(
-                self.endpoints.token_url,
-                content=body,
-                auth=(
-                    self.credentials.client_id,
-                    self.credentials.client_secret.get_secret_value(),
-                ),
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": "application/json",
-                    CORRELATION_HEADER: current_correlation_id(),
-                },
-            )
+            response = self._http.post(self.endpoints.token_url, content=body, headers=headers)
         except httpx.TransportError as exc:
             raise TransientError(
                 f"the token endpoint could not be reached: {type(exc).__name__}",
@@ -153,7 +251,7 @@ class OAuth2Flow:
         if error is not None:
             raise error
         data = parse_json(response)
-        expires_in = int(data.get("expires_in", 1800))
+        expires_in = _seconds(data.get("expires_in", 1800))
         refresh = data.get("refresh_token")
         return TokenSet(
             access_token=SecretStr(str(data["access_token"])),
@@ -164,40 +262,53 @@ class OAuth2Flow:
         )
 
 
-def classify_token_response(response: httpx.Response) -> ConnectorError | None:
-    """Token endpoint answers by what to do: re-authorize, wait, or retry."""
-    status = response.status_code
-    if status < 300:
-        return None
-    correlation_id = current_correlation_id()
-    if status == 429:
-        retry_after = float(response.headers.get("Retry-After", "5") or 5)
-        return RateLimited("token endpoint rate-limited", retry_after=retry_after, status=status)
-    if status >= 500:
-        return TransientError(
-            f"token endpoint failed with {status}", status=status, correlation_id=correlation_id
-        )
+def _seconds(value: Any) -> int:
+    """`expires_in` as whole seconds, whether the ERP sent a number or a string ("3600")."""
     try:
-        data = response.json()
-    except ValueError:
-        data = {}
-    code = str(data.get("error", "")) if isinstance(data, dict) else ""
-    description = str(data.get("error_description", "")) if isinstance(data, dict) else ""
+        return int(Decimal(str(value).strip()))
+    except (InvalidOperation, ValueError):
+        return 1800
+
+
+def _oauth_error(failure: Failure) -> ConnectorError | None:
+    body = failure.body if isinstance(failure.body, dict) else {}
+    code = str(body.get("error", ""))
+    description = str(body.get("error_description", "")) or None
     if code in {"invalid_grant", "invalid_client", "unauthorized_client", "access_denied"}:
         return AuthError(
             "the connection must be re-authorized: the ERP refused its credentials",
             erp_code=code,
-            erp_message=description or None,
-            status=status,
-            correlation_id=correlation_id,
+            erp_message=description,
+            status=failure.status,
+            correlation_id=failure.correlation_id,
         )
     return AuthError(
-        f"token request refused with {status}",
+        f"token request refused with {failure.status}",
         erp_code=code or None,
-        erp_message=description or None,
-        status=status,
-        correlation_id=correlation_id,
+        erp_message=description,
+        status=failure.status,
+        correlation_id=failure.correlation_id,
     )
+
+
+TOKEN_ERRORS = ErrorTable(
+    "the token endpoint",
+    {
+        429: lambda f: RateLimited(
+            "token endpoint rate-limited",
+            retry_after=float(f.response.headers.get("Retry-After", "5") or 5),
+            status=f.status,
+            correlation_id=f.correlation_id,
+        ),
+        "4xx": _oauth_error,
+    },
+)
+"""The token endpoint's answers: the default table, with OAuth's error codes for a 4xx."""
+
+
+def classify_token_response(response: httpx.Response) -> ConnectorError | None:
+    """Token endpoint answers by what to do: re-authorize, wait, or retry."""
+    return TOKEN_ERRORS(response)
 
 
 class OAuth2Auth(httpx.Auth):

@@ -9,15 +9,15 @@ the connection's tenant is looked up, and the connection becomes `active`.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import SecretStr
-
+from connectors.auth import AuthMode
 from connectors.oauth import AuthorizationRequest
 from connectors.registry import get_adapter
 from hub.jobs.runtime import Runtime
-from hub.store import ClientCredentials, ConnectionView
+from hub.store import ConnectionView
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,20 @@ def _tenant_name(runtime: Runtime) -> str:
     return runtime.store.connections.create_tenant("default").id
 
 
+def auth_mode_of(erp: str, auth_mode: str | None = None, grant: str | None = None) -> AuthMode:
+    """The adapter's auth mode by name, or the one a legacy `grant` name stands for."""
+    return get_adapter(erp).connector.mode_for(auth_mode, grant)
+
+
 def create_connection(
     runtime: Runtime,
     *,
     erp: str,
     base_url: str,
-    client_id: str,
-    client_secret: str,
+    credentials: Mapping[str, Any] | None = None,
+    auth_mode: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
     display_name: str | None = None,
     grant: str = "client_credentials",
     remote_tenant_id: str | None = None,
@@ -52,22 +59,28 @@ def create_connection(
 ) -> ConnectionView:
     """A pending connection with sealed credentials (nothing is sent to the ERP yet).
 
-    Every argument is checked before anything is stored: a ValueError names the bad one.
+    `credentials` are the fields of the auth mode's credentials model; `client_id` and
+    `client_secret` are a shorthand for an OAuth client's. Every argument is checked before
+    anything is stored: a ValueError names the bad one (a credentials field by its name).
     """
     spec = get_adapter(erp)
     if grant not in {"client_credentials", "authorization_code"}:
         raise ValueError(f"grant must be client_credentials or authorization_code, not '{grant}'")
     check_url("base URL", base_url)
-    if grant == "authorization_code":
+    mode = auth_mode_of(spec.name, auth_mode, None if auth_mode else grant)
+    if mode.interactive:
         if not redirect_uri:
-            raise ValueError("--redirect-uri is required for the authorization_code grant")
+            raise ValueError(f"--redirect-uri is required for the {mode.name} mode")
         check_url("redirect URI", redirect_uri)
-    if not client_id.strip():
-        raise ValueError("client id is empty")
-    if not client_secret:
-        raise ValueError("client secret is empty")
+    values = dict(credentials or {})
+    if client_id is not None:
+        values.setdefault("client_id", client_id)
+    if client_secret is not None:
+        values.setdefault("client_secret", client_secret)
+    sealed = mode.validate(values)
     opts = dict(options or {})
-    opts["grant"] = "refresh_token" if grant == "authorization_code" else grant
+    opts["auth_mode"] = mode.name
+    opts["grant"] = mode.grant or "none"
     if redirect_uri:
         opts["redirect_uri"] = redirect_uri
     return runtime.store.connections.create(
@@ -77,7 +90,7 @@ def create_connection(
         remote_tenant_id=remote_tenant_id,
         scopes=scopes or list(spec.default_scopes),
         base_url=base_url,
-        credentials=ClientCredentials(client_id=client_id, client_secret=SecretStr(client_secret)),
+        credentials=sealed,
         options=opts,
     )
 
@@ -107,9 +120,9 @@ def discard(runtime: Runtime, connection_id: str) -> None:
 def _activate(runtime: Runtime, connection_id: str) -> ConnectionView:
     runtime.forget(connection_id)
     connector = runtime.connector(connection_id)
-    tenant = getattr(connector, "tenant_id", None)  # looks the ERP tenant up where needed
     changes: dict[str, Any] = {"status": "active"}
-    if isinstance(tenant, str):
+    tenant = connector.tenant_id  # looked up from the ERP where it has to be
+    if tenant is not None:
         changes["remote_tenant_id"] = tenant
     view = runtime.store.connections.update(connection_id, **changes)
     runtime.forget(connection_id)
@@ -117,21 +130,14 @@ def _activate(runtime: Runtime, connection_id: str) -> ConnectionView:
 
 
 def authorize_client_credentials(runtime: Runtime, connection_id: str) -> ConnectionView:
-    """Fetch the first token with the client credentials and activate the connection."""
-    connector = runtime.connector(connection_id)
-    auth = getattr(connector, "auth", None)
-    if auth is not None:
-        auth.refresh_once(stale=None)
+    """Sign in without a person (first token, where there is one) and activate the connection."""
+    runtime.connector(connection_id).authorize()
     return _activate(runtime, connection_id)
 
 
 def begin_authorization(runtime: Runtime, connection_id: str) -> PendingAuthorization:
     """The authorization URL (with state and PKCE) for a person to approve."""
-    connector = runtime.connector(connection_id)
-    flow = getattr(connector, "flow", None)
-    if flow is None:
-        raise ValueError(f"the {connector.ERP} adapter has no OAuth flow")
-    request = flow.authorization_request()
+    request = runtime.connector(connection_id).begin_authorization()
     return PendingAuthorization(runtime.store.connections.get(connection_id), request)
 
 
@@ -140,10 +146,5 @@ def complete_authorization(
 ) -> ConnectionView:
     """Check the callback, trade its code for tokens, store them and activate the connection."""
     connection_id = pending.connection.id
-    connector = runtime.connector(connection_id)
-    flow = getattr(connector, "flow", None)
-    if flow is None:
-        raise ValueError(f"the {connector.ERP} adapter has no OAuth flow")
-    tokens = flow.exchange_callback(callback_url, pending.request)
-    runtime.store.tokens.save(connection_id, tokens)
+    runtime.connector(connection_id).complete_authorization(callback_url, pending.request)
     return _activate(runtime, connection_id)

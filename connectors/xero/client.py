@@ -1,6 +1,7 @@
 """The Xero adapter: its endpoints, paging, error table and batched idempotent writes.
 
-What is Xero's own lives here; the read loop, retries, budget and refresh are shared code.
+What is Xero's own lives here; the wiring, read loop, retries, budget and refresh are shared
+code (`connectors.base`), configured by the declarations of `XeroConnector`.
 """
 
 from __future__ import annotations
@@ -14,28 +15,21 @@ import httpx
 from pydantic import BaseModel
 
 from canonical import Record
-from connectors.base import (
-    ConnectionConfig,
-    Connector,
-    FetchedPage,
-    Resource,
-    WriteResult,
-)
+from connectors.auth import AuthMode, OAuthClient
+from connectors.base import ConnectionConfig, Connector, FetchedPage, Resource, WriteResult
 from connectors.context import current_correlation_id
 from connectors.errors import (
     AuthError,
-    Conflict,
     ConnectorError,
-    ErpRejected,
     RateLimited,
     TransientError,
     ValidationError,
 )
-from connectors.http import ErpHttpClient, RetryPolicy, parse_json
-from connectors.ids import IdResolver, StableIds
-from connectors.oauth import ClientCredentials, OAuth2Auth, OAuth2Flow
-from connectors.ratelimit import MemoryRateLimiter, RateLimiter
-from connectors.tokens import MemoryTokenStore, TokenStore
+from connectors.http import ErrorTable, Failure, RetryPolicy, parse_json
+from connectors.ids import IdResolver
+from connectors.oauth import OAuthEndpoints
+from connectors.ratelimit import RateLimiter
+from connectors.tokens import TokenStore
 from connectors.xero import translate
 from connectors.xero.auth import READ_SCOPES, WRITE_SCOPES, XeroEndpoints, xero_budget
 from connectors.xero.resources import CUSTOM_FIELD_PLACES, RESOURCES
@@ -56,63 +50,42 @@ def _messages(body: Any) -> list[str]:
     return found
 
 
-def classify(response: httpx.Response) -> ConnectorError | None:
-    """Xero's responses by what to do about them (the one error table of this adapter)."""
-    status = response.status_code
-    if status < 300:
-        return None
-    cid = current_correlation_id()
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    detail = ""
-    if isinstance(body, dict):
-        detail = str(body.get("Message") or body.get("Detail") or body.get("Title") or "")
-    if status == 429:
-        retry_after = float(response.headers.get("Retry-After", "60") or 60)
-        problem = response.headers.get("X-Rate-Limit-Problem", "minute")
-        return RateLimited(
-            f"Xero's {problem} rate limit was hit; retry after {retry_after:g} s",
-            retry_after=retry_after,
-            scope=problem,
-            status=status,
-            correlation_id=cid,
-        )
-    if status == 400 and isinstance(body, dict) and body.get("Type") == "ValidationException":
-        messages = _messages(body)
-        return ValidationError(
-            "Xero refused the data: " + ("; ".join(messages) or detail),
-            erp_code="ValidationException",
-            erp_message=detail or None,
-            status=status,
-            correlation_id=cid,
-            details=messages,
-        )
-    if status in (401, 403):
-        return AuthError(
-            "Xero refused the credentials: re-authorize the connection"
-            if status == 401
-            else "Xero refused access: the connection lacks a scope or the tenant was disconnected",
-            erp_message=detail or None,
-            status=status,
-            correlation_id=cid,
-        )
-    if status == 409:
-        return Conflict(
-            "Xero reported a conflict", erp_message=detail, status=status, correlation_id=cid
-        )
-    if status >= 500:
-        what = "the organisation is offline or in maintenance" if status == 503 else "server error"
-        return TransientError(
-            f"Xero answered {status}: {what}",
-            erp_message=detail or None,
-            status=status,
-            correlation_id=cid,
-        )
-    return ErpRejected(
-        f"Xero answered {status}", erp_message=detail or None, status=status, correlation_id=cid
+def _validation(failure: Failure) -> ConnectorError | None:
+    body = failure.body
+    if not (isinstance(body, dict) and body.get("Type") == "ValidationException"):
+        return None  # any other 400: the default rule (ErpRejected with Xero's words)
+    messages = _messages(body)
+    return ValidationError(
+        "Xero refused the data: " + ("; ".join(messages) or failure.detail),
+        erp_code="ValidationException",
+        details=messages,
+        **failure.fields(),
     )
+
+
+def _rate_limited(failure: Failure) -> ConnectorError:
+    retry_after = float(failure.response.headers.get("Retry-After", "60") or 60)
+    problem = failure.response.headers.get("X-Rate-Limit-Problem", "minute")
+    return RateLimited(
+        f"Xero's {problem} rate limit was hit; retry after {retry_after:g} s",
+        retry_after=retry_after,
+        scope=problem,
+        status=failure.status,
+        correlation_id=failure.correlation_id,
+    )
+
+
+classify = ErrorTable(
+    "Xero",
+    {
+        400: _validation,
+        429: _rate_limited,
+        503: lambda f: TransientError(
+            "Xero answered 503: the organisation is offline or in maintenance", **f.fields()
+        ),
+    },
+)
+"""Xero's responses by what to do about them: the default table where Xero does not differ."""
 
 
 def _write_target(body: BaseModel) -> tuple[str, str]:
@@ -132,15 +105,6 @@ def _account_codes(accounts: list[dict[str, Any]]) -> dict[str, str]:
     }
 
 
-def _remaining(response: httpx.Response) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for header, scope in (("X-MinLimit-Remaining", "minute"), ("X-DayLimit-Remaining", "day")):
-        value = response.headers.get(header)
-        if value is not None and value.lstrip("-").isdigit():
-            out[scope] = int(value)
-    return out
-
-
 class XeroConnector(Connector):
     """Reads and writes one Xero organisation (tenant)."""
 
@@ -154,11 +118,27 @@ class XeroConnector(Connector):
         "payment",
         "journal_entry",
     )
-    AUTH: ClassVar[tuple[str, ...]] = (
-        "authorization_code+pkce",
-        "client_credentials",
-        "refresh_token",
+    AUTH_MODES: ClassVar[tuple[AuthMode, ...]] = (
+        AuthMode(
+            "client_credentials",
+            OAuthClient,
+            "Custom connection: the app signs in as itself (machine to machine)",
+            grant="client_credentials",
+        ),
+        AuthMode(
+            "authorization_code",
+            OAuthClient,
+            "Standard app: a person approves access in Xero (PKCE); tokens then refresh",
+            grant="refresh_token",
+            interactive=True,
+        ),
     )
+    BUDGET = xero_budget()
+    ERRORS = classify
+    REMAINING_HEADERS: ClassVar[dict[str, str]] = {
+        "X-MinLimit-Remaining": "minute",
+        "X-DayLimit-Remaining": "day",
+    }
     WRITE_BATCH: ClassVar[int] = 50
     CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = CUSTOM_FIELD_PLACES
 
@@ -172,60 +152,30 @@ class XeroConnector(Connector):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.config = config
         self.endpoints = XeroEndpoints.for_base_url(config.base_url)
-        self.ids: IdResolver = ids or StableIds(config.connection_id)
-        scopes = config.scopes or (*WRITE_SCOPES, *READ_SCOPES)
-        token_http = httpx.Client(timeout=httpx.Timeout(10.0), transport=transport)
-        self.flow = OAuth2Flow(
-            self.endpoints.oauth,
-            ClientCredentials(config.client_id, config.client_secret),
-            scope=" ".join(scopes),
-            redirect_uri=config.redirect_uri,
-            http=token_http,
-        )
-        self.tokens = tokens or MemoryTokenStore()
-        self.auth = OAuth2Auth(self.tokens, config.connection_id, self.flow, grant=config.grant)
-        self.limiter = limiter or MemoryRateLimiter(xero_budget())
-        self._tenant_id = config.tenant_id
-        self.http = ErpHttpClient(
-            self.endpoints.api,
-            classify=classify,
-            auth=self.auth,
-            limiter=self.limiter,
-            rate_key=f"xero:{config.tenant_id or config.connection_id}",
-            app_key=f"xero-app:{config.client_id}",
-            headers={"Accept": "application/json"},
-            retry=retry,
-            transport=transport,
-            on_response=self._observe,
+        if not config.scopes:
+            config = config.model_copy(update={"scopes": (*WRITE_SCOPES, *READ_SCOPES)})
+        super().__init__(
+            config, tokens=tokens, ids=ids, limiter=limiter, retry=retry, transport=transport
         )
         self._context: translate.TranslateContext | None = None
         # AccountID -> Code from a full read of the accounts resource, if one was made.
         self._account_codes: dict[str, str] | None = None
 
-    def close(self) -> None:
-        """Close the HTTP clients."""
-        self.http.close()
+    def api_url(self) -> str:
+        """Xero's Accounting API root."""
+        return self.endpoints.api
 
-    def _observe(self, response: httpx.Response) -> None:
-        remaining = _remaining(response)
-        if remaining:
-            self.limiter.observe(f"xero:{self.tenant_id_or_none()}", remaining)
+    def oauth_endpoints(self) -> OAuthEndpoints:
+        """Xero's identity endpoints (or the sandbox's, on one origin)."""
+        return self.endpoints.oauth
 
-    def tenant_id_or_none(self) -> str:
-        """The tenant id when known, else the connection id (the budget key)."""
-        return self._tenant_id or self.config.connection_id
-
-    @property
-    def tenant_id(self) -> str:
-        """The Xero tenant this connection reads; looked up once from /connections if not set."""
-        if self._tenant_id is None:
-            tenants = self.list_tenants()
-            if not tenants:
-                raise AuthError("the Xero app is connected to no organisation")
-            self._tenant_id = str(tenants[0]["tenantId"])
-        return self._tenant_id
+    def discover_tenant(self) -> str:
+        """The first organisation the app is connected to (`GET /connections`)."""
+        tenants = self.list_tenants()
+        if not tenants:
+            raise AuthError("the Xero app is connected to no organisation")
+        return str(tenants[0]["tenantId"])
 
     def list_tenants(self) -> list[dict[str, Any]]:
         """The organisations this app is connected to (`GET /connections`)."""
@@ -233,7 +183,7 @@ class XeroConnector(Connector):
         return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
 
     def _headers(self, since: datetime | None = None) -> dict[str, str]:
-        headers = {"xero-tenant-id": self.tenant_id}
+        headers = {"xero-tenant-id": str(self.tenant_id)}
         if since is not None:
             headers["If-Modified-Since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         return headers

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json, table, when
 
@@ -12,20 +13,94 @@ app = typer.Typer(help="Create, list, show and remove ERP connections.", no_args
 connectors_app = typer.Typer(help="The installed ERP adapters.", no_args_is_help=True)
 
 
-@app.command("add")
+class _AddCommand(TyperCommand):
+    """`connections add`, whose help ends with each installed ERP's auth modes and fields."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Build the per-ERP credentials list when help is asked for (adapters load then)."""
+        from connectors.registry import adapters
+
+        lines = ["Credentials by ERP and auth mode (--auth-mode; secrets marked *):\n\n"]
+        for spec in adapters().values():
+            for mode in spec.connector.AUTH_MODES:
+                fields = ", ".join(
+                    f"{name}{'*' if secret else ''}" for name, _, secret in mode.fields()
+                )
+                lines.append(f"  {spec.name} {mode.name}: {fields} - {mode.description}\n\n")
+        self.epilog = "".join(lines)
+        super().format_help(ctx, formatter)
+
+
+def _ask_credentials(
+    erp: str, mode_name: str | None, grant: str, given: dict[str, str], interactive: bool
+) -> tuple[str, dict[str, str]]:
+    """The auth mode and every field of its credentials model, asking for the missing ones."""
+    from hub.connect import auth_mode_of
+
+    mode = auth_mode_of(erp, mode_name, None if mode_name else grant)
+    known = {name for name, _, _ in mode.fields()}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise typer.BadParameter(
+            f"the {erp} {mode.name} mode has no field {', '.join(unknown)} "
+            f"(fields: {', '.join(sorted(known))})",
+            param_hint="--credential",
+        )
+    values = dict(given)
+    for name, description, secret in mode.fields():
+        if name not in values:
+            if not interactive:
+                raise typer.BadParameter(
+                    f"missing {name} ({description}) for the {erp} {mode.name} mode",
+                    param_hint=f"--credential {name}=...",
+                )
+            values[name] = typer.prompt(f"{name} ({description})", hide_input=secret)
+    return mode.name, values
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise typer.BadParameter(f"'{item}' is not NAME=VALUE", param_hint="--credential")
+        values[name.strip()] = value
+    return values
+
+
+@app.command("add", cls=_AddCommand)
 def add(
     erp: Annotated[str, typer.Argument(help="The adapter, e.g. xero.")],
     base_url: Annotated[str, typer.Option("--base-url", help="The ERP's or sandbox's base URL.")],
-    client_id: Annotated[str, typer.Option("--client-id", help="OAuth client id.")],
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", help="OAuth client id (an OAuth mode's field).")
+    ] = None,
     client_secret: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--client-secret", help="OAuth client secret.", envvar="LEDGERHUB_CLIENT_SECRET"
+            "--client-secret",
+            help="OAuth client secret (an OAuth mode's field).",
+            envvar="LEDGERHUB_CLIENT_SECRET",
         ),
-    ],
+    ] = None,
+    credential: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--credential",
+            "-c",
+            help="A credentials field as NAME=VALUE (repeat); missing fields are asked for.",
+        ),
+    ] = None,
+    auth_mode: Annotated[
+        str | None,
+        typer.Option("--auth-mode", help="The adapter's auth mode (see the list below)."),
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="A display name.")] = None,
     grant: Annotated[
-        str, typer.Option("--grant", help="client_credentials or authorization_code.")
+        str,
+        typer.Option(
+            "--grant", help="client_credentials or authorization_code (without --auth-mode)."
+        ),
     ] = "client_credentials",
     redirect_uri: Annotated[
         str | None, typer.Option("--redirect-uri", help="Callback URL (authorization_code).")
@@ -34,6 +109,9 @@ def add(
     sync: Annotated[
         bool, typer.Option("--sync/--no-sync", help="Start the first backfill.")
     ] = True,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt: a missing field is an error.")
+    ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Create a connection and authorize it; then the first backfill starts.
@@ -42,8 +120,10 @@ def add(
       hub connections add xero --base-url http://127.0.0.1:8701 \
         --client-id demo --client-secret s3cret
 
-    With --grant authorization_code the command prints the authorization URL; approve in the
-    browser and paste the URL you are redirected to. Credentials are stored encrypted.
+    Each ERP declares its auth modes and the credentials each needs (listed below): give them
+    with --credential NAME=VALUE, or be asked (secrets without echo). With an interactive mode
+    (authorization_code) the command prints the authorization URL; approve in the browser and
+    paste the URL you are redirected to. Credentials are stored encrypted.
     """
     from hub.connect import (
         authorize_client_credentials,
@@ -53,21 +133,26 @@ def add(
         discard,
     )
 
+    given = _pairs(credential or [])
+    if client_id is not None:
+        given.setdefault("client_id", client_id)
+    if client_secret is not None:
+        given.setdefault("client_secret", client_secret)
     runtime = get_runtime()
     with friendly_errors():
+        mode_name, values = _ask_credentials(erp, auth_mode, grant, given, not no_input)
         view = create_connection(
             runtime,
             erp=erp,
             base_url=base_url,
-            client_id=client_id,
-            client_secret=client_secret,
+            credentials=values,
+            auth_mode=mode_name,
             display_name=name,
-            grant=grant,
             remote_tenant_id=tenant,
             redirect_uri=redirect_uri,
         )
         try:
-            if grant == "client_credentials":
+            if not runtime.connector(view.id).auth_mode.interactive:
                 view = authorize_client_credentials(runtime, view.id)
             else:
                 pending = begin_authorization(runtime, view.id)

@@ -104,8 +104,8 @@ class Runtime:
             config = ConnectionConfig(
                 connection_id=view.id,
                 base_url=view.base_url,
-                client_id=credentials.client_id,
-                client_secret=credentials.client_secret,
+                auth_mode=options.get("auth_mode"),
+                credentials=credentials.values(),
                 tenant_id=view.remote_tenant_id,
                 grant=str(options.get("grant", "client_credentials")),
                 scopes=tuple(view.scopes),

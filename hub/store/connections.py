@@ -1,7 +1,9 @@
-"""Tenants and connections; a connection's client credentials are sealed at rest.
+"""Tenants and connections; a connection's credentials are sealed at rest, whole.
 
-`ConnectionView` never carries the credentials: ask `credentials(connection_id)` for them, which
-returns `SecretStr`s so they do not leak through a repr or a log.
+The credentials are the adapter's credentials model (an OAuth client, NetSuite's token-based
+keys, a user and password): the store seals every field of it, with the names of its secret
+fields, and registers those secrets with the log redactor when it opens them. `ConnectionView`
+never carries the credentials: ask `credentials(connection_id)` for them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from canonical.ids import new_id
+from connectors.auth import Credentials, OAuthClient
 from hub.crypto import SecretBox
 from hub.logging import register_secret
 from hub.store.errors import NotFound
@@ -35,13 +38,38 @@ STATUSES = ("pending", "active", "needs_reauth", "disabled")
 """A connection's life: created, authorised, lost its consent, switched off."""
 
 
-class ClientCredentials(BaseModel):
-    """The OAuth client of a connection (or the ERP's own key pair)."""
+ClientCredentials = OAuthClient
+"""The OAuth client of a connection (the most common credentials model)."""
 
-    model_config = ConfigDict(frozen=True)
+_SECRET_FIELDS = "_secret_fields"  # noqa: S105 - the key naming the secret fields, not a secret
 
-    client_id: str
-    client_secret: SecretStr
+
+class OpenedCredentials:
+    """A connection's opened credentials: fields as attributes, secret ones as `SecretStr`.
+
+    Its repr names the fields, never a value; `values()` gives the plain values the adapter's
+    credentials model validates.
+    """
+
+    def __init__(self, values: dict[str, Any], secret_fields: list[str]) -> None:
+        self._values = dict(values)
+        self._secret = frozenset(secret_fields)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("_values", {})
+        if name not in values:
+            raise AttributeError(name)
+        value = values[name]
+        return SecretStr(value) if name in self._secret and isinstance(value, str) else value
+
+    def values(self) -> dict[str, Any]:
+        """Every field's plain value (secrets opened): for the adapter's credentials model."""
+        return dict(self._values)
+
+    def __repr__(self) -> str:
+        return f"OpenedCredentials({', '.join(sorted(self._values))})"
+
+    __str__ = __repr__
 
 
 class TenantView(BaseModel):
@@ -126,7 +154,7 @@ class ConnectionRepository:
         remote_tenant_id: str | None = None,
         scopes: list[str] | None = None,
         base_url: str | None = None,
-        credentials: ClientCredentials | None = None,
+        credentials: Credentials | None = None,
         options: dict[str, Any] | None = None,
         status: str = "pending",
         connection_id: str | None = None,
@@ -186,25 +214,29 @@ class ConnectionRepository:
             session.flush()
             return _view(row)
 
-    def set_credentials(self, connection_id: str, credentials: ClientCredentials) -> None:
-        """Replace the connection's client credentials."""
+    def set_credentials(self, connection_id: str, credentials: Credentials) -> None:
+        """Replace the connection's credentials."""
         with self._sessions.begin() as session:
             row = session.get(Connection, connection_id, with_for_update=True)
             if row is None:
                 raise NotFound(f"no connection {connection_id}")
             row.credentials = self._seal(connection_id, credentials)
 
-    def credentials(self, connection_id: str) -> ClientCredentials | None:
-        """The connection's client credentials, opened; None when it has none."""
+    def credentials(self, connection_id: str) -> OpenedCredentials | None:
+        """The connection's credentials, opened (the adapter validates them); None if none."""
         with self._sessions() as session:
             sealed = session.scalar(
                 select(Connection.credentials).where(Connection.id == connection_id)
             )
         if sealed is None:
             return None
-        values = self._box.open_json(sealed, context=_context(connection_id))
-        register_secret(values["client_secret"])
-        return ClientCredentials.model_validate(values)
+        values = dict(self._box.open_json(sealed, context=_context(connection_id)))
+        # Credentials sealed before the field list was kept are an OAuth client's.
+        secret_fields = list(values.pop(_SECRET_FIELDS, ["client_secret"]))
+        for name in secret_fields:
+            if isinstance(values.get(name), str) and values[name]:
+                register_secret(values[name])
+        return OpenedCredentials(values, secret_fields)
 
     def remove(self, connection_id: str, *, keep_records: bool = False) -> dict[str, int]:
         """Delete the connection and everything kept for it, in one transaction.
@@ -248,13 +280,12 @@ class ConnectionRepository:
                     changed += 1
         return changed
 
-    def _seal(self, connection_id: str, credentials: ClientCredentials) -> str:
-        secret = credentials.client_secret.get_secret_value()
-        register_secret(secret)
-        return self._box.seal_json(
-            {"client_id": credentials.client_id, "client_secret": secret},
-            context=_context(connection_id),
-        )
+    def _seal(self, connection_id: str, credentials: Credentials) -> str:
+        for secret in credentials.secrets():
+            register_secret(secret)
+        values = credentials.sealable()
+        values[_SECRET_FIELDS] = credentials.secret_fields()
+        return self._box.seal_json(values, context=_context(connection_id))
 
 
 def _count(result: Any) -> int:

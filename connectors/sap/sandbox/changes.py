@@ -39,31 +39,66 @@ OBJECTS = (
 
 
 def counts(state: SapSandboxState) -> dict[str, Any]:
-    """Rows per entity set (`service/set`), and breakdowns of partners and documents."""
-    out: dict[str, Any] = {
-        f"{svc}/{es}": len(table) for (svc, es), table in state.store.tables.items()
-    }
-    partners = state.store.table(BP, "A_BusinessPartner").rows.values()
-    out["business_partners"] = {
-        "total": len(partners),
-        "suppliers": sum(1 for r in partners if r["Supplier"]),
-        "customers": sum(1 for r in partners if r["Customer"]),
-        "archived": sum(1 for r in partners if r["IsMarkedForArchiving"]),
-    }
-    invoices = state.store.table(SI, "A_SupplierInvoice").rows.values()
-    out["supplier_invoices"] = {
-        "total": len(invoices),
-        "posted": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "5"),
-        "parked": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "A"),
-        "reversed": sum(1 for r in invoices if r["IsReversed"]),
-        "reversals": sum(1 for r in invoices if r["IsReversal"]),
-    }
-    billing = state.store.table(BD, "A_BillingDocument").rows.values()
+    """`{"total": n, ...}` per kind of record, and rows per entity set under `"sets"`.
+
+    Kinds: `accounts`, `cost_centers`, `profit_centers`, `business_partners` (suppliers,
+    customers, archived), `supplier_invoices` (posted, parked, reversed, reversals),
+    `billing_documents` (by type), `journal_entries` (manual documents, type SA) and `payments`
+    (clearing documents, outbound and inbound).
+    """
+    table = state.store.table
+    partners = table(BP, "A_BusinessPartner").rows.values()
+    invoices = table(SI, "A_SupplierInvoice").rows.values()
+    billing = table(BD, "A_BillingDocument").rows.values()
+    items = table(JE, "A_JournalEntryItemBasic").rows.values()
     by_type: dict[str, int] = {}
     for row in billing:
         by_type[row["BillingDocumentType"]] = by_type.get(row["BillingDocumentType"], 0) + 1
-    out["billing_documents"] = {"total": len(billing), "by_type": by_type}
-    return out
+    manual = {
+        (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"])
+        for r in items
+        if r["AccountingDocumentType"] == "SA"
+    }
+    clearing = {
+        (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"], r["AccountingDocumentType"])
+        for r in items
+        if r["ClearingJournalEntry"] == r["AccountingDocument"]
+        and r["FinancialAccountType"] in ("K", "D")
+    }
+    return {
+        "sets": {f"{svc}/{es}": len(t) for (svc, es), t in state.store.tables.items()},
+        "accounts": {
+            "total": len(
+                table("API_GLACCOUNTINCHARTOFACCOUNTS_SRV", "A_GLAccountInChartOfAccounts")
+            )
+        },
+        "cost_centers": {"total": len(table("API_COSTCENTER_SRV", "A_CostCenter"))},
+        "profit_centers": {"total": len(table("API_PROFITCENTER_SRV", "A_ProfitCenter"))},
+        "business_partners": {
+            "total": len(partners),
+            "suppliers": sum(1 for r in partners if r["Supplier"]),
+            "customers": sum(1 for r in partners if r["Customer"]),
+            "archived": sum(1 for r in partners if r["IsMarkedForArchiving"]),
+        },
+        "supplier_invoices": {
+            "total": len(invoices),
+            "posted": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "5"),
+            "parked": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "A"),
+            "reversed": sum(1 for r in invoices if r["IsReversed"]),
+            "reversals": sum(1 for r in invoices if r["IsReversal"]),
+        },
+        "billing_documents": {
+            "total": len(billing),
+            "by_type": by_type,
+            "cancelled": sum(1 for r in billing if r["BillingDocumentIsCancelled"]),
+        },
+        "journal_entries": {"total": len(manual)},
+        "payments": {
+            "total": len(clearing),
+            "outbound": sum(1 for c in clearing if c[3] == "KZ"),
+            "inbound": sum(1 for c in clearing if c[3] == "DZ"),
+        },
+    }
 
 
 def _pick(fake: Fake, rows: list[Any], count: int) -> list[Any]:

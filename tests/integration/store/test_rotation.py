@@ -48,3 +48,28 @@ def test_rotation_reseals_credentials_and_tokens_with_the_new_key(
     assert old_key.current_key_id != new_only.box.current_key_id
     rotating.dispose()
     new_only.dispose()
+
+
+def test_the_whole_credentials_object_is_sealed_and_its_secrets_redacted(store: Store) -> None:
+    from connectors.auth import UserPassword
+    from hub.logging import redact_text
+
+    tenant = store.connections.create_tenant("Acme")
+    con = store.connections.create(
+        tenant_id=tenant.id,
+        erp="sap",
+        display_name="S/4HANA",
+        credentials=UserPassword(user="COMM_USER", password=SecretStr("pa55-word-77")),
+    )
+    with store.engine.connect() as conn:
+        sealed = str(conn.execute(text("SELECT credentials FROM connections")).scalar())
+    assert "COMM_USER" not in sealed
+    assert "pa55-word-77" not in sealed
+    opened = store.connections.credentials(con.id)
+    assert opened is not None
+    assert opened.values() == {"user": "COMM_USER", "password": "pa55-word-77"}
+    assert opened.user == "COMM_USER"
+    assert opened.password.get_secret_value() == "pa55-word-77"
+    assert "pa55" not in repr(opened)
+    assert "COMM_USER" not in repr(opened)
+    assert "pa55-word-77" not in redact_text("login with pa55-word-77")
