@@ -172,6 +172,14 @@ def _run(
                 body = record.model_dump_json(exclude=exclude)
                 head = f'{{"object":"{type(record).OBJECT}","resource":{resource},"record":'
                 stream.write(f"{head}{body}}}\n")
+            for gone in page.deleted:
+                # A record the ERP deleted outright: no payload, its id and when.
+                stamp = gone.deleted_at.isoformat() if gone.deleted_at else None
+                line = {"remote_id": gone.remote_id, "deleted_at": stamp}
+                stream.write(
+                    f'{{"object":"{gone.object}","resource":{resource},'
+                    f'"deleted":{json.dumps(line)}}}\n'
+                )
             for failure in page.failures:
                 err.print(
                     f"[yellow]skipped[/yellow] {page.resource} {failure.remote_id}: {failure.error}"

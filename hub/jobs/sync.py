@@ -128,6 +128,7 @@ def sync_resource(
                     run.id,
                     cid,
                     mapping_versions=mapping.versions,
+                    deleted=[(d.object, d.remote_id) for d in page.deleted],
                 )
                 for failure in page.failures:
                     failed.append(failure.remote_id or JOB_REF)
