@@ -81,16 +81,18 @@ def _start_sandboxes(records: int, seed: int, console: Console) -> list[ErpDemo]
 
 
 def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView:
+    # An adapter may need more than the OAuth client (NetSuite: the account id) and options.
     view = create_connection(
         runtime,
         erp=erp.spec.name,
         base_url=erp.url,
+        credentials=dict(erp.spec.extras.get("demo_credentials", {})),
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         display_name=f"{erp.spec.title} demo",
         grant="authorization_code",
         redirect_uri=REDIRECT_URI,
-        options={"demo": True},
+        options={"demo": True, **erp.spec.extras.get("demo_options", {})},
     )
     pending = begin_authorization(runtime, view.id)
     # The sandbox approves at once and redirects to our callback with the code and state,
@@ -280,18 +282,21 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, int]:
 
 def _make_changes(erp: ErpDemo, console: Console) -> None:
     changes = {}
-    for body in (
+    bodies = erp.spec.extras.get("demo_changes") or (
         {"object": "invoices", "update": 3, "delete": 1, "create": 2},
         {"object": "contacts", "update": 2, "create": 1},
-    ):
+    )
+    for body in bodies:
         answer = httpx.post(f"{erp.url}/_sandbox/changes", json=body, timeout=10)
         answer.raise_for_status()
         changes[str(body["object"])] = answer.json()
     erp.changes = changes
-    console.print(
-        f"{erp.spec.title}: changed in the sandbox: 3 invoices updated, 1 voided, 2 created; "
-        "2 contacts updated, 1 created"
+    said = "; ".join(
+        f"{body['object']}: "
+        + ", ".join(f"{body[k]} {k}d" for k in ("update", "delete", "create") if body.get(k))
+        for body in bodies
     )
+    console.print(f"{erp.spec.title}: changed in the sandbox: {said}")
 
 
 def run_demo(

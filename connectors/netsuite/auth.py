@@ -33,10 +33,10 @@ from connectors.auth import Credentials
 
 __all__ = [
     "ALGORITHMS",
+    "MAX_ASSERTION_SECONDS",
     "NetSuiteAuthCode",
     "NetSuiteM2M",
     "NetSuiteTBA",
-    "MAX_ASSERTION_SECONDS",
     "TokenBasedAuth",
     "account_slug",
     "client_assertion",

@@ -90,7 +90,9 @@ def _refused(failure: Failure) -> ConnectorError | None:
     details = error_details(failure.body)
     code = _code(failure)
     paths = [f"{d.get('o:errorPath')}: {d.get('detail')}" for d in details if d.get("o:errorPath")]
-    where = f" (field {details[0]['o:errorPath']})" if details and details[0].get("o:errorPath") else ""
+    where = (
+        f" (field {details[0]['o:errorPath']})" if details and details[0].get("o:errorPath") else ""
+    )
     return ErpRejected(
         f"NetSuite refused the request{where}: {failure.detail or failure.status}",
         erp_code=code,

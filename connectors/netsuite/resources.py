@@ -179,10 +179,16 @@ RESOURCES: tuple[Resource, ...] = (
     _resource(
         "customer_payments", ("payment",), "Customer payments and the invoices they pay", _DELETED
     ),
-    _resource("journal_entries", ("journal_entry",), "Journal entries, debits and credits", _DELETED),
+    _resource(
+        "journal_entries", ("journal_entry",), "Journal entries, debits and credits", _DELETED
+    ),
     _resource("accounts", ("account",), "Chart of accounts (code = account number)", "isInactive"),
-    _resource("subsidiaries", ("dimension",), "Subsidiaries as the subsidiary dimension", "isInactive"),
-    _resource("departments", ("dimension",), "Departments as the department dimension", "isInactive"),
+    _resource(
+        "subsidiaries", ("dimension",), "Subsidiaries as the subsidiary dimension", "isInactive"
+    ),
+    _resource(
+        "departments", ("dimension",), "Departments as the department dimension", "isInactive"
+    ),
     _resource("classes", ("dimension",), "Classes as the class dimension", "isInactive"),
     _resource("locations", ("dimension",), "Locations as the location dimension", "isInactive"),
 )

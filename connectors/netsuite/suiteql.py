@@ -161,6 +161,7 @@ JOURNALS = Query(
     custom_prefixes=("custbody_", "custcol_"),
 )
 
+
 def payments(tran_type: str) -> Query:
     """Vendor (`VendPymt`) or customer (`CustPymt`) payments with the documents they apply to."""
     return replace(PAYMENTS, where=(f"t.type = '{tran_type}'", "tl.mainline = 'T'"))

@@ -336,7 +336,6 @@ def journal_to_canonical(
                 "debit": debit,
                 "credit": credit,
                 "dimensions": _dimensions(line, ctx),
-                "custom_fields": custom_values(line, ("custcol_",)),
             }
         )
     voided = tx.voided or tx.status == "V"

@@ -161,7 +161,10 @@ def _entity(fake: Fake, eid: int, kind: str, taken: set[str]) -> Record:
         ],
     }
     if kind == "vendor":
-        record["taxIdNum"] = f"{fake.integer(10, 99)}-{fake.integer(1000000, 9999999)}"
+        # US vendors carry an EIN (a valid campus prefix); others none.
+        prefix = fake.choice(("12", "20", "35", "46", "52", "61", "84", "95"))
+        ein = f"{prefix}-{fake.integer(1000000, 9999999)}"
+        record["taxIdNum"] = ein if country == "US" else None
         record["expenseAccount"] = fake.choice(EXPENSE_ACCOUNTS)
         record["custentity_vendor_tier"] = fake.choice(("gold", "silver", "bronze", None))
         if country == "US" and fake.chance(0.5):
