@@ -39,13 +39,28 @@ def _since_cursor(since: str | None) -> str | None:
 def extract(
     erp: Annotated[str, typer.Argument(help="The adapter, e.g. xero (see `hub connectors list`).")],
     base_url: Annotated[str, typer.Option("--base-url", help="The ERP's (or sandbox's) base URL.")],
-    client_id: Annotated[str, typer.Option("--client-id", help="OAuth client id.")],
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", help="OAuth client id (an OAuth mode's field).")
+    ] = None,
     client_secret: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--client-secret", help="OAuth client secret.", envvar="LEDGERHUB_CLIENT_SECRET"
         ),
-    ],
+    ] = None,
+    credential: Annotated[
+        list[str] | None,
+        typer.Option("--credential", "-c", help="A credentials field as NAME=VALUE (repeat)."),
+    ] = None,
+    auth_mode: Annotated[
+        str | None, typer.Option("--auth-mode", help="The adapter's auth mode (default: first).")
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-o", help="A connection option as NAME=VALUE (repeat), e.g. time_zone."
+        ),
+    ] = None,
     out: Annotated[str, typer.Option("--out", help="Output file, or - for standard output.")] = "-",
     tenant: Annotated[str | None, typer.Option("--tenant", help="The ERP's tenant id.")] = None,
     objects: Annotated[
@@ -82,14 +97,17 @@ def extract(
       hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret
       --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
 
+      hub extract netsuite --base-url http://127.0.0.1:8792 --auth-mode token_based
+      -c account_id=1234567_SB1 -c consumer_key=ck -c consumer_secret=cs -c token_id=t
+      -c token_secret=ts -o time_zone=America/Los_Angeles --out netsuite.jsonl
+
     Each line is {"object": ..., "resource": ..., "record": {...}}. A progress bar and a summary
     (records per object, calls, retries, time) go to stderr. It runs the same read path as the
     hub's sync jobs.
     """
-    from pydantic import SecretStr
-
     from connectors.base import ConnectionConfig
     from connectors.errors import ConnectorError
+    from hub.cli.common import name_values
     from connectors.ids import StableIds
     from connectors.ratelimit import Budget, MemoryRateLimiter
     from connectors.registry import get_adapter
@@ -121,17 +139,28 @@ def extract(
         )
     else:
         budget = spec.budget
-    config = ConnectionConfig(
-        connection_id=f"extract:{erp}:{tenant or base_url}",
-        base_url=base_url,
-        client_id=client_id,
-        client_secret=SecretStr(client_secret),
-        tenant_id=tenant,
-    )
-    cursor = _since_cursor(since)
+    credentials: dict[str, str] = name_values(credential or [], "--credential")
+    if client_id is not None:
+        credentials.setdefault("client_id", client_id)
+    if client_secret is not None:
+        credentials.setdefault("client_secret", client_secret)
+    connection_id = f"extract:{erp}:{tenant or base_url}"
     # A read-only run: hub ids derived, none remembered (memory stays flat however many records).
-    ids = StableIds(config.connection_id, remember=False)
-    connector = spec.connector(config, limiter=MemoryRateLimiter(budget), ids=ids)
+    ids = StableIds(connection_id, remember=False)
+    try:
+        config = ConnectionConfig(
+            connection_id=connection_id,
+            base_url=base_url,
+            auth_mode=auth_mode,
+            credentials=credentials,
+            tenant_id=tenant,
+            options=name_values(option or [], "--option"),
+        )
+        connector = spec.connector(config, limiter=MemoryRateLimiter(budget), ids=ids)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    cursor = _since_cursor(since)
     stream: TextIO = sys.stdout if out == "-" else Path(out).open("w", encoding="utf-8")  # noqa: SIM115
     try:
         stats = _run(connector, names, stream, cursor, with_remote_data)
