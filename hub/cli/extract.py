@@ -107,10 +107,10 @@ def extract(
     """
     from connectors.base import ConnectionConfig
     from connectors.errors import ConnectorError
-    from hub.cli.common import name_values
     from connectors.ids import StableIds
     from connectors.ratelimit import Budget, MemoryRateLimiter
     from connectors.registry import get_adapter
+    from hub.cli.common import name_values
 
     try:
         spec = get_adapter(erp)
