@@ -139,3 +139,4 @@ class EventType(StrEnum):
     WRITE_FAILED = "write.failed"
     EXCEPTION_OPENED = "exception.opened"
     EXCEPTION_RESOLVED = "exception.resolved"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"

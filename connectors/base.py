@@ -489,6 +489,23 @@ class Connector(ABC):
             if last:
                 return
 
+    def fetch_items(
+        self, resource: Resource, remote_ids: Sequence[str]
+    ) -> list[dict[str, Any]] | None:
+        """The raw items with these ids, as `fetch_page` gives them; ones the ERP no longer has
+        are left out. None when this adapter cannot read by id (the default)."""
+        return None
+
+    def read_ids(self, name: str, remote_ids: Sequence[str], cursor: str) -> Page | None:
+        """Read and translate the items with these ids (records that failed before) as one page
+        carrying `cursor` unchanged; None when the adapter cannot read by id."""
+        resource = self.resource(name)
+        items = self.fetch_items(resource, remote_ids)
+        if items is None:
+            return None
+        records, failures, _ = self._translate_page(resource, items, set())
+        return Page(resource.name, 0, records, failures, cursor, True, len(items))
+
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation will ask for, by object: the items' own by default.
 
@@ -516,6 +533,10 @@ class Connector(ABC):
             try:
                 records.extend(self.incoming(self.translate_item(resource, item), item))
             except ConnectorError as exc:
+                if exc.retryable or isinstance(exc, AuthError):
+                    # Not this record's fault (a context read that failed, a token refused):
+                    # the page fails and is read again, instead of losing the record.
+                    raise
                 failures.append(RecordFailure(resource.name, key, exc))
             except MappingApplyError as exc:
                 error = MappingError(

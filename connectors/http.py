@@ -334,6 +334,12 @@ class ErpHttpClient:
         resendable = safe or idempotent_write
         retryable = method in SAFE_METHODS or resendable
 
+        response: httpx.Response = self._retrying(method, url, retryable)(
+            self._send_once, method, url, retryable_write=resendable, **kwargs
+        )
+        return response
+
+    def _retrying(self, method: str, url: str, retryable: bool) -> Retrying:
         def before_sleep(state: RetryCallState) -> None:
             self.stats.retries += 1
             wait = state.next_action.sleep if state.next_action else 0.0
@@ -348,7 +354,7 @@ class ErpHttpClient:
                 wait,
             )
 
-        retrying = Retrying(
+        return Retrying(
             stop=stop_after_attempt(self._retry.attempts if retryable else 1),
             wait=self._wait,
             retry=retry_if_exception(self._is_retryable),
@@ -356,15 +362,17 @@ class ErpHttpClient:
             sleep=self._sleep,
             reraise=True,
         )
-        response: httpx.Response = retrying(
-            self._send_once, method, url, retryable_write=resendable, **kwargs
-        )
-        return response
 
     def get_json(self, url: str, **kwargs: Any) -> Any:
-        """GET and parse the JSON body exactly."""
-        return parse_json(self.request("GET", url, **kwargs))
+        """GET and parse the JSON body exactly; a body that is not JSON is retried like a 5xx."""
+        return self.read_json("GET", url, **kwargs)
 
     def read_json(self, method: str, url: str, **kwargs: Any) -> Any:
-        """A read by any method (a POST query is `safe`), its JSON body parsed exactly."""
-        return parse_json(self.request(method, url, safe=True, **kwargs))
+        """A read by any method (a POST query is `safe`), its JSON body parsed exactly; parsed
+        inside the per-request retries, so a broken body is sent for again like a 5xx."""
+        method = method.upper()
+
+        def send_and_parse() -> Any:
+            return parse_json(self._send_once(method, url, retryable_write=True, **kwargs))
+
+        return self._retrying(method, url, True)(send_and_parse)

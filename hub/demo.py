@@ -27,7 +27,13 @@ from rich.table import Table
 
 from connectors.registry import AdapterSpec, adapters
 from hub.broker import embedded_env
-from hub.connect import begin_authorization, complete_authorization, create_connection
+from hub.connect import (
+    auth_mode_of,
+    authorize_client_credentials,
+    begin_authorization,
+    complete_authorization,
+    create_connection,
+)
 from hub.jobs.dispatch import dispatch_pending
 from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync, syncable_resources
@@ -81,7 +87,7 @@ def _start_sandboxes(records: int, seed: int, console: Console) -> list[ErpDemo]
 
 
 def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView:
-    # An adapter may need more than the OAuth client (NetSuite: the account id) and options.
+    interactive = auth_mode_of(erp.spec.name, None, "authorization_code").interactive
     view = create_connection(
         runtime,
         erp=erp.spec.name,
@@ -90,10 +96,19 @@ def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         display_name=f"{erp.spec.title} demo",
-        grant="authorization_code",
-        redirect_uri=REDIRECT_URI,
+        grant="authorization_code" if interactive else "client_credentials",
+        redirect_uri=REDIRECT_URI if interactive else None,
+        # Connection options an adapter's demo needs (NetSuite: the custom fields to read).
         options={"demo": True, **erp.spec.extras.get("demo_options", {})},
     )
+    if not interactive:
+        # Machine-to-machine sign-in (an SAP communication arrangement): no person approves.
+        view = authorize_client_credentials(runtime, view.id)
+        console.print(
+            f"{erp.spec.title}: authorized with OAuth client credentials, "
+            f"connection [bold]{view.id}[/bold]"
+        )
+        return view
     pending = begin_authorization(runtime, view.id)
     # The sandbox approves at once and redirects to our callback with the code and state,
     # exactly as the ERP's consent page would after a person clicked "Allow".
@@ -280,23 +295,25 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, int]:
     return out
 
 
+_DEFAULT_CHANGES: tuple[dict[str, Any], ...] = (
+    {"object": "invoices", "update": 3, "delete": 1, "create": 2},
+    {"object": "contacts", "update": 2, "create": 1},
+)
+
+
 def _make_changes(erp: ErpDemo, console: Console) -> None:
+    """The changes an adapter lists in `extras["demo_changes"]` (Xero's by default)."""
     changes = {}
-    bodies = erp.spec.extras.get("demo_changes") or (
-        {"object": "invoices", "update": 3, "delete": 1, "create": 2},
-        {"object": "contacts", "update": 2, "create": 1},
-    )
-    for body in bodies:
+    for body in erp.spec.extras.get("demo_changes", _DEFAULT_CHANGES):
         answer = httpx.post(f"{erp.url}/_sandbox/changes", json=body, timeout=10)
         answer.raise_for_status()
         changes[str(body["object"])] = answer.json()
     erp.changes = changes
-    said = "; ".join(
-        f"{body['object']}: "
-        + ", ".join(f"{body[k]} {k}d" for k in ("update", "delete", "create") if body.get(k))
-        for body in bodies
+    done = "; ".join(
+        f"{obj}: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in answer_ids.items() if ids)
+        for obj, answer_ids in changes.items()
     )
-    console.print(f"{erp.spec.title}: changed in the sandbox: {said}")
+    console.print(f"{erp.spec.title}: changed in the sandbox: {done}")
 
 
 def run_demo(
@@ -355,6 +372,9 @@ def run_demo(
     finally:
         for erp in erps:
             erp.stop()
+            if erp.connection is not None:
+                # Its sandbox is gone: paused, so no scheduler keeps syncing it into cases.
+                store.connections.update(erp.connection.id, status="disabled")
     result = DemoResult(
         erps=erps,
         seconds=time.perf_counter() - start,
@@ -395,3 +415,13 @@ def _summary(result: DemoResult, console: Console) -> None:
         f"events: {events}  exception cases open: {result.open_cases}  time: {result.seconds:.1f} s"
     )
     console.print("The data stays in place: try `hub records list --object invoice`.")
+    names_seen = ", ".join(sorted({e.spec.name for e in result.erps}))
+    console.print(
+        f"The demo's connections are paused (status disabled): their sandboxes ({names_seen}) "
+        "stopped with the demo, so no scheduler syncs them. To try the hub against a live "
+        "sandbox, start one in another terminal, e.g. `hub sandbox xero --port 8790 --seed 7 "
+        "--client-id demo --client-secret demo-secret`, and connect it with `hub connections "
+        "add xero --base-url http://127.0.0.1:8790 --client-id demo --client-secret "
+        "demo-secret`.",
+        soft_wrap=True,  # commands stay on one line, to copy
+    )

@@ -22,9 +22,23 @@ MODIFYING = frozenset({"POST", "PUT", "PATCH", "MERGE", "DELETE"})
 _ODATA = "/sap/opu/odata/sap/"
 
 
-def sap_budget(*, per_minute: int | None = None, concurrency: int | None = 10) -> Budget:
-    """SAP publishes no per-call budget for S/4HANA's APIs; the default caps calls in flight."""
-    return Budget.from_limits(per_minute=per_minute, concurrency=concurrency)
+def sap_budget(
+    *,
+    per_minute: int | None = None,
+    per_day: int | None = None,
+    concurrency: int | None = 10,
+    window_seconds: float = 60.0,
+) -> Budget:
+    """SAP publishes no per-call budget for S/4HANA's APIs; the default caps calls in flight.
+
+    An operator whose system (or API gateway in front of it) has a quota sets the windows.
+    """
+    return Budget.from_limits(
+        per_minute=per_minute,
+        per_day=per_day,
+        concurrency=concurrency,
+        window_seconds=window_seconds,
+    )
 
 
 def service_root(url: httpx.URL) -> httpx.URL:

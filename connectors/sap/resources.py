@@ -54,7 +54,12 @@ def _resource(
         collection=read.entity_set,
         model=model,
         objects=objects,
-        id_field=read.keys[0] if not read.group else "__group",
+        # The key part that tells rows apart (a whole composite key once the framework has them).
+        id_field="__group"
+        if read.group
+        else read.keys[-1]
+        if len(read.keys) == 2 and read.keys[0] in ("ControllingArea", "ChartOfAccounts")
+        else read.keys[0],
         cursor="+".join(read.stamp_fields) if read.stamp else None,
         page_size=PAGE,
         deletes=deletes,

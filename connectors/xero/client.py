@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -21,6 +22,7 @@ from connectors.context import current_correlation_id
 from connectors.errors import (
     AuthError,
     ConnectorError,
+    ErpRejected,
     RateLimited,
     TransientError,
     ValidationError,
@@ -265,6 +267,20 @@ class XeroConnector(Connector):
                 else len(items) < resource.page_size
             )
         return FetchedPage(items=list(items), last=last, server_time=server_time)
+
+    def fetch_items(self, resource: Resource, remote_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """`GET /{collection}/{id}` per id; an id Xero answers 404 for is gone and left out."""
+        items: list[dict[str, Any]] = []
+        for remote_id in remote_ids:
+            try:
+                path = f"{resource.path}/{quote(remote_id, safe='')}"
+                body = self.http.get_json(path, headers=self._headers())
+            except ErpRejected as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            items.extend(i for i in body.get(resource.collection) or [] if isinstance(i, dict))
+        return items
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The ids a page's translation asks for: its own, and the contacts and invoices cited."""

@@ -18,7 +18,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from hub import __version__
-from hub.api import connections, keys, records
+from hub.api import (
+    connections,
+    dead_letters,
+    exceptions,
+    keys,
+    records,
+    sync_runs,
+    webhooks,
+    writes,
+)
 from hub.api.deps import Reader, Rt, tenant_connection_ids
 from hub.api.problems import install
 from hub.api.security import ApiMiddleware, RateLimiter
@@ -99,7 +108,16 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             "open_exception_cases": sum(1 for c in cases if c.connection_id in mine),
         }
 
-    for module in (keys, connections, records):
+    for module in (
+        keys,
+        connections,
+        records,
+        writes,
+        sync_runs,
+        exceptions,
+        dead_letters,
+        webhooks,
+    ):
         app.include_router(module.router)
     app.include_router(connections.callback_router)
     return app

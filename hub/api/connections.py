@@ -109,9 +109,10 @@ def connection_out(rt: Runtime, view: ConnectionView) -> ConnectionOut:
 
 def start_backfill(rt: Runtime, connection_id: str, erp: str, correlation_id: str) -> None:
     """Queue the first full sync of every resource."""
+    from hub.jobs.enqueue import sync_sender
     from hub.jobs.scheduler import enqueue_sync, syncable_resources
-    from hub.jobs.sender import send_full_sync
 
+    send_full_sync = sync_sender(rt, full=True)
     for resource in syncable_resources(erp):
         enqueue_sync(
             rt, connection_id, resource, send_full_sync, full=True, correlation_id=correlation_id

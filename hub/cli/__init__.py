@@ -22,6 +22,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "extract": ("extract",),
     "connections": ("connections", "connectors"),
     "jobs": ("worker", "scheduler", "sync"),
+    "runs": ("runs",),
     "records": ("records", "exceptions", "dlq", "events"),
     "serve": ("serve",),
     "validate": ("validate",),
@@ -40,6 +41,28 @@ _TYPER_SETTINGS: dict[str, Any] = {
 
 
 _HELP_ONLY = "hub.help_only"
+
+_TYPE_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "bool": "BOOLEAN"}
+
+
+def _plain_types(cls: Any) -> None:
+    """Help shows `--limit INTEGER`, not `--limit <int>`, and nothing after a flag."""
+    original = cls.display_type_rich
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False):
+            return None
+        text = original(self, ctx)
+        if isinstance(text, str) and text.startswith("<") and ">" in text:
+            inner, _, rest = text[1:].partition(">")
+            return _TYPE_NAMES.get(inner, inner.upper()) + rest
+        return None if text is None else str(text)
+
+    cls.display_type_rich = display_type_rich
+
+
+_plain_types(typer.core.TyperOption)
+_plain_types(typer.core.TyperArgument)
 
 
 class LazyCommands(TyperGroup):

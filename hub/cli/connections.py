@@ -117,7 +117,7 @@ def add(
     ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Create a connection and authorize it; then the first backfill starts.
+    r"""Create a connection and authorize it; then the first backfill starts.
 
     Example (machine-to-machine):
       hub connections add xero --base-url http://127.0.0.1:8701 \

@@ -91,11 +91,11 @@ def extract(
         bool, typer.Option("--with-remote-data", help="Include each record's raw ERP payload.")
     ] = False,
 ) -> None:
-    """Read every record of one connection and write canonical JSON lines.
+    r"""Read every record of one connection and write canonical JSON lines.
 
     Example:
-      hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret
-      --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
+      hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret \
+        --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
 
       hub extract netsuite --base-url http://127.0.0.1:8792 --auth-mode token_based
       -c account_id=1234567_SB1 -c consumer_key=ck -c consumer_secret=cs -c token_id=t

@@ -173,23 +173,11 @@ def exceptions_retry(
 
     Example: hub exceptions retry exc_01J...
     """
-    from hub.jobs.scheduler import enqueue_sync
-    from hub.jobs.sender import send_sync, send_write
-    from hub.store import JOB_REF
+    from hub.jobs.recovery import retry_case
 
     runtime = get_runtime()
     with friendly_errors():
-        case, refs = runtime.store.cases.retry_refs(case_id)
-    count = 0
-    for ref in refs:
-        if case.source == "write" and ref.startswith("wrq_"):
-            runtime.store.writes.retry(ref)
-            send_write(ref)
-            count += 1
-        elif case.connection_id and case.object and (case.source == "sync" or ref == JOB_REF):
-            if enqueue_sync(runtime, case.connection_id, case.object, send_sync):
-                count += 1
-            break  # one sync re-reads every record of the resource
+        count = retry_case(runtime, case_id)
     err.print(f"re-enqueued {count} job(s) for {case_id}; it resolves itself when they succeed")
 
 
@@ -257,7 +245,7 @@ def dlq_replay(
 
     Give one message id, or --all (which asks first unless --yes).
     """
-    from hub.jobs import actors
+    from hub.jobs.recovery import replay_dead_letter
 
     if (message_id is None) == (not all_):
         err.print("[red]error:[/red] give one MESSAGE_ID, or --all (not both)")
@@ -272,11 +260,7 @@ def dlq_replay(
         if all_ and not yes and rows:
             typer.confirm(f"Replay {len(rows)} dead-lettered job(s)?", abort=True, err=True)
         for row in rows:
-            actor = runtime.broker.get_actor(row.actor)
-            if row.actor == actors.write.actor_name:
-                runtime.store.writes.retry(str(row.message_kwargs.get("request_id")))
-            actor.send_with_options(args=tuple(row.message_args), kwargs=row.message_kwargs)
-            runtime.store.dead_letters.mark_replayed(row.id)
+            replay_dead_letter(runtime, row)
     err.print(f"replayed {len(rows)} job(s)")
 
 

@@ -44,10 +44,11 @@ def xero(
     slow_seconds: Annotated[float, typer.Option(help="Delay of a slow response (s).")] = 1.0,
     fault_seed: Annotated[int | None, typer.Option(help="Makes faults reproducible.")] = None,
 ) -> None:
-    """Serve the Xero sandbox (token, connections, Accounting API, /_sandbox controls).
+    r"""Serve the Xero sandbox (token, connections, Accounting API, /_sandbox controls).
 
-    Example: hub sandbox xero --port 8790 --seed 7 --records 1000 --client-id demo
-    --client-secret demo-secret --window 5 --error-rate 0.05
+    Example:
+      hub sandbox xero --port 8790 --seed 7 --records 1000 --client-id demo \
+        --client-secret demo-secret --window 5 --error-rate 0.05
 
     Point clients at http://HOST:PORT (token: /connect/token, tenants: /connections,
     API: /api.xro/2.0). See docs/sandboxes.md.
@@ -118,10 +119,11 @@ def sap(
     server_page: Annotated[int, typer.Option(help="Rows per page without $top.")] = 100,
     max_page: Annotated[int, typer.Option(help="Most rows per page, whatever $top.")] = 5000,
 ) -> None:
-    """Serve the SAP S/4HANA sandbox (OData V2 services, OAuth token, SOAP, /_sandbox controls).
+    r"""Serve the SAP S/4HANA sandbox (OData V2 services, OAuth token, SOAP, /_sandbox controls).
 
-    Example: hub sandbox sap --port 8791 --seed 7 --records 1000 --client-id demo
-    --client-secret demo-secret --no-limits
+    Example:
+      hub sandbox sap --port 8791 --seed 7 --records 1000 --client-id demo \
+        --client-secret demo-secret --no-limits
 
     Services at http://HOST:PORT/sap/opu/odata/sap/<SERVICE>/ (API_BUSINESS_PARTNER,
     API_SUPPLIERINVOICE_PROCESS_SRV, ...), basic auth with the client id and secret as user
@@ -185,11 +187,12 @@ def netsuite(
     concurrency: Annotated[int, typer.Option(help="Requests in flight per account.")] = 5,
     no_limits: Annotated[bool, typer.Option("--no-limits", help="No concurrency limit.")] = False,
 ) -> None:
-    """Serve the NetSuite sandbox (SuiteQL, record API, OAuth 2.0 M2M and TBA, /_sandbox).
+    r"""Serve the NetSuite sandbox (SuiteQL, record API, OAuth 2.0 M2M and TBA, /_sandbox).
 
-    Example: hub sandbox netsuite --port 8792 --seed 7 --records 1000 --client-id demo
-    --client-secret demo-secret --account-id 1234567_SB1 --token-id t --token-secret s
-    --jwt-public-key cert.pem --jwt-kid my-cert-id
+    Example:
+      hub sandbox netsuite --port 8792 --seed 7 --records 1000 --client-id demo \
+        --client-secret demo-secret --account-id 1234567_SB1 --token-id t --token-secret s \
+        --jwt-public-key cert.pem --jwt-kid my-cert-id
 
     Point clients at http://HOST:PORT/services/rest (token:
     /services/rest/auth/oauth2/v1/token). Faults: POST /_sandbox/faults. See docs/sandboxes.md.

@@ -6,10 +6,12 @@ dramatiq hub.jobs.actors          # what `hub worker` runs
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import dramatiq
 
+from connectors.errors import ConnectorError
 from hub.jobs.policy import SUBJECTS, JobSubject
 from hub.jobs.runtime import Runtime, get_runtime
 from hub.logging import log_context, setup_logging
@@ -25,9 +27,18 @@ dramatiq.set_broker(_runtime.broker)
 SYNC_QUEUE = "sync"
 WRITE_QUEUE = "write"
 DISPATCH_QUEUE = "dispatch"
+WEBHOOK_QUEUE = "webhooks"
 
 
-@dramatiq.actor(queue_name=SYNC_QUEUE, time_limit=_runtime.settings.job_time_limit_ms)
+log = logging.getLogger("ledgerhub.jobs")
+
+# Expected ERP failures are logged in one line (by the failure policy); only bugs get a traceback.
+EXPECTED = (ConnectorError,)
+
+
+@dramatiq.actor(
+    queue_name=SYNC_QUEUE, time_limit=_runtime.settings.job_time_limit_ms, throws=EXPECTED
+)
 def sync(
     connection_id: str,
     resource: str,
@@ -38,6 +49,7 @@ def sync(
     """Read one resource of one connection into the store, then dispatch its events."""
     from hub.jobs.sync import sync_resource
 
+    started = time.perf_counter()
     with log_context(correlation_id=correlation_id, connection_id=connection_id, job_id=run_id):
         outcome = sync_resource(
             get_runtime(),
@@ -47,17 +59,51 @@ def sync(
             run_id=run_id,
             correlation_id=correlation_id,
         )
+        run = outcome.run
+        if outcome.skipped or run is None:
+            log.info(
+                "sync %s %s: nothing to do (done or running elsewhere)", connection_id, resource
+            )
+        else:
+            log.info(
+                "sync %s %s %s: %s, %d records (%d created, %d updated, %d unchanged, "
+                "%d deleted), %d failed, %d pages, %.1f s",
+                connection_id,
+                resource,
+                run.mode,
+                run.status,
+                run.created + run.updated + run.unchanged + run.deleted,
+                run.created,
+                run.updated,
+                run.unchanged,
+                run.deleted,
+                outcome.failed,
+                run.pages,
+                time.perf_counter() - started,
+            )
     if not outcome.skipped:
         dispatch.send()
 
 
-@dramatiq.actor(queue_name=WRITE_QUEUE, time_limit=_runtime.settings.job_time_limit_ms)
+@dramatiq.actor(
+    queue_name=WRITE_QUEUE, time_limit=_runtime.settings.job_time_limit_ms, throws=EXPECTED
+)
 def write(request_id: str) -> None:
     """Send one write request to its ERP, exactly once."""
     from hub.jobs.writes import send_write
 
+    started = time.perf_counter()
     with log_context(job_id=request_id):
-        send_write(get_runtime(), request_id)
+        request = send_write(get_runtime(), request_id)
+        log.info(
+            "write %s %s %s: %s, remote id %s, %.1f s",
+            request.connection_id,
+            request.object,
+            request_id,
+            request.status,
+            request.remote_id or "-",
+            time.perf_counter() - started,
+        )
     dispatch.send()
 
 
@@ -66,7 +112,17 @@ def dispatch() -> None:
     """Deliver the outbox's pending events to the event sinks."""
     from hub.jobs.dispatch import dispatch_pending
 
-    dispatch_pending(get_runtime())
+    delivered = dispatch_pending(get_runtime())
+    if delivered:
+        log.info("dispatch: %d event(s) delivered", delivered)
+
+
+@dramatiq.actor(queue_name=WEBHOOK_QUEUE, max_retries=20)
+def deliver_webhooks(endpoint_id: str) -> None:
+    """Deliver an endpoint's due webhook messages (each message retries on its own schedule)."""
+    from hub.webhooks.delivery import drain
+
+    drain(get_runtime(), endpoint_id)
 
 
 def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:

@@ -3,7 +3,7 @@
 The outbox is written in the same transaction as the change it describes, so an event exists
 exactly when its change does. The dispatcher delivers each event at least once, in order, and
 marks it dispatched only after every sink took it. Sinks today: the event log (a JSON-lines
-file in the data directory that a platform can tail). Webhook subscriptions plug in here.
+file in the data directory that a platform can tail) and the webhooks (`hub.webhooks.fanout`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ class EventLog:
 
 
 def sinks(runtime: Runtime) -> list[EventSink]:
-    """The event sinks of this installation."""
-    return [EventLog(runtime.settings.data_dir / "events.jsonl")]
+    """The event sinks of this installation: the event log, then the webhooks."""
+    from hub.webhooks.fanout import WebhookFanout
+
+    return [EventLog(runtime.settings.data_dir / "events.jsonl"), WebhookFanout(runtime)]
 
 
 def dispatch_pending(runtime: Runtime, batch: int = 500, limit: int = 100_000) -> int:

@@ -109,8 +109,9 @@ class FailurePolicy(Middleware):
 
     @property
     def actor_options(self) -> set[str]:
-        """Options actors may set: `max_retries`."""
-        return {"max_retries"}
+        """Options actors may set: `max_retries`, and `throws` (failures logged without a
+        traceback, as dramatiq's own Retries middleware allows)."""
+        return {"max_retries", "throws"}
 
     def after_process_message(
         self,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import redis
 
-from connectors.base import Page, ReadState
+from connectors.base import Connector, Page, ReadState
 from connectors.context import correlation
 from connectors.errors import ConnectorError
 from connectors.pull import pull
@@ -155,6 +155,9 @@ def sync_resource(
                     cursors={resource: cursor},
                     full=full and not resume,
                 )
+                # Records that failed to translate and did not change since: read them again by
+                # id, so a record is never left behind by a cursor that moved past it.
+                _read_failed_again(runtime, connector, resource, failed_before, sink)
             except ConnectorError as exc:
                 if not exc.retryable:
                     store.runs.finish(run.id, error=str(exc))
@@ -203,3 +206,34 @@ def _renewal(runtime: Runtime, lock: RunLock | None, run_id: str) -> Callable[[]
         return lock.renew() if lock is not None else True
 
     return renew
+
+
+REFETCH_LIMIT = 200
+"""At most this many failed records are read again by id per run (the rest in later runs)."""
+
+
+def _read_failed_again(
+    runtime: Runtime,
+    connector: Connector,
+    resource: str,
+    remote_ids: set[str],
+    sink: Callable[[Page], None],
+) -> None:
+    if not remote_ids:
+        return
+    connection_id = connector.config.connection_id
+    cursor = runtime.store.records.get_cursor(connection_id, resource) or ""
+    wanted = sorted(remote_ids)[:REFETCH_LIMIT]
+    page = connector.read_ids(resource, wanted, cursor)
+    if page is None:
+        log.info(
+            "%s cannot read %s by id: failed records wait for a change", connector.ERP, resource
+        )
+        return
+    sink(page)
+    seen = {r.remote_id for r in page.records} | {f.remote_id for f in page.failures}
+    for remote_id in sorted(set(wanted) - seen):
+        # The ERP no longer has it: nothing is owed.
+        runtime.store.cases.resolve_auto(
+            connection_id=connection_id, object_name=resource, record_ref=remote_id
+        )

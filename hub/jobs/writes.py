@@ -33,8 +33,12 @@ def submit_write(
     payload: dict[str, Any],
     idempotency_key: str,
     correlation_id: str | None = None,
+    operation: str = "create",
 ) -> tuple[WriteRequestView, bool]:
-    """Validate, then store the request under its key; (request, created). Enqueue if created."""
+    """Validate, then store the request under its key; (request, created). Enqueue if created.
+
+    `operation` is `create` or `update` (the record then carries its `remote_id`).
+    """
     record = validate_record(object_name, payload)
     runtime.store.connections.get(connection_id)  # NotFound before anything is written
     issues = check_custom_fields(runtime.store, connection_id, record)
@@ -55,6 +59,7 @@ def submit_write(
         idempotency_key=idempotency_key,
         payload=stored,
         correlation_id=correlation_id,
+        operation=operation,
     )
 
 

@@ -36,6 +36,7 @@ from hub.store.outbox import OutboxItem, OutboxRepository
 from hub.store.records import RecordRepository, RecordView
 from hub.store.runs import SyncRunRepository, SyncRunView
 from hub.store.tokens import DbTokenStore
+from hub.store.webhooks import WebhookRepository
 from hub.store.writes import WriteRequestRepository, WriteRequestView
 
 __all__ = [
@@ -101,6 +102,7 @@ class Store:
         self.mappings = MappingRepository(self.sessions)
         self.api_keys = ApiKeyRepository(self.sessions)
         self.idempotency = IdempotencyRepository(self.sessions)
+        self.webhooks = WebhookRepository(self.sessions, box)
 
     @classmethod
     def from_settings(
@@ -133,7 +135,7 @@ class Store:
 
     def rotate_keys(self) -> int:
         """Re-seal every credential and token set with the current key; the number changed."""
-        return rotate(self.connections, self.tokens)
+        return rotate(self.connections, self.tokens, self.webhooks)
 
     def dispose(self) -> None:
         """Close the engine's pooled connections."""

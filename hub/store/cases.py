@@ -70,6 +70,20 @@ GAVE_UP_ACTION = (
 JOB_REF = "-"
 """The `record_ref` of a failure that concerns the whole job rather than one record."""
 
+RECORD_NOT_HELD = (
+    "The record is not in the hub yet: every sync reads it again until it is stored "
+    "(`hub exceptions retry` the case to do so now). If it persists, check the ERP's status."
+)
+"""The action of a passing failure that concerns one record: never "none needed"."""
+
+
+def action_for(category: str, record_ref: str) -> str:
+    """The action of a case: a record that a passing failure kept out is still owed."""
+    if record_ref != JOB_REF and category in {"transient", "rate_limited"}:
+        return RECORD_NOT_HELD
+    return ACTIONS[category]
+
+
 _NORMALISERS = (
     (
         re.compile(
@@ -185,7 +199,8 @@ class CaseRepository:
                 "id": new_id("exc"), "case_key": key, "connection_id": connection_id,
                 "object": object_name, "category": category, "source": source,
                 "cause": cause[:2000], "occurrences": 0, "attempts": 0,
-                "sla_seconds": SLA_SECONDS[category], "action": action or ACTIONS[category],
+                "sla_seconds": SLA_SECONDS[category],
+                "action": action or action_for(category, record_ref),
                 "status": "open", "first_seen": now, "last_seen": now,
             }  # fmt: skip
             opened = insert_ignore(session, ExceptionCase.__table__, [new], ["case_key"]) == 1
@@ -200,7 +215,10 @@ class CaseRepository:
             row.attempts += attempts
             row.last_seen = now
             row.cause = cause[:2000]
-            row.action = action or ACTIONS[category]
+            owed = action_for(category, record_ref)
+            # Once a case names a record a passing failure kept out, it says so until resolved.
+            keep = row.action == RECORD_NOT_HELD and record_ref == JOB_REF and not opened
+            row.action = action or (row.action if keep else owed)
             row.erp_message = erp_message
             row.erp_code = erp_code
             row.correlation_id = correlation_id

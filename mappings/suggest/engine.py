@@ -116,6 +116,9 @@ class Engine:
             out.append(ScoredField(fv, opts))
         return out
 
+    def _readable_null(self, f: ScoredField) -> float:
+        return _readable_null_share(self.weights.weights, f)
+
     def score(self, fields: list[ScoredField]) -> list[ScoredField]:
         """Fill in each option's probability and sort options best first."""
         w = self.weights.weights
@@ -190,14 +193,14 @@ class Engine:
             else:
                 displaced = res.displaced
                 cal = cal_d if displaced else cal_t if res.target else cal_n
-                conf = platt(res.share, cal, f.unknown)
+                share = res.share if res.target or displaced else self._readable_null(f)
+                conf = platt(share, cal, f.unknown)
                 reasons = explain(f, res.target, res.lost_to, scored)
-                traces.append(Trace(res.share, displaced, res.target, f.unknown))
+                traces.append(Trace(share, displaced, res.target, f.unknown))
             target = res.target
             if target is not None and threshold is not None and conf < threshold and not r.is_fixed:
                 reasons.append(f"confidence {conf:.2f} below threshold {threshold:.2f}: abstained")
-                null_p = next((p for t, p in r.options if t is None), 0.0)
-                target, conf = None, platt(null_p, cal_n, f.unknown)
+                target, conf = None, platt(self._readable_null(f), cal_n, f.unknown)
             alts = [
                 Alternative(
                     target=o.target, confidence=round(platt(o.probability, cal_t, f.unknown), 3)
@@ -215,6 +218,24 @@ class Engine:
                 )
             )
         return SuggestionReport(object=object_name, suggestions=suggestions), traces
+
+
+def _readable_null_share(w: Sequence[float], f: ScoredField) -> float:
+    """The no-counterpart option's share without its unknown-words evidence.
+
+    Unknown words push the ranking towards "no counterpart" (rightly: most unreadable fields
+    have none), but they are no evidence that the engine *knows* the field has none. The
+    abstention's confidence is calibrated from what the engine could read; the unknown share
+    enters the calibration separately and can only lower it.
+    """
+    scores = []
+    for o in f.options:
+        score = dot(w, o.features)
+        if o.candidate is None:
+            score -= w[-1] * o.features[-1]
+        scores.append(score)
+    probs = softmax(scores) if scores else []
+    return next((p for o, p in zip(f.options, probs, strict=True) if o.candidate is None), 1.0)
 
 
 def _best_alias(fv: FieldView, cand: Candidate) -> str:

@@ -55,6 +55,7 @@ naming differs from the training systems'.
 """
 
 _SKIP = {"id", "connection_id", "created_at", "updated_at", "version", "remote_data"}
+_CUSTOM_FIELDS = frozenset({"custom_fields", "lines[].custom_fields"})
 _KEY_WORDS = frozenset({"id", "key", "guid", "number", "internal"})
 _NOISE_PREFIX = frozenset({"a", "i", "c", "to"})
 _POINTER_TARGET_TYPES = frozenset({"id", "string", "currency", "country", "enum"})
@@ -79,9 +80,15 @@ def candidates(object_name: str) -> tuple[Candidate, ...]:
     out: list[Candidate] = []
     for info in catalogue(object_name):
         rel = info.path.split(".", 1)[1]
-        if rel in _SKIP or info.read_only or info.type in ("list", "object", "map"):
+        # The custom fields as a whole (a map) are a target; a key inside them is the tenant's.
+        whole_map = rel in _CUSTOM_FIELDS
+        if (
+            rel in _SKIP
+            or info.read_only
+            or (info.type in ("list", "object", "map") and not whole_map)
+        ):
             continue
-        if "custom_fields" in rel:
+        if "custom_fields" in rel and not whole_map:
             continue
         names = aliases(object_name, info.path) or [rel.rsplit(".", 1)[-1].replace("_", " ")]
         alias_tokens = tuple(t for t in (split_name(a) for a in names) if t)
@@ -155,6 +162,9 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
         rest = tuple(t for t in leaf if t not in strip)
         if rest and rest != leaf and rest not in variants:
             variants.append(rest)
+    if len(leaf) > 1 and leaf[-1] == "1":
+        # `Phone1`, `Email1`: the first of several numbered slots names the thing itself.
+        variants.append(leaf[:-1])
     head = head_phrase(segs[-1].raw) if segs else ()
     # `VendorRef`, `customer_id`, `AccountRef.value`: a pointer named after what it points to.
     pointer_variants = tuple(

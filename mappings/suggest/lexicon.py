@@ -45,6 +45,38 @@ LIST_KINDS: dict[str, frozenset[str]] = {
 
 _ALIASES: dict[str, dict[str, list[str]]] = _DATA["aliases"]
 
+SHORT_WORDS: frozenset[str] = frozenset(
+    {"id", "no", "po", "gl", "to", "of", "on", "by", "at", "in"}
+)
+"""The only words of one or two letters the segmenter may cut out of a run-together name."""
+
+
+def _segment_words() -> frozenset[str]:
+    words: set[str] = set(_DATA["words"])
+    for phrases in _ALIASES.values():
+        for names in phrases.values():
+            for phrase in names:
+                words.update(phrase.lower().split())
+    for key, expansion in ABBREVIATIONS.items():
+        words.add(key)
+        words.update(expansion.split())
+    for key, concept in SYNONYMS.items():
+        words.add(key)
+        words.update(concept.split())
+    words.update(NULL_CUES, SECONDARY_CURRENCY, GENERIC_LEAVES, REFERENCE_MARKERS, STOPWORDS)
+    for kind_words in LIST_KINDS.values():
+        words.update(kind_words)
+    return frozenset(w for w in words if w.isalpha() and (len(w) > 2 or w in SHORT_WORDS))
+
+
+SEGMENT_WORDS: frozenset[str] = _segment_words()
+"""Words a run-together name (`glaccountno`, `PAYMENTDATE`) may be split into.
+
+The lexicon's own vocabulary plus `words` (general words of accounting field names): the segmenter
+only needs to find the words the engine can match; a name made of other words stays whole and
+counts as unknown.
+"""
+
 
 def aliases(object_name: str, path: str) -> list[str]:
     """Phrases that name canonical `path` (with object prefix) in accounting systems."""

@@ -96,9 +96,8 @@ Calibration = tuple[float, float, float]
 """Calibration parameters (a, b, c): `sigmoid(a * logit(p) + b + c * u)`.
 
 `p` is the model's raw share for the outcome and `u` the share of the field's name the lexicon
-cannot read (out-of-vocabulary words). `c` is fitted like the rest; it is negative when names the
-engine cannot read make its decisions less reliable, so that an unknown word lowers the confidence
-of an abstention instead of raising it.
+cannot read (out-of-vocabulary words). `c` is fitted like the rest but never above 0: an unknown
+word can lower the confidence of a decision, never raise it.
 """
 
 IDENTITY: Calibration = (1.0, 0.0, 0.0)
@@ -145,8 +144,23 @@ def fit_calibration(
         return 0.0, b, 0.0
     scale = len(rows) / (sum(ws) or 1.0)
     ws = [w * scale for w in ws]
+    theta = _newton(rows, ws, iters, prior, use_unknown=True)
+    if theta[2] > 0.0:
+        # Prior knowledge, like the features' signs: what the engine cannot read never makes it
+        # surer. Where the data would have it otherwise, `c` stays 0.
+        theta = _newton(rows, ws, iters, prior, use_unknown=False)
+    return theta[0], theta[1], theta[2]
+
+
+def _newton(
+    rows: Sequence[tuple[float, float, bool]],
+    ws: Sequence[float],
+    iters: int,
+    prior: float,
+    use_unknown: bool,
+) -> list[float]:
     theta = [1.0, 0.0, 0.0]
-    xs = [(_logit(p), 1.0, u) for p, u, _ in rows]
+    xs = [(_logit(p), 1.0, u if use_unknown else 0.0) for p, u, _ in rows]
     ys = [1.0 if y else 0.0 for _, _, y in rows]
     centre = IDENTITY
     for _ in range(iters):
@@ -166,7 +180,7 @@ def fit_calibration(
         theta = [theta[i] - step[i] for i in range(3)]
         if sum(abs(v) for v in step) < 1e-8:
             break
-    return theta[0], theta[1], theta[2]
+    return theta
 
 
 def _solve3(h: list[list[float]], g: list[float]) -> list[float] | None:

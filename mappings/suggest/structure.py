@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mappings.suggest.lexicon import LIST_KINDS
+from mappings.suggest.lexicon import GENERIC_LEAVES, LIST_KINDS
 from mappings.suggest.tokens import split_name, split_path
 
 _GENERIC_LIST = frozenset({"item", "record", "data", "result", "value", "element", "entry", "row"})
@@ -36,8 +36,35 @@ class Context:
     depth: int
 
 
+_OBJECT_KINDS: dict[str, frozenset[str]] = {
+    "address": frozenset({"address", "addressbook"}),
+    "bank": frozenset({"bank", "banking"}),
+}
+"""Words that make a plain (non-list) parent object one address or bank account (`BillAddr.City`).
+
+Narrower than the list kinds: a `location` object is more often a reference to a location than
+a postal address.
+"""
+
+_NOT_POSTAL = frozenset({"website", "email", "url", "web", "ip", "mail", "uri", "phone"})
+"""Words that make an "address" an electronic one (`WebAddr`, `EmailAddress`), not a postal one."""
+
+
+def _object_kind(tokens: tuple[str, ...]) -> str | None:
+    """The kind of a plain parent object whose fields are one address or bank account."""
+    words = set(tokens)
+    if _NOT_POSTAL & words:
+        return None
+    return next((kind for kind, kw in _OBJECT_KINDS.items() if words & kw), None)
+
+
 def source_context(path: str) -> Context:
-    """The list context of a source path (`expense.items[].amount` -> line list, depth 1)."""
+    """The list context of a source path (`expense.items[].amount` -> line list, depth 1).
+
+    A leaf under a plain object that is an address or a bank account (`BillAddr.City`,
+    `shipping.address.postal_code`, `bank_details.iban`) is read as the one element of such a
+    list: it sits in an address (bank) context like `Addresses[].City` does.
+    """
     segs = split_path(path)
     depth = sum(1 for s in segs if s.is_list)
     container, kind = "", None
@@ -50,6 +77,11 @@ def source_context(path: str) -> Context:
             # `apply.items[]`, `addressBook.items[]`: the generic list takes its parent's name.
             toks = segs[i - 1].tokens
         kind = _kind_of_tokens(toks) or "other"
+    if len(segs) > 1 and not segs[-2].is_list and not set(segs[-1].tokens) <= GENERIC_LEAVES:
+        parent_kind = _object_kind(segs[-2].tokens)
+        if parent_kind is not None and parent_kind != kind:
+            container = ".".join(s.raw + ("[]" if s.is_list else "") for s in segs[:-1])
+            return Context(container, parent_kind, depth + 1)
     return Context(container, kind, depth)
 
 
@@ -152,6 +184,7 @@ _COMPAT: dict[str, dict[str, float]] = {
         "decimal": 0.2,
         "integer": 0.3,
         "boolean": 0.1,
+        "map": 0.2,
     },
     "ref": {"id": 1, "string": 0.9, "currency": 0.8, "country": 0.8, "enum": 0.7, "integer": 0.1},
     "id": {"id": 1, "string": 0.9, "integer": 0.3},
@@ -162,8 +195,8 @@ _COMPAT: dict[str, dict[str, float]] = {
     "datetime": {"datetime": 1, "date": 0.8},
     "time": {},
     "enum": {"enum": 1, "string": 0.8, "currency": 0.8, "country": 0.7, "boolean": 0.3},
-    "object": {},
-    "array": {},
+    "object": {"map": 1},
+    "array": {"map": 0.8},
 }
 
 

@@ -4,6 +4,10 @@
 kept per segment; `SWIFTCode` -> `swift code`; `tax1Amt` -> `tax 1 amount`; `addr_line_1` ->
 `address line 1`. Abbreviations are expanded and plurals folded so that names from different
 systems meet on the same words.
+
+Names written without word boundaries (`datedue`, `glaccountno`, `PAYMENTDATE`) are split by a
+segmenter driven by the lexicon's vocabulary (`segment`): the fewest known words that spell the
+whole run. A run that cannot be spelled with known words stays whole, and counts as unknown.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mappings.suggest.lexicon import ABBREVIATIONS, STOPWORDS, SYNONYMS
+from mappings.suggest.lexicon import ABBREVIATIONS, SEGMENT_WORDS, STOPWORDS, SYNONYMS
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _WORD = re.compile(r"[A-Za-z]+|\d+")
@@ -32,6 +36,54 @@ def _fold(word: str) -> str:
     return SYNONYMS.get(w, w)
 
 
+_MIN_SEGMENTED = 5
+"""Shortest run of one case that the segmenter tries to split (`docno`)."""
+
+
+def _known(word: str) -> bool:
+    return word in SEGMENT_WORDS or _fold(word) in SEGMENT_WORDS
+
+
+@lru_cache(maxsize=65536)
+def segment(run: str) -> tuple[str, ...]:
+    """Split a run-together lower- or upper-case word into known words: `glaccountno` -> gl
+    account no. The split with the fewest words wins (ties: the longer first word); a run that is
+    a known word itself, or that known words cannot spell completely, comes back whole.
+    """
+    word = run.lower()
+    if len(word) < _MIN_SEGMENTED or not word.isalpha() or _known(word):
+        return (run,)
+    n = len(word)
+    # best[i]: (number of words, pieces) for word[:i]
+    best: list[tuple[int, tuple[str, ...]] | None] = [None] * (n + 1)
+    best[0] = (0, ())
+    for i in range(1, n + 1):
+        for j in range(i):
+            prev = best[j]
+            piece = word[j:i]
+            if prev is None or not _known(piece):
+                continue
+            cand = (prev[0] + 1, (*prev[1], piece))
+            cur = best[i]
+            if cur is None or cand[0] < cur[0]:
+                best[i] = cand
+    done = best[n]
+    if done is None or done[0] < 2:
+        return (run,)
+    return done[1]
+
+
+def _words(chunk: str) -> list[str]:
+    """camelCase pieces of one chunk, each single-case run split into words where it can be."""
+    out: list[str] = []
+    for piece in _CAMEL.findall(chunk):
+        if piece.isdigit() or not (piece.islower() or piece.isupper() or piece[1:].islower()):
+            out.append(piece)
+        else:
+            out.extend(segment(piece))
+    return out
+
+
 def _expand(words: list[str]) -> list[str]:
     out: list[str] = []
     for w in words:
@@ -45,7 +97,7 @@ def split_name(name: str) -> tuple[str, ...]:
     """Tokens of one identifier (camelCase, snake_case, kebab-case, digits), normalized."""
     raw: list[str] = []
     for chunk in re.split(r"[^A-Za-z0-9]+", name):
-        raw.extend(_CAMEL.findall(chunk))
+        raw.extend(_words(chunk))
     return tuple(t for t in _expand(raw) if t not in STOPWORDS)
 
 
@@ -60,7 +112,7 @@ def head_phrase(name: str) -> tuple[str, ...]:
     """
     raw: list[str] = []
     for chunk in re.split(r"[^A-Za-z0-9]+", name):
-        raw.extend(_CAMEL.findall(chunk))
+        raw.extend(_words(chunk))
     for i, word in enumerate(raw):
         if i and word.lower() in _QUALIFIER_START:
             return tuple(t for t in _expand(raw[:i]) if t not in STOPWORDS)

@@ -23,6 +23,11 @@ from connectors.base import ConnectionConfig, Connector, Page
 from connectors.http import RetryPolicy
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
 from connectors.sandbox import FaultConfig, RateLimits, run_in_thread
+from connectors.sap.auth import sap_budget
+from connectors.sap.client import SapConnector
+from connectors.sap.sandbox import SapSandboxConfig
+from connectors.sap.sandbox import create_app as create_sap_app
+from connectors.xero.auth import xero_budget
 from connectors.xero.client import XeroConnector
 from connectors.xero.sandbox import XeroSandboxConfig, create_app
 
@@ -76,6 +81,13 @@ class ChangeRequest:
     update: int = 0
     delete: int = 0
     create: int = 0
+    resource: str | None = None
+    """The adapter's resource that reads the changed object (default: the same name)."""
+
+    @property
+    def read_by(self) -> str:
+        """The resource the changes show up in."""
+        return self.resource or self.object
 
 
 SandboxStarter = Callable[..., RunningSandbox]
@@ -99,6 +111,22 @@ class ErpUnderTest:
     reference_reads: int = 0
     """Calls a full read needs besides the resources' pages (Xero: /Organisation)."""
     counts_key: Callable[[str], str] = field(default=lambda resource: resource)
+    write_prefix: str = "/api.xro/"
+    """Paths a write goes to (NetSuite's reads are POSTs too, to another path)."""
+    write_resource: str | None = None
+    """The resource that reads back what `sample_write` wrote (default: `write_collection`)."""
+    auth_mode: str | None = None
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, str] = field(default_factory=dict)
+    daily_limit: bool = True
+    """Whether the ERP budgets calls per day (NetSuite budgets concurrency only)."""
+    api_marker: str = "/api.xro/"
+    """A piece of every API route's path in the sandbox's stats (not token or control routes)."""
+    resends_after_drop: bool = True
+    """After a dropped write response: resend with the same idempotency key (Xero), or look the
+    record up and find it there (SAP, which has no idempotency keys)."""
+    budget: Callable[..., Budget] = field(default=Budget.from_limits)
+    """The ERP's client-side budget, built from plain limits (per_day=...)."""
 
     @property
     def resources(self) -> list[str]:
@@ -123,9 +151,12 @@ class ErpUnderTest:
         config = ConnectionConfig(
             connection_id=connection_id or self.connection_id(sandbox),
             base_url=sandbox.url,
-            client_id=self.client_id,
-            client_secret=SecretStr(self.client_secret),
+            auth_mode=self.auth_mode,
+            credentials=dict(self.credentials),
+            client_id=None if self.credentials else self.client_id,
+            client_secret=None if self.credentials else SecretStr(self.client_secret),
             tenant_id=sandbox.tenant_id,
+            options=dict(self.options),
         )
         return (cls or self.connector_class)(
             config,
@@ -171,14 +202,21 @@ class ReadResult:
     fetched: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     cursors: dict[str, str] = field(default_factory=dict)
+    deleted: set[Key] = field(default_factory=set)
 
     def add(self, page: Page) -> None:
         """Take one page."""
+        self.add_deleted(page)
         self.lines.extend(record_line(page.resource, r) for r in page.records)
         self.pages[page.resource] += 1
         self.fetched[page.resource] += page.fetched
         self.failures.extend(f"{f.resource} {f.remote_id}: {f.error}" for f in page.failures)
         self.cursors[page.resource] = page.cursor
+
+    def add_deleted(self, page: Page) -> None:
+        """Take the records a page reports deleted outright (no payload)."""
+        for gone in page.deleted:
+            self.deleted.add((page.resource, gone.object, gone.remote_id))
 
     def by_key(self) -> dict[Key, dict[str, Any]]:
         """Records by (resource, object, remote id); a duplicate key is an error."""
@@ -330,10 +368,115 @@ XERO = ErpUnderTest(
     sample_write=_xero_sample_write,
     write_collection="contacts",
     reference_reads=1,  # the base currency, from /Organisation
+    budget=xero_budget,
+)
+
+# -- SAP ---------------------------------------------------------------------------------------
+
+_SAP_ID, _SAP_SECRET = "contract-sap-client", "contract-sap-secret"
+
+
+def _start_sap(
+    *,
+    seed: int = 7,
+    records: int = 20,
+    no_limits: bool = True,
+    limits: RateLimits | None = None,
+    faults: FaultConfig | None = None,
+) -> RunningSandbox:
+    config = SapSandboxConfig(
+        seed=seed,
+        records=records,
+        client_id=_SAP_ID,
+        client_secret=SecretStr(_SAP_SECRET),
+        no_limits=no_limits,
+        limits=limits or SapSandboxConfig().limits,
+        faults=faults or FaultConfig(),
+    )
+    server = run_in_thread(create_sap_app(config))
+    return RunningSandbox(server.url, server.stop)
+
+
+def _sap_expected(counts: Mapping[str, Any]) -> dict[str, int]:
+    """What the seeded counts imply for the canonical output (rules in connectors/sap/)."""
+    partners, invoices = counts["business_partners"], counts["supplier_invoices"]
+    billing, payments = counts["billing_documents"], counts["payments"]
+    by_type = billing["by_type"]
+    return {
+        "accounts": counts["accounts"]["total"],
+        "dimensions": counts["cost_centers"]["total"] + counts["profit_centers"]["total"],
+        "suppliers": partners["suppliers"],
+        "customers": partners["customers"],
+        "partners: remote_deleted": partners["archived"],
+        # A reversal document is not an invoice of its own: the one it reverses is voided.
+        "payable invoices": invoices["total"] - invoices["reversals"],
+        "payable: voided": invoices["reversed"],
+        "payable: draft": invoices["parked"],
+        # A cancellation (S1) is not an invoice either: the one it cancels is voided.
+        "receivable invoices": billing["total"] - by_type.get("S1", 0),
+        "receivable: credit notes": by_type.get("G2", 0),
+        "receivable: voided": billing["cancelled"],
+        "journal_entries": counts["journal_entries"]["total"],
+        "payments: outbound": payments["outbound"],
+        "payments: inbound": payments["inbound"],
+    }
+
+
+def _sap_observed(records: Mapping[Key, dict[str, Any]]) -> dict[str, int]:
+    """The same figures, counted on canonical records."""
+
+    def where(resource: str, test: Callable[[dict[str, Any]], bool] = lambda _: True) -> int:
+        return sum(1 for (res, _, _), r in records.items() if res == resource and test(r))
+
+    partners = {
+        (obj, rid): r for (res, obj, rid), r in records.items() if res == "business_partners"
+    }
+    deleted = {rid for (_, rid), r in partners.items() if r["remote_deleted"]}
+    return {
+        "accounts": where("accounts"),
+        "dimensions": where("cost_centers") + where("profit_centers"),
+        "suppliers": sum(1 for (obj, _) in partners if obj == "supplier"),
+        "customers": sum(1 for (obj, _) in partners if obj == "customer"),
+        "partners: remote_deleted": len(deleted),
+        "payable invoices": where("supplier_invoices"),
+        "payable: voided": where("supplier_invoices", lambda r: r["status"] == "voided"),
+        "payable: draft": where("supplier_invoices", lambda r: r["status"] == "draft"),
+        "receivable invoices": where("billing_documents"),
+        "receivable: credit notes": where(
+            "billing_documents", lambda r: r["document_type"] == "credit_note"
+        ),
+        "receivable: voided": where("billing_documents", lambda r: r["status"] == "voided"),
+        "journal_entries": where("journal_entries"),
+        "payments: outbound": where("payments", lambda r: r["direction"] == "outbound"),
+        "payments: inbound": where("payments", lambda r: r["direction"] == "inbound"),
+    }
+
+
+SAP = ErpUnderTest(
+    name="sap",
+    connector_class=SapConnector,
+    start_sandbox=_start_sap,
+    client_id=_SAP_ID,
+    client_secret=_SAP_SECRET,
+    changes=(
+        ChangeRequest("business_partners", update=2, delete=2, create=2),
+        ChangeRequest("billing_documents", update=3, delete=1),
+        ChangeRequest("payments", create=2),
+        ChangeRequest("journal_entries", create=1),
+    ),
+    expected_counts=_sap_expected,
+    observed_counts=_sap_observed,
+    sample_write=_xero_sample_write,
+    write_collection="business_partners",
+    reference_reads=1,  # the company code: currency and chart of accounts
+    api_marker="/sap/opu/odata/",
+    resends_after_drop=False,
+    budget=sap_budget,
 )
 
 ERPS: Sequence[ErpUnderTest] = (XERO,)
-"""Every ERP the adapter contract tests run against (NetSuite and SAP join here)."""
+"""Every ERP the adapter contract tests run against (SAP joins once its grouped journal reads
+resume from an opaque page token: framework v2 stage B; NetSuite joins here too)."""
 
 __all__ = [
     "ERPS",

@@ -202,12 +202,13 @@ class SuiteQLService:
                     "SuiteQL queries must be sent with the header 'Prefer: transient'.",
                 )
             limit, offset = page_params(request, MAX_LIMIT)
-            if offset >= MAX_RESULTS:
+            cap = self.store.config.result_cap
+            if offset >= cap:
                 raise SandboxError(
                     400,
                     "INVALID_PARAMETER",
                     f"Invalid value for the offset parameter: {offset}. SuiteQL returns at most "
-                    f"{MAX_RESULTS} results; page by key (WHERE id > n ORDER BY id) instead.",
+                    f"{cap} results; page by key (WHERE id > n ORDER BY id) instead.",
                 )
             try:
                 body = loads(await request.body() or b"{}")
@@ -218,7 +219,7 @@ class SuiteQLService:
                 raise SandboxError(400, "INVALID_CONTENT", 'The body must be {"q": query}.', "q")
             result, start = self.results(text)
             with self.store.lock:
-                total = min(len(result) - start, MAX_RESULTS)
+                total = min(len(result) - start, cap)
                 page = result.rows(start + offset, start + min(offset + limit, total))
         except SandboxError as exc:
             return exc.response()

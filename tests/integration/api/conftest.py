@@ -102,8 +102,13 @@ def make_api(
     made: list[Api] = []
 
     def make(database_url: str | None = None, **settings: Any) -> Api:
+        """Settings overrides apply to this process's runtime and to the hub's subprocesses."""
         url = database_url or f"sqlite:///{tmp_path / f'api{len(made)}.db'}"
-        hub = make_hub(url, redis_url)
+        env = {
+            f"LEDGERHUB_{k.upper()}": ",".join(v) if isinstance(v, list) else str(v)
+            for k, v in settings.items()
+        }
+        hub = make_hub(url, redis_url, **env)
         runtime = Runtime(hub.settings.model_copy(update=settings))
         hub._runtime = runtime
         client = TestClient(create_app(runtime), raise_server_exceptions=False)

@@ -331,6 +331,7 @@ def test_event_types_are_exactly_the_contracts() -> None:
         "write.failed",
         "exception.opened",
         "exception.resolved",
+        "webhook_endpoint.disabled",
     ]
     assert sorted(e.value for e in EventType) == sorted(changes + operational)
 

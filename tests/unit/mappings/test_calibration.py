@@ -7,6 +7,7 @@ from mappings.suggest.features import N_FEATURES
 from mappings.suggest.model import (
     Example,
     expected_calibration_error,
+    fit_calibration,
     fit_constant,
     fit_platt,
     fit_weights,
@@ -65,3 +66,31 @@ def test_fitted_weights_keep_their_known_signs() -> None:
     weights = Weights.shipped().weights
     for w, sign in zip(weights, SIGNS, strict=True):
         assert w * sign >= 0
+
+
+def test_calibration_weighs_every_system_alike_when_told() -> None:
+    # a big system whose 0.9-confident answers are always right, a small one where half are
+    big = [(0.9, 0.0, True)] * 900
+    small = [(0.9, 0.0, i % 2 == 0) for i in range(100)]
+    rows = big + small
+    pooled = fit_calibration(rows)
+    per_system = fit_calibration(rows, [1 / 900] * 900 + [1 / 100] * 100)
+    p_pooled = platt(0.9, pooled)
+    p_per_system = platt(0.9, per_system)
+    assert p_pooled > 0.9  # dominated by the big system
+    assert 0.6 < p_per_system < 0.85  # each system counts once: (1.0 + 0.5) / 2
+
+
+def test_unknown_words_can_lower_confidence_but_never_raise_it() -> None:
+    rng = random.Random(5)
+    # names the engine cannot read (u=1) are right less often than their raw share says
+    lowering = [(0.9, 1.0, rng.random() < 0.6) for _ in range(400)]
+    lowering += [(0.9, 0.0, rng.random() < 0.9) for _ in range(400)]
+    a, b, c = fit_calibration(lowering)
+    assert c < -0.5
+    assert platt(0.9, (a, b, c), unknown=1.0) < platt(0.9, (a, b, c), unknown=0.0)
+    # where unknown names are right *more* often, c stays 0: the engine is never surer for
+    # what it cannot read
+    raising = [(0.6, 1.0, rng.random() < 0.95) for _ in range(400)]
+    raising += [(0.6, 0.0, rng.random() < 0.6) for _ in range(400)]
+    assert fit_calibration(raising)[2] == 0.0

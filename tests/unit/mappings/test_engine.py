@@ -109,3 +109,60 @@ def test_three_hundred_fields_get_one_suggestion_each_in_order() -> None:
     ]
     report = Engine().suggest(FieldList(object="Big", fields=fields), "invoice")
     assert [s.source for s in report.suggestions] == [f.path for f in fields]
+
+
+def _targets(object_name: str, fields: list[dict[str, object]]) -> dict[str, str | None]:
+    field_list = FieldList.model_validate({"object": "Record", "fields": fields})
+    return {s.source: s.target for s in Engine().suggest(field_list, object_name).suggestions}
+
+
+def test_familiar_leaves_under_unfamiliar_parents_and_run_together_names_map() -> None:
+    got = _targets(
+        "supplier",
+        [
+            {"path": "vendorid", "type": "string"},
+            {"path": "COMPANYNAME", "type": "string"},
+            {"path": "BillAddr.City", "type": "string"},
+            {"path": "BillAddr.PostalCode", "type": "string"},
+            {"path": "shipping.address.country", "type": "string", "examples": ["DE"]},
+        ],
+    )
+    assert got["vendorid"] == "supplier.remote_id"
+    assert got["COMPANYNAME"] == "supplier.name"
+    assert got["BillAddr.City"] == "supplier.addresses[].city"
+    assert got["BillAddr.PostalCode"] == "supplier.addresses[].postal_code"
+    assert got["shipping.address.country"] == "supplier.addresses[].country"
+
+
+def test_run_together_bill_fields_map_like_their_spaced_names() -> None:
+    got = _targets(
+        "invoice",
+        [
+            {"path": "billno", "type": "string"},
+            {"path": "datedue", "type": "date"},
+            {"path": "ponumber", "type": "string"},
+            {"path": "billitems.lineitem[].glaccountno", "type": "string"},
+            {"path": "billitems.lineitem[].amount", "type": "decimal"},
+        ],
+    )
+    assert got["billno"] == "invoice.number"
+    assert got["datedue"] == "invoice.due_date"
+    assert got["ponumber"] == "invoice.purchase_order_number"
+    assert got["billitems.lineitem[].glaccountno"] == "invoice.lines[].account_code"
+    assert got["billitems.lineitem[].amount"] == "invoice.lines[].net_amount"
+
+
+def test_an_unreadable_name_does_not_make_an_abstention_surer() -> None:
+    fields = [
+        {"path": "Zyxwvutq", "type": "string"},
+        {"path": "SyncToken", "type": "string", "description": "Version for optimistic locking"},
+    ]
+    field_list = FieldList.model_validate({"object": "Bill", "fields": fields})
+    report = Engine().suggest(field_list, "invoice")
+    unreadable, metadata = report.suggestions
+    assert unreadable.target is None
+    assert metadata.target is None
+    # the unknown word is no evidence of "no counterpart": the abstention is not surer than
+    # one on a field the engine can read as internal metadata
+    assert unreadable.confidence < 0.99
+    assert unreadable.confidence <= metadata.confidence

@@ -49,3 +49,26 @@ def test_type_fit_orders_compatible_types_first() -> None:
     assert type_fit("number", "money") == 1.0
     assert type_fit("date", "money") == 0.0
     assert type_fit("unknown", "money") == 0.5
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "depth"),
+    [
+        ("BillAddr.City", "address", 1),
+        ("shipping.address.postal_code", "address", 1),
+        ("billing_address.zip", "address", 1),
+        ("bank_details.iban", "bank", 1),
+        ("billitems.lineitem[].amount", "line", 1),
+        # an electronic address is not a postal one
+        ("WebAddr.URI", None, 0),
+        ("PrimaryEmailAddr.Address", None, 0),
+        # a reference to a record is not the record's fields
+        ("location.id", None, 0),
+        ("Terms.DueDate", None, 0),
+    ],
+)
+def test_a_leaf_is_read_in_the_context_of_its_parent(
+    path: str, kind: str | None, depth: int
+) -> None:
+    ctx = source_context(path)
+    assert (ctx.kind, ctx.depth) == (kind, depth)

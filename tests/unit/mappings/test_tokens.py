@@ -1,9 +1,12 @@
 """Tokenization of source field names."""
 
+import pytest
+
 from mappings.suggest.tokens import (
     containment,
     dice,
     head_phrase,
+    segment,
     split_name,
     split_path,
     split_text,
@@ -69,3 +72,36 @@ def test_head_phrase_drops_the_qualifier_after_a_preposition() -> None:
     assert head_phrase("AmountInTransactionCurrency") == ("amount",)
     assert head_phrase("BillingQuantityInBaseUnit") == ("invoice", "quantity")
     assert head_phrase("InvoiceDate") == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("datedue", ("date", "due")),
+        ("billno", ("invoice", "number")),
+        ("vendorid", ("supplier", "id")),
+        ("ponumber", ("purchase", "order", "number")),
+        ("glaccountno", ("general", "ledger", "account", "number")),
+        ("PAYMENTDATE", ("payment", "date")),
+        ("AMOUNTTOPAY", ("amount", "pay")),
+        ("FINANCIALENTITY", ("financial", "entity")),
+        ("customfields", ("custom", "field")),
+        ("lineitem", ("line", "item")),
+        ("BillAddr", ("invoice", "address")),
+        ("TOTAL_AMOUNT", ("total", "amount")),
+    ],
+)
+def test_run_together_names_are_split_into_words(name: str, words: tuple[str, ...]) -> None:
+    assert split_name(name) == words
+
+
+def test_the_segmenter_keeps_known_and_unspellable_words_whole() -> None:
+    # a word the lexicon knows is not cut into smaller known words
+    assert segment("address") == ("address",)
+    assert segment("dunning") == ("dunning",)
+    # a run the known words cannot spell completely stays whole (and counts as unknown)
+    assert segment("subscription") == ("subscription",)
+    assert segment("xqzvendor") == ("xqzvendor",)
+    # mixed case is split by case first; only single-case runs are segmented
+    assert split_name("dueDate") == ("due", "date")
+    assert segment("PAYMENTDATE") == ("payment", "date")

@@ -10,7 +10,8 @@ from hub.cli import app
 def test_help_shows_an_example():
     result = CliRunner().invoke(app, ["sandbox", "xero", "--help"])
     assert result.exit_code == 0
-    assert "Example: hub sandbox xero" in result.output
+    assert "Example:" in result.output
+    assert "hub sandbox xero --port 8790" in result.output
 
 
 def test_fault_shares_above_one_are_refused_before_serving():

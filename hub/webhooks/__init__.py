@@ -1,0 +1,1 @@
+"""Canonical webhooks: fan-out of outbox events to endpoints, signed delivery, retries."""

@@ -1,0 +1,227 @@
+"""Webhook delivery per Standard Webhooks: signed POSTs, retries on a schedule, dead letters.
+
+Each attempt POSTs the canonical event to the endpoint with `webhook-id` (the message id, the
+same on every retry and replay), `webhook-timestamp` and `webhook-signature` (`v1,` + base64
+HMAC-SHA256 over `id.timestamp.body`, one per active secret, so during a secret rotation both
+verify). Signing is the `standardwebhooks` library's, the one receivers verify with.
+
+A 2xx is delivered. Anything else — 3xx (never followed), 4xx, 5xx, a timeout, a refused
+destination — is a failed attempt, retried after the next step of `SCHEDULE` (times
+`LEDGERHUB_WEBHOOK_RETRY_SCALE`), or after the receiver's `Retry-After` in real seconds when
+that is longer. After the last attempt the message is dead (listed, replayable). `410 Gone`
+disables the endpoint at once; an endpoint failing for `LEDGERHUB_WEBHOOK_DISABLE_AFTER_SECONDS`
+(scaled) whose message has run through the whole schedule is disabled too; both with a
+`webhook_endpoint.disabled` notice event.
+
+Every request goes through the SSRF guard (`connectors.netguard`): the address is checked at
+connect time, redirects are not followed, and the body read back is capped in bytes and time.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+import httpx
+from standardwebhooks.webhooks import Webhook
+
+from connectors.netguard import DestinationRefused, NetGuard, guarded_client, read_capped
+from hub import __version__
+from hub.jobs.runtime import Runtime
+from hub.store.models import utcnow
+from hub.store.webhooks import AttemptResult, EndpointView, MessageView
+
+log = logging.getLogger("ledgerhub.webhooks")
+
+SCHEDULE_S: tuple[float, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
+"""Delay before attempt n+1 (attempt 1 at once): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h."""
+MAX_RETRY_AFTER_S = 86_400.0
+SNIPPET_BYTES = 1024
+BATCH = 50
+PARALLEL = 8
+"""Messages of one endpoint sent at once; never two of the same record (see `claim`)."""
+
+
+def sign(secrets: list[str], message_id: str, timestamp: datetime, body: bytes) -> str:
+    """The `webhook-signature` header: one `v1,` signature per secret, space-separated."""
+    return " ".join(Webhook(s).sign(message_id, timestamp, body) for s in secrets)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A `Retry-After` header (seconds or an HTTP date) in seconds from now, capped at a day."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one attempt got, and the receiver's `Retry-After` in seconds."""
+
+    result: AttemptResult
+    retry_after: float | None
+
+
+class Sender:
+    """The process's guarded HTTP client for webhook deliveries."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        self.timeout = settings.webhook_timeout_seconds
+        self.client = guarded_client(
+            NetGuard.from_hosts(settings.webhook_allowed_hosts),
+            timeout=httpx.Timeout(self.timeout),
+        )
+
+    def post(self, url: str, message: MessageView, secrets: list[str]) -> Answer:
+        """One signed attempt; never raises for the receiver's sake."""
+        body = message.body.encode()
+        now = datetime.now(UTC)
+        headers = {
+            "content-type": "application/json",
+            "user-agent": f"Ledgerhub-Webhooks/{__version__}",
+            "webhook-id": message.id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": sign(secrets, message.id, now, body),
+        }
+        started = time.monotonic()
+        try:
+            with self.client.stream("POST", url, content=body, headers=headers) as response:
+                capped = read_capped(response, SNIPPET_BYTES, deadline_s=self.timeout)
+                code = response.status_code
+                retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        except DestinationRefused as exc:
+            return Answer(AttemptResult(None, _ms(started), None, f"refused: {exc}"), None)
+        except httpx.HTTPError as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+            return Answer(AttemptResult(None, _ms(started), None, failure), None)
+        snippet = capped.content.decode("utf-8", errors="replace")
+        error = None if 200 <= code < 300 else f"HTTP {code}"
+        return Answer(AttemptResult(code, _ms(started), snippet, error), retry_after)
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+_senders: weakref.WeakKeyDictionary[Runtime, Sender] = weakref.WeakKeyDictionary()
+_senders_lock = threading.Lock()
+
+
+def sender(runtime: Runtime) -> Sender:
+    """The runtime's sender: one long-lived client, built from its settings."""
+    with _senders_lock:
+        found = _senders.get(runtime)
+        if found is None:
+            found = _senders[runtime] = Sender(runtime)
+        return found
+
+
+def _notice(runtime: Runtime, endpoint: EndpointView, reason: str) -> None:
+    runtime.store.outbox.add(
+        "webhook_endpoint.disabled",
+        {
+            "tenant_id": endpoint.tenant_id,
+            "endpoint_id": endpoint.id,
+            "url": endpoint.url,
+            "reason": reason,
+        },
+        correlation_id=f"cor_{endpoint.id}",
+    )
+    log.warning("webhook endpoint %s disabled: %s", endpoint.id, reason)
+
+
+def attempt(runtime: Runtime, endpoint: EndpointView, secrets: list[str], msg: MessageView) -> str:
+    """Deliver one claimed message once and record it; the outcome."""
+    store = runtime.store.webhooks
+    settings = runtime.settings
+    answer = sender(runtime).post(endpoint.url, msg, secrets)
+    recorded = answer.result
+    if recorded.error is None:
+        store.record_attempt(msg, recorded, outcome="delivered")
+        store.mark_failing(endpoint.id, failing=False)
+        return "delivered"
+    if recorded.status_code == 410:
+        store.record_attempt(msg, recorded, outcome="dead")
+        disabled = store.disable(endpoint.id, "the receiver answered 410 Gone")
+        if disabled is not None:
+            _notice(runtime, disabled, "the receiver answered 410 Gone")
+        return "gone"
+    failing = store.mark_failing(endpoint.id, failing=True)
+    done = msg.attempts + 1
+    if done >= len(SCHEDULE_S):
+        store.record_attempt(msg, recorded, outcome="dead")
+        limit = timedelta(
+            seconds=settings.webhook_disable_after_seconds * settings.webhook_retry_scale
+        )
+        since = failing.failing_since if failing else None
+        if since is not None and utcnow() - since >= limit:
+            reason = f"deliveries failed since {since.isoformat()}"
+            disabled = store.disable(endpoint.id, reason)
+            if disabled is not None:
+                _notice(runtime, disabled, reason)
+        return "dead"
+    wait = SCHEDULE_S[done] * settings.webhook_retry_scale
+    wait = max(wait, answer.retry_after or 0.0)  # the receiver's own wish, in real seconds
+    store.record_attempt(
+        msg, recorded, outcome="retry", next_attempt_at=utcnow() + timedelta(seconds=wait)
+    )
+    return "retry"
+
+
+def drain(runtime: Runtime, endpoint_id: str) -> int:
+    """Deliver every due message of an endpoint; schedule the next round; the number sent."""
+    store = runtime.store.webhooks
+    lease = timedelta(seconds=runtime.settings.webhook_timeout_seconds * 2 + 10)
+    sent = 0
+    with ThreadPoolExecutor(PARALLEL, thread_name_prefix="webhook") as pool:
+        while True:
+            batch = store.claim(endpoint_id, BATCH, lease)
+            if not batch:
+                break
+            endpoint = store.endpoint(endpoint_id)
+            secrets = store.signing_secrets(endpoint_id)
+            outcomes = list(pool.map(partial(attempt, runtime, endpoint, secrets), batch))
+            sent += len(outcomes)
+            if "gone" in outcomes:
+                break
+    schedule_next(runtime, endpoint_id)
+    return sent
+
+
+def schedule_next(runtime: Runtime, endpoint_id: str) -> None:
+    """Send a delivery job for when the endpoint's next message falls due."""
+    from hub.jobs.enqueue import send_deliveries
+
+    due = runtime.store.webhooks.next_due(endpoint_id)
+    if due is None:
+        return
+    delay_ms = max(0, int((due - utcnow()).total_seconds() * 1000) + 50)
+    send_deliveries(runtime, endpoint_id, delay_ms)
+
+
+def replay_message(runtime: Runtime, tenant_id: str, message_id: str) -> MessageView:
+    """Put a dead message back in line (same `webhook-id`) and send a delivery job."""
+    from hub.jobs.enqueue import send_deliveries
+
+    message = runtime.store.webhooks.replay(tenant_id, message_id)
+    send_deliveries(runtime, message.endpoint_id, 0)
+    return message
