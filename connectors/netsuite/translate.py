@@ -88,6 +88,9 @@ DOCUMENT_FIELDS = {
     "invoice.amount_paid": "foreignAmountPaid",
     "invoice.amount_due": "foreignAmountUnpaid",
     "invoice.lines": "transactionLine",
+    "invoice.lines[].net_amount": "transactionLine[].foreignAmount",
+    "invoice.lines[].account_code": "transactionLine[].expenseAccount",
+    "invoice.lines[].dimensions": "transactionLine[].department|class|location",
     "invoice.subtotal": "transactionLine[].foreignAmount",
 }
 PAYMENT_FIELDS = {
@@ -182,6 +185,7 @@ def entity_to_canonical(
         data["payment_terms_days"] = int(str(entity.terms))
     cls = Supplier if kind == "supplier" else Customer
     fields = {f"{kind}.{k}": v for k, v in PARTY_FIELDS.items()}
+    fields[f"{kind}.addresses[]"] = "defaultBillingAddress"
     return [build(cls, data, source=kind, remote_id=rid, fields=fields)]
 
 

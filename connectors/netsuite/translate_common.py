@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from canonical import CanonicalValidationError, Record
+from canonical import Record
 from connectors.errors import MappingError
 from connectors.ids import IdResolver
+from connectors.mapping import build_record, field_error
 
 __all__ = [
     "DIMENSION_KINDS",
@@ -94,9 +95,11 @@ def mapping_error(
     source: str, remote_id: str | None, ns_field: str, path: str, reason: str
 ) -> MappingError:
     """`NetSuite vendorBill '1001': tranDate -> invoice.issue_date: is missing`."""
-    subject = f"NetSuite {source} '{remote_id}'" if remote_id else f"NetSuite {source}"
-    detail = f"{ns_field} -> {path}: {reason}"
-    return MappingError(f"{subject}: {detail}", details=[detail])
+    return field_error(_subject(source, remote_id), ns_field, path, reason)
+
+
+def _subject(source: str, remote_id: str | None) -> str:
+    return f"NetSuite {source} '{remote_id}'" if remote_id else f"NetSuite {source}"
 
 
 def build(
@@ -108,13 +111,4 @@ def build(
     fields: Mapping[str, str],
 ) -> R:
     """Validate `data` as canonical `cls`; a violation becomes a MappingError naming both sides."""
-    try:
-        return cls.parse(data)
-    except CanonicalValidationError as exc:
-        details = []
-        for v in exc.violations:
-            key = v.path.split("[")[0] if "[" in v.path else v.path
-            details.append(f"{fields.get(key, fields.get(v.path, '?'))} -> {v.path}: {v.reason}")
-        subject = f"NetSuite {source} '{remote_id}'" if remote_id else f"NetSuite {source}"
-        message = f"{subject} cannot become a valid {cls.OBJECT}: "
-        raise MappingError(message + "; ".join(details), details=details) from None
+    return build_record(cls, data, subject=_subject(source, remote_id), fields=fields)

@@ -176,19 +176,43 @@ class NetSuiteStore:
             record.setdefault("createdDate" if kind.is_transaction else "dateCreated", stamp)
             if kind.name in _PAYMENT_KINDS and old is not None:
                 self._add_paid(old, -1)
+                self._touch_applied(old, stamp)
             self.records[kind.name][record_id] = record
             if kind.name in _PAYMENT_KINDS:
                 self._add_paid(record, 1)
+                self._touch_applied(record, stamp)
             self._changed(kind, record_id)
             return record
 
+    def dependents(self, kind: RecordKind, record_id: int) -> list[str]:
+        """What keeps a record from being deleted (as NetSuite refuses): payments applied to a
+        document, transactions of a vendor or customer."""
+        with self.lock:
+            if kind.name in ("vendorBill", "invoice", "vendorCredit", "creditMemo"):
+                return [
+                    f"{name} {p['id']}"
+                    for name in _PAYMENT_KINDS
+                    for p in self.records[name].values()
+                    if any(a.get("doc") == record_id for a in p.get("apply") or ())
+                ]
+            if kind.name in _ENTITY_KINDS:
+                return [
+                    f"{k.name} {r['id']}"
+                    for k in KINDS.values()
+                    if k.is_transaction
+                    for r in self.records[k.name].values()
+                    if r.get("entity") == record_id
+                ][:5]
+            return []
+
     def delete(self, kind: RecordKind, record_id: int, at: datetime | None = None) -> Record:
-        """Remove a record and log it in `deletedrecord`."""
+        """Remove a record and log it in `deletedrecord` (callers check `dependents` first)."""
         with self.lock:
             record = self.records[kind.name].pop(record_id)
+            stamp = (at or self.now()).astimezone(UTC).replace(microsecond=0)
             if kind.name in _PAYMENT_KINDS:
                 self._add_paid(record, -1)
-            stamp = (at or self.now()).astimezone(UTC).replace(microsecond=0)
+                self._touch_applied(record, stamp)
             self.deleted.append(
                 {
                     "recordid": record_id,
@@ -209,6 +233,16 @@ class NetSuiteStore:
     def copy(self, record: Record) -> Record:
         """A deep copy to change before `put`."""
         return copy.deepcopy(record)
+
+    def _touch_applied(self, payment: Record, stamp: datetime) -> None:
+        # A payment changes what the documents it applies to have paid: NetSuite moves their
+        # lastModifiedDate with it.
+        for applied in payment.get("apply") or ():
+            for name in ("vendorBill", "invoice"):
+                doc = self.records[name].get(applied["doc"])
+                if doc is not None:
+                    doc["lastModifiedDate"] = max(doc["lastModifiedDate"], stamp)
+                    self._row_cache.pop((name, doc["id"]), None)
 
     def _add_paid(self, payment: Record, sign: int) -> None:
         for applied in payment.get("apply") or ():
