@@ -97,9 +97,9 @@ def extract(
       hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret \
         --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
 
-      hub extract netsuite --base-url http://127.0.0.1:8792 --auth-mode token_based
-      -c account_id=1234567_SB1 -c consumer_key=ck -c consumer_secret=cs -c token_id=t
-      -c token_secret=ts -o time_zone=America/Los_Angeles --out netsuite.jsonl
+      hub extract netsuite --base-url http://127.0.0.1:8792 --auth-mode token_based \
+        -c account_id=1234567_SB1 -c consumer_key=ck -c consumer_secret=cs -c token_id=t \
+        -c token_secret=ts -o time_zone=America/Los_Angeles --out netsuite.jsonl
 
     Each line is {"object": ..., "resource": ..., "record": {...}}. A progress bar and a summary
     (records per object, calls, retries, time) go to stderr. It runs the same read path as the
