@@ -9,7 +9,6 @@ the database as it was on the wire.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +27,8 @@ def number_text(value: Decimal) -> str:
 
 _TOKEN = secrets.token_hex(8)  # per process: no string in the data can pose as a marker
 _MARK = f"\u0000dec{_TOKEN}:"
-_MARKED = re.compile(rf'"\\u0000dec{_TOKEN}:(-?[0-9.]+)"')
+_MARK_JSON = json.dumps(_MARK)[:-1]
+"""The marker as the encoder writes it: an opening quote, the escaped text, no closing quote."""
 
 
 def _default(value: Any) -> Any:
@@ -42,10 +42,27 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+class Encoded:
+    """JSON text `dumps` wrote once, written again as is: one document stored in two places
+    (a record's row and its outbox event) is encoded once."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, data: Any) -> None:
+        self.text = dumps(data)
+
+
 def dumps(data: Any) -> str:
     """JSON text with every Decimal written exactly as a JSON number (never through float)."""
+    if type(data) is Encoded:
+        return data.text
     text = json.dumps(data, default=_default, separators=(",", ":"))
-    return _MARKED.sub(r"\1", text) if _TOKEN in text else text
+    if _TOKEN not in text:
+        return text
+    # Each marked Decimal reads `"<marker><digits>"`: drop the marker, then the closing quote
+    # that follows the digits (digits hold no quote).
+    head, *marked = text.split(_MARK_JSON)
+    return head + "".join([part.replace('"', "", 1) for part in marked])
 
 
 def loads(text: str | bytes | bytearray) -> Any:

@@ -4,7 +4,13 @@ It validates the sample documents, starts the embedded broker and store, starts 
 ERP sandbox, connects each through its OAuth flow (authorization code with PKCE), backfills
 through real dramatiq worker processes, makes changes in the sandboxes and shows the incremental
 sync pick up exactly those, writes a bill and shows that replaying the request changes nothing,
+<<<<<<< HEAD
+binds a tenant's custom fields to each ERP's own places and shows them written and read back,
 and ends with a summary. The data stays in the data directory for `hub records list`.
+=======
+delivers every event to a local webhook receiver that verifies each signature, and ends with a
+summary. The data stays in the data directory for `hub records list`.
+>>>>>>> main
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,7 +40,7 @@ from hub.connect import (
     complete_authorization,
     create_connection,
 )
-from hub.jobs.dispatch import dispatch_pending
+from hub.demo_webhooks import deliver_and_verify, demo_receiver, subscribe
 from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync, syncable_resources
 from hub.store import ConnectionView, SyncRunView
@@ -56,6 +62,8 @@ class ErpDemo:
     incremental: dict[str, SyncRunView] = field(default_factory=dict)
     changes: dict[str, Any] = field(default_factory=dict)
     write: dict[str, Any] = field(default_factory=dict)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    """{field: (value written, value read back on the next sync)}."""
 
 
 @dataclass
@@ -67,6 +75,7 @@ class DemoResult:
     records: dict[tuple[str, str], int]
     events: dict[str, int]
     open_cases: int
+    webhooks: dict[str, int] = field(default_factory=dict)
 
 
 def _section(console: Console, title: str) -> None:
@@ -127,7 +136,9 @@ def _workers(runtime: Runtime, processes: int, threads: int) -> Iterator[subproc
     env = dict(os.environ)
     env.update(embedded_env(runtime.settings))
     env["LEDGERHUB_DATABASE_URL"] = runtime.settings.database_url
+    env["LEDGERHUB_DATA_DIR"] = str(runtime.settings.data_dir)  # its secret key, its broker
     env.setdefault("LEDGERHUB_LOG_LEVEL", "WARNING")
+    env["LEDGERHUB_WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1"  # the demo's own webhook receiver
     log = (runtime.settings.data_dir / "demo-workers.log").open("ab")
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "hub", "worker", "-p", str(processes), "-t", str(threads)],
@@ -280,6 +291,26 @@ def _write_bill(runtime: Runtime, erp: ErpDemo, console: Console, seed: int) -> 
     }
 
 
+def _custom_fields(runtime: Runtime, erp: ErpDemo, console: Console, timeout: float) -> None:
+    from hub.demo_custom_fields import round_trip
+    from hub.jobs.sender import send_sync
+
+    assert erp.connection is not None
+
+    def wait_sync(connection_id: str, resources: list[str]) -> None:
+        runs = {
+            (erp.spec.name, r): run_id
+            for r in resources
+            if (run_id := enqueue_sync(runtime, connection_id, r, send_sync, full=False))
+        }
+        _wait_runs(runtime, runs, console, "read back", timeout)
+
+    payload = _bill_payload(runtime, erp.connection.id)
+    erp.custom_fields = round_trip(
+        runtime, erp.connection.id, erp.spec.title, payload, console, wait_sync
+    )
+
+
 def _sandbox_counts(url: str) -> dict[str, int]:
     answer = httpx.get(f"{url}/_sandbox/counts", timeout=10).json()
     return {str(k): int(v) for k, v in _flatten(answer).items()}
@@ -344,9 +375,14 @@ def run_demo(
 
     _section(console, "3. ERP sandboxes and OAuth")
     erps = _start_sandboxes(records, seed, console)
+    cleanup = ExitStack()
+    receiver = cleanup.enter_context(demo_receiver())
     try:
         for erp in erps:
             erp.connection = _connect(runtime, erp, console)
+        tenant_id = next(e.connection.tenant_id for e in erps if e.connection)
+        endpoint, secret = subscribe(runtime, tenant_id, receiver.url)
+        console.print(f"webhook endpoint {endpoint.id} -> {receiver.url} (every event type)")
         with _workers(runtime, processes, threads):
             _section(console, f"4. Backfill through dramatiq workers ({processes}×{threads})")
             done = _wait_runs(
@@ -368,8 +404,15 @@ def run_demo(
             _section(console, "6. Writing a bill, then replaying the request")
             for erp in erps:
                 _write_bill(runtime, erp, console, seed)
-            dispatch_pending(runtime)
+
+            _section(console, "7. Tenant custom fields, written to each ERP and read back")
+            for erp in erps:
+                _custom_fields(runtime, erp, console, timeout)
+
+            _section(console, "8. Webhooks: every event delivered, signed, verified")
+            webhooks = deliver_and_verify(runtime, endpoint, secret, receiver, console, timeout)
     finally:
+        cleanup.close()
         for erp in erps:
             erp.stop()
             if erp.connection is not None:
@@ -381,8 +424,9 @@ def run_demo(
         records=store.records.counts(),
         events=store.outbox.counts(),
         open_cases=len(store.cases.list(status="open")),
+        webhooks=webhooks,
     )
-    _section(console, "7. Summary")
+    _section(console, "9. Summary")
     _summary(result, console)
     return result
 

@@ -162,6 +162,8 @@ class Place:
     description: str = ""
     prefixes: tuple[str, ...] = ()
     """Field-name prefixes the ERP keeps open for custom fields (`custbody_`), for spec checks."""
+    example_value: str | None = None
+    """A value the ERP's sandbox accepts in this place (the demo writes it)."""
 
     def levels(self, object_name: str) -> list[Level]:
         return [level for (obj, level) in self.paths if obj == object_name]

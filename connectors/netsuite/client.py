@@ -17,7 +17,7 @@ skew. Deletions come from the `deletedrecord` log.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
@@ -111,6 +111,28 @@ def since_local(since: datetime, zone: ZoneInfo) -> str:
     if other.utcoffset() != local.utcoffset():
         local = (local.astimezone(UTC) - timedelta(hours=1)).astimezone(zone)
     return local_stamp(local)
+
+
+class LazyNames(Mapping[str, str]):
+    """A name -> internal id list read on first use."""
+
+    def __init__(self, load: Callable[[], dict[str, str]]) -> None:
+        self._load = load
+        self._names: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._names is None:
+            self._names = self._load()
+        return self._names
+
+    def __getitem__(self, key: str) -> str:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def _page_token(after: str | None) -> str:
@@ -219,7 +241,6 @@ class NetSuiteConnector(Connector):
             raise ValueError(f"time_zone: {zone_name!r} is not an IANA time zone") from exc
         self._context: TranslateContext | None = None
         self._lookups: Lookups | None = None
-        self._tokens: dict[tuple[str, datetime | None, int], str | None] = {}
 
     # -- sign-in -----------------------------------------------------------------------------
 
@@ -343,22 +364,11 @@ class NetSuiteConnector(Connector):
             raise ErpRejected("NetSuite answered a SuiteQL query with something not an envelope")
         return body, response
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        """Page `page` of a resource: the page tokens of a pass are kept while it runs."""
-        token = None if page == 1 else self._tokens.get((resource.name, since, page))
-        if page > 1 and (resource.name, since, page) not in self._tokens:
-            raise ErpRejected(
-                f"{resource.name}: cannot resume at page {page} without its page token"
-            )
-        fetched, next_token = self.fetch(resource, since, token)
-        if next_token is not None:
-            self._tokens[(resource.name, since, page + 1)] = next_token
-        return fetched
-
-    def fetch(
+    def fetch_page(
         self, resource: Resource, since: datetime | None, token: str | None
-    ) -> tuple[FetchedPage, str | None]:
-        """One page of a resource after the key in `token`, and the token of the next page."""
+    ) -> FetchedPage:
+        """One page of a resource after the key in `token` (`{"after": id}`), changed since
+        `since`; the next page's token names the last whole record read."""
         read = READS[resource.name]
         limit = resource.page_size or PAGE_SIZE
         after = _after(token)
@@ -379,10 +389,31 @@ class NetSuiteConnector(Connector):
         last = not more or not items
         next_token = None if last else _page_token(str(items[-1][read.query.key_name]))
         deleted = self._deleted(read, since) if last and since is not None else []
-        fetched = FetchedPage(
-            items=items, last=last, server_time=_server_time(response), deleted=deleted
+        return FetchedPage(
+            items=items,
+            last=last,
+            server_time=_server_time(response),
+            next_token=next_token,
+            deleted=deleted,
         )
-        return fetched, next_token
+
+    def fetch_items(
+        self, resource: Resource, remote_ids: Sequence[str]
+    ) -> list[dict[str, Any]] | None:
+        """Records by internal id (those that failed before), one SuiteQL call a thousand."""
+        read = READS[resource.name]
+        ids = [i for i in remote_ids if i.isdigit()]
+        items: list[dict[str, Any]] = []
+        for start in range(0, len(ids), PAGE_SIZE):
+            listed = ", ".join(ids[start : start + PAGE_SIZE])
+            text = read.query.sql(
+                custom=self.custom_columns(resource.name),
+                extra=(f"{read.query.key} IN ({listed})",),
+            )
+            body, _ = self.suiteql(text)
+            rows = [r for r in body.get("items") or [] if isinstance(r, dict)]
+            items.extend(group_rows(rows, read.query.key_name, read.children))
+        return items
 
     def _whole(self, read: Read, text: str, limit: int, first: dict[str, Any]) -> dict[str, Any]:
         """A record with more rows than a page holds (a bill with thousands of lines)."""
@@ -451,43 +482,43 @@ class NetSuiteConnector(Connector):
     # -- writes ------------------------------------------------------------------------------
 
     def lookups(self) -> Lookups:
-        """Account numbers, currency codes, item ids and segment names -> internal ids."""
+        """Account numbers, currency codes, item ids and segment names -> internal ids, each
+        list read (once per connection) the first time a write needs it."""
         if self._lookups is None:
 
-            def pairs(query: str) -> dict[str, str]:
-                out: dict[str, str] = {}
-                after = "0"
-                while True:
-                    body, _ = self.suiteql(query.format(after=after))
-                    rows = body.get("items") or []
-                    for row in rows:
-                        if row.get("name") is not None:
-                            out[str(row["name"])] = str(row["id"])
-                            out[str(row["name"]).casefold()] = str(row["id"])
-                    if not body.get("hasMore") or not rows:
-                        return out
-                    after = str(rows[-1]["id"])
+            def pairs(table: str, name: str) -> LazyNames:
+                # Table and column names are the literals below, never input.
+                query = f"SELECT id, {name} AS name FROM {table} WHERE id > {{after}} ORDER BY id"  # noqa: S608
+                return LazyNames(lambda: self._names(query))
 
-            segments = {
-                # The table names are the three above, never input.
-                table: pairs(f"SELECT id, name FROM {table} WHERE id > {{after}} ORDER BY id")  # noqa: S608
-                for table in ("department", "classification", "location")
-            }
             self._lookups = Lookups(
-                accounts=pairs(
-                    "SELECT id, acctnumber AS name FROM account WHERE id > {after} ORDER BY id"
-                ),
-                currencies=pairs(
-                    "SELECT id, symbol AS name FROM currency WHERE id > {after} ORDER BY id"
-                ),
-                items=pairs("SELECT id, itemid AS name FROM item WHERE id > {after} ORDER BY id"),
-                segments=segments,
+                accounts=pairs("account", "acctnumber"),
+                currencies=pairs("currency", "symbol"),
+                items=pairs("item", "itemid"),
+                segments={
+                    table: pairs(table, "name")
+                    for table in ("department", "classification", "location")
+                },
                 segment_of_kind={
                     v: ("classification" if k == "class" else k)
                     for k, v in self.context().dimension_kinds.items()
                 },
             )
         return self._lookups
+
+    def _names(self, query: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        after = "0"
+        while True:
+            body, _ = self.suiteql(query.format(after=after))
+            rows = body.get("items") or []
+            for row in rows:
+                if row.get("name") is not None:
+                    out[str(row["name"])] = str(row["id"])
+                    out[str(row["name"]).casefold()] = str(row["id"])
+            if not body.get("hasMore") or not rows:
+                return out
+            after = str(rows[-1]["id"])
 
     def write_batch(
         self, object_name: str, records: Sequence[Record], idempotency_key: str

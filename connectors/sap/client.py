@@ -39,6 +39,7 @@ from connectors.sap.wire import (
 __all__ = ["SapConnector"]
 
 ODATA = "/sap/opu/odata/sap"
+_KEYS_PER_CALL = 40
 
 
 def _stamp_filter(read: SapRead, since: datetime) -> str:
@@ -145,7 +146,7 @@ class SapConnector(Connector):
         ]
         if resource.name == "accounts":
             filters.append(f"ChartOfAccounts eq {string_literal(self.context().chart_of_accounts)}")
-        params = {"$top": str(resource.page_size or PAGE), "$inlinecount": "allpages"}
+        params = {"$top": str(self.page_size(resource)), "$inlinecount": "allpages"}
         if filters:
             params["$filter"] = " and ".join(f"({f})" if " or " in f else f for f in filters)
         if read.expand:
@@ -155,6 +156,14 @@ class SapConnector(Connector):
         if read.select:
             params["$select"] = read.select
         return params
+
+    def page_size(self, resource: Resource) -> int:
+        """Rows per request: the resource's (5,000, SAP's most), or the `page_size` option.
+
+        A page is what a read holds in memory at once; a smaller page trades calls for memory.
+        """
+        option = self.config.options.get("page_size")
+        return int(option) if option else resource.page_size or PAGE
 
     def read_token(
         self, resource: Resource, since: datetime | None, token: str | None
@@ -166,6 +175,8 @@ class SapConnector(Connector):
         """
         read = self.READS[resource.name]
         state = json.loads(token) if token else {}
+        if "keys" in state:
+            return self._by_keys(resource, read, state["keys"])
         if "next" in state:
             body = self.http.get_json(state["next"])
             skip = int(state.get("skip", 0))
@@ -184,9 +195,7 @@ class SapConnector(Connector):
             following = json.dumps({"skip": consumed}) if consumed < count else None
         else:
             following = (
-                json.dumps({"skip": consumed})
-                if len(items) >= (resource.page_size or PAGE)
-                else None
+                json.dumps({"skip": consumed}) if len(items) >= self.page_size(resource) else None
             )
         if read.group and following is not None and items:
             # A document's items may run past the page: hold the last document back for the next.
@@ -199,7 +208,76 @@ class SapConnector(Connector):
                 following = json.dumps({"skip": consumed - held})
         if read.group:
             items = self._grouped(read, items)
+        if following is None and read.touched and since is not None:
+            keys = self._touched(read, since, {tuple(str(i[k]) for k in read.keys) for i in items})
+            following = json.dumps({"keys": keys}) if keys else None
         return items, following
+
+    def _touched(
+        self, read: SapRead, since: datetime, seen: set[tuple[str, ...]]
+    ) -> list[list[str]]:
+        """Keys of supplier invoices changed since `since` without a change stamp of their own.
+
+        A supplier invoice has no change stamp, but what changes it leaves new documents behind:
+        a reversal document (`IsReversal`, created now) names the invoice it reversed, and
+        posting a parked invoice writes a journal entry that refers to it (`RMRP`). New
+        invoices were read by their creation date already (`seen`).
+        """
+        day = date_literal(since.date())
+        reversals = self._all(
+            f"/{read.service}/{read.entity_set}",
+            {
+                "$filter": f"CreationDate ge {day} and IsReversal eq true",
+                "$select": "ReverseDocument,ReverseDocumentFiscalYear",
+            },
+        )
+        keys = {(str(r["ReverseDocument"]), str(r["ReverseDocumentFiscalYear"])) for r in reversals}
+        postings = self._all(
+            "/API_JOURNALENTRYITEMBASIC_SRV/A_JournalEntryItemBasic",
+            {
+                "$filter": (
+                    f"AccountingDocumentCreationDate ge {day} and ReferenceDocumentType eq 'RMRP'"
+                ),
+                "$select": "OriginalReferenceDocument",
+            },
+        )
+        for item in postings:
+            reference = str(item.get("OriginalReferenceDocument") or "")
+            if len(reference) == 14:
+                keys.add((reference[:10], reference[10:]))
+        return [list(k) for k in sorted(keys - seen)]
+
+    def _all(self, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        """Every row of a small key-only query (following `__next` and full pages)."""
+        rows: list[dict[str, Any]] = []
+        params = {**params, "$top": str(PAGE), "$inlinecount": "allpages"}
+        while True:
+            query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
+            items, next_link, count = collection(self.http.get_json(f"{path}?{query}"))
+            rows.extend(items)
+            if next_link is None and (count is None or len(rows) >= count or not items):
+                return rows
+            params["$skip"] = str(len(rows))
+
+    def _by_keys(
+        self, resource: Resource, read: SapRead, keys: list[list[str]]
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of entities read by key (`$filter` on the key fields, 40 keys a request)."""
+        batch, rest = keys[:_KEYS_PER_CALL], keys[_KEYS_PER_CALL:]
+        ors = " or ".join(
+            "("
+            + " and ".join(
+                f"{f} eq {string_literal(v)}" for f, v in zip(read.keys, key, strict=True)
+            )
+            + ")"
+            for key in batch
+        )
+        params = {"$filter": ors, "$top": str(len(batch))}
+        if read.expand:
+            params["$expand"] = read.expand
+        query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
+        items, _, _ = collection(self.http.get_json(f"{resource.path}?{query}"))
+        return items, json.dumps({"keys": rest}) if rest else None
 
     @staticmethod
     def _grouped(read: SapRead, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -208,17 +286,12 @@ class SapConnector(Connector):
             groups.setdefault(_group_key(read, item), []).append(item)
         return [{"__group": remote_id(*key), "items": members} for key, members in groups.items()]
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        """Page `page` of a resource (tokens kept between pages of one read)."""
-        tokens = self.__dict__.setdefault("_page_tokens", {})
-        key = (resource.name, since, page)
-        token = tokens.get(key)
-        if token is None and page > 1:
-            token = json.dumps({"skip": (page - 1) * (resource.page_size or PAGE)})
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        """The page `token` names (None: the first); the next page's token comes back with it."""
         items, following = self.read_token(resource, since, token)
-        if following is not None:
-            tokens[(resource.name, since, page + 1)] = following
-        return FetchedPage(items=items, last=following is None)
+        return FetchedPage(items=items, last=following is None, next_token=following)
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation asks for: its own and the parties it names."""

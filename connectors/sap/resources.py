@@ -23,7 +23,9 @@ class SapRead:
 
     `stamp` is `date+time` (`LastChangeDate` + `LastChangeTime`), `datetimeoffset`, `date`
     (a date-only stamp: the day of `since` is read again, and the store's content hash makes
-    that change nothing) or None (no change stamp: read in full each pass). `group` names the
+    that change nothing) or None (no change stamp: read in full each pass). `touched` adds the
+    entities that changed without a stamp but left a new document behind (supplier invoices:
+    reversed, or parked and then posted), read by key after the stamped ones. `group` names the
     item fields whose equal values make one record (journal entries and payments are several
     journal entry items each); `keys` the fields of the remote id.
     """
@@ -38,6 +40,7 @@ class SapRead:
     group: tuple[str, ...] = ()
     orderby: str = ""
     select: str = ""
+    touched: bool = False
 
 
 def _resource(
@@ -54,12 +57,8 @@ def _resource(
         collection=read.entity_set,
         model=model,
         objects=objects,
-        # The key part that tells rows apart (a whole composite key once the framework has them).
-        id_field="__group"
-        if read.group
-        else read.keys[-1]
-        if len(read.keys) == 2 and read.keys[0] in ("ControllingArea", "ChartOfAccounts")
-        else read.keys[0],
+        id_field="__group" if read.group else read.keys[0] if len(read.keys) == 1 else "",
+        id_fields=() if read.group or len(read.keys) == 1 else read.keys,
         cursor="+".join(read.stamp_fields) if read.stamp else None,
         page_size=PAGE,
         deletes=deletes,
@@ -98,6 +97,9 @@ SAP_READS: dict[str, SapRead] = {
         "A_SupplierInvoice",
         ("SupplierInvoice", "FiscalYear"),
         expand="to_SupplierInvoiceItemGLAcct,to_SupplierInvoiceTax",
+        stamp="date",
+        stamp_fields=("CreationDate",),
+        touched=True,
     ),
     "billing_documents": SapRead(
         "API_BILLING_DOCUMENT_SRV",
@@ -178,7 +180,10 @@ RESOURCES: tuple[Resource, ...] = (
         m.SupplierInvoice,
         ("invoice",),
         "IsReversed (reversal document)",
-        "Supplier invoices (payable) with G/L and tax lines; no change stamp: read in full.",
+        (
+            "Supplier invoices (payable) with G/L and tax lines; new ones by creation date, "
+            "reversed and posted ones through the documents they leave."
+        ),
     ),
     _resource(
         "billing_documents",

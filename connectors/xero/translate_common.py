@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 from canonical import Record
@@ -26,6 +27,7 @@ text = _text
 UnflaggedContacts = Literal["both", "customer", "supplier", "skip"]
 
 
+@lru_cache(maxsize=1024)
 def snake_case(name: str) -> str:
     """`Cost Centre` -> `cost_centre`: the default dimension kind of a tracking category."""
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")

@@ -22,14 +22,16 @@ from hub.api import (
     connections,
     dead_letters,
     exceptions,
+    inbound,
     keys,
+    mappings,
     records,
     sync_runs,
     webhooks,
     writes,
 )
 from hub.api.deps import Reader, Rt, tenant_connection_ids
-from hub.api.problems import install
+from hub.api.problems import PROBLEM_RESPONSES, install
 from hub.api.security import ApiMiddleware, RateLimiter
 from hub.jobs.runtime import Runtime, get_runtime
 
@@ -117,7 +119,10 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         exceptions,
         dead_letters,
         webhooks,
+        mappings,
     ):
-        app.include_router(module.router)
-    app.include_router(connections.callback_router)
+        app.include_router(module.router, responses=PROBLEM_RESPONSES)
+    app.include_router(connections.callback_router, responses=PROBLEM_RESPONSES)
+    app.include_router(inbound.keys_router, responses=PROBLEM_RESPONSES)
+    app.include_router(inbound.router)
     return app

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from connectors.errors import ConnectorError
@@ -23,6 +24,38 @@ from hub.store.errors import NotFound
 log = logging.getLogger("ledgerhub.api")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemDocument(BaseModel):
+    """An RFC 9457 problem document, as every error is answered."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+def _documented(status: int, what: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/ProblemDocument"}
+    return {"description": what, "model": ProblemDocument,
+            "content": {PROBLEM_JSON: {"schema": schema}}}  # fmt: skip
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented(400, "A malformed request (a bad cursor, a missing Idempotency-Key)"),
+    401: _documented(401, "No valid API key"),
+    403: _documented(403, "The key's scope does not allow this"),
+    404: _documented(404, "Not found (or another tenant's)"),
+    409: _documented(409, "Conflict: a request with this Idempotency-Key is still running"),
+    422: _documented(422, "Invalid input: `errors` names each path and reason"),
+    429: _documented(429, "Rate limited: see Retry-After"),
+}
+"""Documented on every /v1 route: the errors any of them may answer."""
 
 
 class Problem(Exception):

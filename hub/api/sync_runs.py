@@ -113,8 +113,9 @@ def trigger(body: SyncRunIn, request: Request, rt: Rt, caller: Writer) -> SyncRu
 @router.get("/{run_id}", summary="Show a sync run")
 def show(run_id: str, rt: Rt, caller: Reader) -> SyncRunOut:
     """One run and its counts."""
+    ids = mine(rt, caller)  # before the session: SQLite takes one writer at a time
     with rt.store.sessions() as session:
         row = session.get(SyncRun, run_id)
-        if row is None or row.connection_id not in mine(rt, caller):
+        if row is None or row.connection_id not in ids:
             raise Problem(404, f"no sync run {run_id}")
         return _out(row)

@@ -23,6 +23,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "connections": ("connections", "connectors"),
     "jobs": ("worker", "scheduler", "sync"),
     "runs": ("runs",),
+    "state": ("state",),
     "records": ("records", "exceptions", "dlq", "events"),
     "serve": ("serve",),
     "validate": ("validate",),

@@ -23,7 +23,8 @@ def demo(
     Validates the sample documents; starts the embedded broker (Valkey) and store (SQLite);
     starts each ERP sandbox and connects it through OAuth; backfills through dramatiq workers;
     changes data in the sandboxes and syncs exactly those changes; writes a bill and replays it;
-    prints a summary. The data stays in the data directory for `hub records list`.
+    binds the tenant's custom fields to each ERP, writes them and reads them back; prints a
+    summary. The data stays in the data directory for `hub records list`.
     """
     from hub.demo import run_demo
 

@@ -16,6 +16,7 @@ from rich.table import Table
 if TYPE_CHECKING:  # the framework loads when the command runs, not when `hub` starts
     from connectors.base import Page
     from connectors.pull import PullStats
+    from hub.singer import SingerWriter
 
 err = Console(stderr=True)
 
@@ -38,7 +39,9 @@ def _since_cursor(since: str | None) -> str | None:
 
 def extract(
     erp: Annotated[str, typer.Argument(help="The adapter, e.g. xero (see `hub connectors list`).")],
-    base_url: Annotated[str, typer.Option("--base-url", help="The ERP's (or sandbox's) base URL.")],
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="The ERP's (or sandbox's) base URL.")
+    ] = None,
     client_id: Annotated[
         str | None, typer.Option("--client-id", help="OAuth client id (an OAuth mode's field).")
     ] = None,
@@ -61,6 +64,13 @@ def extract(
             "--option", "-o", help="A connection option as NAME=VALUE (repeat), e.g. time_zone."
         ),
     ] = None,
+    tap_config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="JSON with base_url, client_id, client_secret, tenant (a Singer tap's config).",
+        ),
+    ] = None,
     out: Annotated[str, typer.Option("--out", help="Output file, or - for standard output.")] = "-",
     tenant: Annotated[str | None, typer.Option("--tenant", help="The ERP's tenant id.")] = None,
     objects: Annotated[
@@ -70,6 +80,27 @@ def extract(
     since: Annotated[
         str | None, typer.Option("--since", help="Only records changed since this ISO 8601 time.")
     ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="jsonl (canonical JSON lines) or singer (SCHEMA/RECORD/STATE)."
+        ),
+    ] = "jsonl",
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", help='Singer state to start from ({"bookmarks": ...}).'),
+    ] = None,
+    catalog_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog",
+            "--properties",
+            help="Singer catalog: read only the streams it selects.",
+        ),
+    ] = None,
+    discover: Annotated[
+        bool, typer.Option("--discover", help="Print the Singer catalog of the streams and exit.")
+    ] = False,
     per_minute: Annotated[
         int | None,
         typer.Option("--per-minute", help="Client-side limit per window (default: ERP's)."),
@@ -97,13 +128,19 @@ def extract(
       hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret \
         --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
 
+    Example (another auth mode, its credentials and connection options):
       hub extract netsuite --base-url http://127.0.0.1:8792 --auth-mode token_based \
         -c account_id=1234567_SB1 -c consumer_key=ck -c consumer_secret=cs -c token_id=t \
         -c token_secret=ts -o time_zone=America/Los_Angeles --out netsuite.jsonl
 
-    Each line is {"object": ..., "resource": ..., "record": {...}}. A progress bar and a summary
-    (records per object, calls, retries, time) go to stderr. It runs the same read path as the
-    hub's sync jobs.
+    Example (a Singer tap, as Meltano runs one):
+      hub extract xero --config tap.json --format singer --state state.json > messages.jsonl
+
+    Each line is {"object": ..., "resource": ..., "record": {...}}; with --format singer the
+    lines are Singer SCHEMA, RECORD and STATE messages (streams are canonical objects; a STATE
+    after every page), and --state resumes from a STATE's bookmarks. A progress bar and a
+    summary (records per object, calls, retries, time) go to stderr. It runs the same read path
+    as the hub's sync jobs.
     """
     from connectors.base import ConnectionConfig
     from connectors.errors import ConnectorError
@@ -128,6 +165,51 @@ def extract(
         listed = ", ".join(sorted(known))
         err.print(f"[red]error:[/red] --objects: unknown {', '.join(unknown)} (known: {listed})")
         raise typer.Exit(2)
+    if output_format not in ("jsonl", "singer"):
+        err.print("[red]error:[/red] --format must be jsonl or singer")
+        raise typer.Exit(2)
+    if discover:
+        from hub.singer import catalog
+
+        by_name = {r.name: r for r in spec.connector.RESOURCES}
+        produced = dict.fromkeys(o for n in names for o in by_name[n].objects)
+        typer.echo(json.dumps(catalog(produced), indent=2))
+        return
+    selected: set[str] | None = None
+    if catalog_file is not None:
+        from hub.singer import selected_streams
+
+        try:
+            selected = selected_streams(catalog_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            err.print(f"[red]error:[/red] --catalog: {exc}")
+            raise typer.Exit(2) from None
+        by_name = {r.name: r for r in spec.connector.RESOURCES}
+        names = [n for n in names if set(by_name[n].objects) & selected]
+    settings = _tap_config(tap_config)
+    base_url = base_url or settings.get("base_url")
+    client_id = client_id or settings.get("client_id")
+    client_secret = client_secret or settings.get("client_secret")
+    tenant = tenant or settings.get("tenant")
+    if not base_url:
+        err.print("[red]error:[/red] --base-url is required (or its key in --config)")
+        raise typer.Exit(2)
+    credentials: dict[str, str] = name_values(credential or [], "--credential")
+    if client_id:
+        credentials.setdefault("client_id", client_id)
+    if client_secret:
+        credentials.setdefault("client_secret", client_secret)
+    cursors: dict[str, str | None] = dict.fromkeys(names, _since_cursor(since))
+    bookmarks: dict[str, str] = {}
+    if state is not None:
+        from hub.singer import read_state
+
+        try:
+            bookmarks = read_state(state.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            err.print(f"[red]error:[/red] --state: {exc}")
+            raise typer.Exit(2) from None
+        cursors.update({n: c for n, c in bookmarks.items() if n in cursors})
     if no_limits:
         budget = Budget.unlimited()
     elif per_minute or per_day or concurrency:
@@ -139,11 +221,6 @@ def extract(
         )
     else:
         budget = spec.budget
-    credentials: dict[str, str] = name_values(credential or [], "--credential")
-    if client_id is not None:
-        credentials.setdefault("client_id", client_id)
-    if client_secret is not None:
-        credentials.setdefault("client_secret", client_secret)
     connection_id = f"extract:{erp}:{tenant or base_url}"
     # A read-only run: hub ids derived, none remembered (memory stays flat however many records).
     ids = StableIds(connection_id, remember=False)
@@ -160,10 +237,14 @@ def extract(
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    cursor = _since_cursor(since)
     stream: TextIO = sys.stdout if out == "-" else Path(out).open("w", encoding="utf-8")  # noqa: SIM115
     try:
-        stats = _run(connector, names, stream, cursor, with_remote_data)
+        singer = None
+        if output_format == "singer":
+            from hub.singer import SingerWriter
+
+            singer = SingerWriter(stream, bookmarks, selected)
+        stats = _run(connector, names, stream, cursors, with_remote_data, singer)
     except ConnectorError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
@@ -174,8 +255,28 @@ def extract(
     _summary(stats, connector)
 
 
+def _tap_config(path: Path | None) -> dict[str, str]:
+    """The keys of a --config file (a Singer tap's config); {} without one."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] --config: cannot read {path}: {exc}")
+        raise typer.Exit(2) from None
+    if not isinstance(data, dict):
+        err.print(f"[red]error:[/red] --config: {path} must hold a JSON object")
+        raise typer.Exit(2)
+    return {str(k): str(v) for k, v in data.items() if v is not None}
+
+
 def _run(
-    connector: object, names: list[str], stream: TextIO, cursor: str | None, raw: bool
+    connector: object,
+    names: list[str],
+    stream: TextIO,
+    cursors: dict[str, str | None],
+    raw: bool,
+    singer: SingerWriter | None = None,
 ) -> PullStats:
     from connectors.base import Connector
     from connectors.pull import pull
@@ -199,16 +300,22 @@ def _run(
                 # The record's JSON straight from pydantic-core (money as decimal strings, as
                 # `to_json_dict` gives it), not through a dict and `json.dumps`.
                 body = record.model_dump_json(exclude=exclude)
+                if singer is not None:
+                    singer.record(type(record).OBJECT, body)
+                    continue
                 head = f'{{"object":"{type(record).OBJECT}","resource":{resource},"record":'
                 stream.write(f"{head}{body}}}\n")
-            for gone in page.deleted:
-                # A record the ERP deleted outright: no payload, its id and when.
-                stamp = gone.deleted_at.isoformat() if gone.deleted_at else None
-                line = {"remote_id": gone.remote_id, "deleted_at": stamp}
-                stream.write(
-                    f'{{"object":"{gone.object}","resource":{resource},'
-                    f'"deleted":{json.dumps(line)}}}\n'
-                )
+            if singer is None:
+                for gone in page.deleted:
+                    # A record the ERP deleted outright: no payload, its id and when.
+                    stamp = gone.deleted_at.isoformat() if gone.deleted_at else None
+                    line = {"remote_id": gone.remote_id, "deleted_at": stamp}
+                    stream.write(
+                        f'{{"object":"{gone.object}","resource":{resource},'
+                        f'"deleted":{json.dumps(line)}}}\n'
+                    )
+            if singer is not None and page.cursor:
+                singer.state(page.resource, page.cursor)
             for failure in page.failures:
                 err.print(
                     f"[yellow]skipped[/yellow] {page.resource} {failure.remote_id}: {failure.error}"
@@ -221,7 +328,6 @@ def _run(
             if page.last:
                 progress.update(task, total=1, completed=1)
 
-        cursors = dict.fromkeys(names, cursor)
         return pull(connector, names, sink, cursors=cursors, on_page=on_page)
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json, table, when
+
+if TYPE_CHECKING:
+    from hub.jobs.runtime import Runtime
+    from hub.store import WriteRequestView
 
 records_app = typer.Typer(help="Canonical records the hub has synced.", no_args_is_help=True)
 exceptions_app = typer.Typer(help="Exception cases: every failure, grouped.", no_args_is_help=True)
@@ -99,6 +106,131 @@ def records_show(
     if raw:
         body["remote_data"] = view.raw
     print_json(body)
+
+
+@records_app.command("submit")
+def records_submit(
+    connection: Annotated[str, typer.Option("--connection", help="The connection to write to.")],
+    object_name: Annotated[
+        str, typer.Option("--object", help="The canonical object, e.g. invoice, payment.")
+    ],
+    file: Annotated[
+        Path, typer.Option("--file", help="The canonical record as JSON; - reads stdin.")
+    ],
+    idempotency_key: Annotated[
+        str | None,
+        typer.Option(
+            "--idempotency-key",
+            help="Same key, same request: written once. Default: derived from the content.",
+        ),
+    ] = None,
+    operation: Annotated[
+        str, typer.Option("--operation", help="create, or update (the record has remote_id).")
+    ] = "create",
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", help="Send it here and now and print the ERP's answer."),
+    ] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Write one canonical record to a connection's ERP, exactly once.
+
+    Example: hub records submit --connection con_01J... --object invoice --file bill.json --wait
+
+    The record is validated against the canonical model (every problem named by its path) and
+    the connection checked before anything is queued. Without --wait the write is queued for
+    `hub worker`; with --wait it is sent here and the outcome printed (exit 1 if the ERP
+    refused it, with the exception case). Submitting the same content (or key) again returns
+    the first request and writes nothing.
+    """
+    from canonical import OBJECTS, jsonio
+    from connectors.errors import ConnectorError
+    from connectors.registry import get_adapter
+    from hub.jobs.writes import submit_write
+
+    if object_name not in OBJECTS:
+        _check_object(object_name)
+    if operation not in ("create", "update"):
+        err.print("[red]error:[/red] --operation must be create or update")
+        raise typer.Exit(2)
+    runtime = get_runtime()
+    with friendly_errors():
+        text = sys.stdin.read() if str(file) == "-" else _read(file)
+        try:
+            payload = jsonio.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"--file: {file} is not JSON: {exc}") from None
+        if not isinstance(payload, dict):
+            raise ValueError(f"--file: {file} must hold one JSON object (a canonical record)")
+        view = runtime.store.connections.get(connection)
+        writes = get_adapter(view.erp).connector.WRITES
+        if object_name not in writes:
+            raise ValueError(
+                f"--object: {view.erp} cannot write {object_name} (it writes {', '.join(writes)})"
+            )
+        key = idempotency_key or _content_key(object_name, operation, payload)
+        try:
+            request, created = submit_write(
+                runtime, connection, object_name, payload, key, operation=operation
+            )
+        except ConnectorError as exc:  # the record does not validate: nothing was stored
+            raise ValueError(f"--file: {exc}") from None
+        if not wait:
+            if created or request.status == "pending":
+                from hub.jobs.sender import send_write
+
+                send_write(request.id)
+        else:
+            request = _send_here(runtime, request.id)
+    if as_json:
+        print_json({"request": request, "new": created})
+    else:
+        state = "new" if created else "already submitted with this key"
+        line = f"{request.id} ({state}): {request.status}"
+        if request.remote_id:
+            line += f", remote id {request.remote_id}, hub id {request.hub_id}"
+        if request.error:
+            line += f"; {request.error_category}: {request.error}"
+        if not wait and request.status == "pending":
+            line += "; queued for `hub worker`"
+        err.print(line)
+    if request.status == "failed":
+        raise typer.Exit(1)
+
+
+def _read(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"--file: cannot read {file}: {exc.strerror}") from None
+
+
+def _content_key(object_name: str, operation: str, payload: dict[str, object]) -> str:
+    from canonical import jsonio
+
+    digest = hashlib.sha256(jsonio.dumps([object_name, operation, payload]).encode())
+    return f"cli-{digest.hexdigest()[:32]}"
+
+
+def _send_here(runtime: Runtime, request_id: str) -> WriteRequestView:
+    """Send the write in this process; a refusal fails the request and opens its case."""
+    from connectors.errors import ConnectorError
+    from hub.jobs.writes import send_write
+
+    try:
+        return send_write(runtime, request_id)
+    except ConnectorError as exc:
+        request = runtime.store.writes.fail(
+            request_id, error=str(exc), category=exc.category, final=True
+        )
+        runtime.store.cases.open_from_error(
+            exc,
+            connection_id=request.connection_id,
+            object_name=request.object,
+            source="write",
+            record_ref=request_id,
+        )
+        return runtime.store.writes.get(request_id)
 
 
 @exceptions_app.command("list")

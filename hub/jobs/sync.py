@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import redis
+from sqlalchemy.exc import DataError
 
-from connectors.base import Connector, Page, ReadState
+from connectors.base import Connector, Page, ReadState, RecordFailure
 from connectors.context import correlation
-from connectors.errors import ConnectorError
+from connectors.errors import ConnectorError, ValidationError
 from connectors.pull import pull
 from hub.jobs.runlock import Keeper, RunBusy, RunLock, run_lock
 from hub.jobs.runtime import Runtime
@@ -120,15 +121,8 @@ def sync_resource(
                         f"lost the lock of {resource} of {connection_id}",
                         retry_after_ms=lock.remaining_ms() + 250,
                     )
-                store.records.apply_resource_page(
-                    connection_id,
-                    resource,
-                    page.records,
-                    page.cursor,
-                    run.id,
-                    cid,
-                    mapping_versions=mapping.versions,
-                    deleted=[(d.object, d.remote_id) for d in page.deleted],
+                page.failures.extend(
+                    _store_page(runtime, connection_id, page, run.id, cid, mapping.versions)
                 )
                 for failure in page.failures:
                     failed.append(failure.remote_id or JOB_REF)
@@ -237,3 +231,51 @@ def _read_failed_again(
         runtime.store.cases.resolve_auto(
             connection_id=connection_id, object_name=resource, record_ref=remote_id
         )
+
+
+def _store_page(
+    runtime: Runtime,
+    connection_id: str,
+    page: Page,
+    run_id: str,
+    cid: str,
+    versions: Mapping[str, int | None],
+) -> list[RecordFailure]:
+    """Commit the page; if the database refuses its data, commit it record by record and return
+    the records it refuses as failures (their own cases), so one record never blocks a page."""
+    records = runtime.store.records
+    # Records the ERP deleted outright (a deletion log): their stored records become deleted.
+    deleted = [(d.object, d.remote_id) for d in page.deleted]
+    try:
+        records.apply_resource_page(
+            connection_id,
+            page.resource,
+            page.records,
+            page.cursor,
+            run_id,
+            cid,
+            versions,
+            deleted=deleted,
+        )
+        return []
+    except DataError as exc:
+        log.warning(
+            "the store refused a record of %s page %d: %s", page.resource, page.number, exc.orig
+        )
+    refused: list[RecordFailure] = []
+    for record in page.records:
+        try:
+            records.apply_resource_page(
+                connection_id, page.resource, [record], None, None, cid, versions
+            )
+        except DataError as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+            error = ValidationError(
+                f"the store refused {page.resource} {record.remote_id}: {reason}"
+            )
+            refused.append(RecordFailure(page.resource, record.remote_id, error))
+    # The cursor, the deletions and the run's page count, once every storable record is in.
+    records.apply_resource_page(
+        connection_id, page.resource, [], page.cursor, run_id, cid, deleted=deleted
+    )
+    return refused

@@ -77,6 +77,15 @@ RECORD_NOT_HELD = (
 """The action of a passing failure that concerns one record: never "none needed"."""
 
 
+def storable_ref(record_ref: str) -> str:
+    """The ref as the case tables can hold it: an id over 200 characters or with U+0000 (which
+    the store refused as a record) is shortened, with a digest that keeps it unique."""
+    if len(record_ref) <= 200 and "\x00" not in record_ref:
+        return record_ref
+    digest = hashlib.sha256(record_ref.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return record_ref[:150].replace("\x00", "\\0") + f"... ({len(record_ref)} chars, {digest})"
+
+
 def action_for(category: str, record_ref: str) -> str:
     """The action of a case: a record that a passing failure kept out is still owed."""
     if record_ref != JOB_REF and category in {"transient", "rate_limited"}:
@@ -192,6 +201,8 @@ class CaseRepository:
         """
         if category not in CATEGORIES:
             raise ValueError(f"unknown category '{category}'; one of {', '.join(CATEGORIES)}")
+        record_ref = storable_ref(record_ref)
+        cause = cause.replace("\x00", "\\0")
         key = case_key(connection_id, object_name, category, cause)
         now = utcnow()
         with self._sessions.begin() as session:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from canonical import EventType, Record
 from canonical.ids import new_id
+from canonical.jsonio import Encoded
 from hub.store.models import OutboxEvent, StoredRecord, utcnow
 from hub.store.upsert import chunks, insert_for
 
@@ -134,20 +135,21 @@ class PageWriter:
                 doc.update(
                     remote_deleted=True, version=row.version + 1, updated_at=self.now.isoformat()
                 )
+                encoded = Encoded(doc)  # once for the row and its event
                 result = self.session.execute(
                     update(table)
                     .where(table.c.hub_id == row.hub_id, table.c.version == row.version)
                     .values(
                         version=row.version + 1,
                         content_hash=content_hash(doc),
-                        data=doc,
+                        data=encoded,
                         remote_deleted=True,
                         updated_at=self.now,
                     )
                 )
                 if getattr(result, "rowcount", 0) == 1:
                     self.counts["deleted"] += 1
-                    self._event("deleted", doc)
+                    self._event("deleted", encoded)
                     break
         if self.events:
             for chunk in chunks(self.events, 200):
@@ -188,10 +190,10 @@ class PageWriter:
 
     def _insert(self, fresh: dict[str, tuple[Record, dict[str, Any] | None]]) -> list[str]:
         rows = []
-        docs: dict[str, dict[str, Any]] = {}
+        docs: dict[str, Encoded] = {}
         for rid, (record, payload) in fresh.items():
             doc = self._doc(record, record.id, 1, self.now)
-            docs[rid] = doc
+            docs[rid] = Encoded(doc)  # encoded once for the row and its event
             rows.append(
                 {
                     "hub_id": record.id,
@@ -200,7 +202,7 @@ class PageWriter:
                     "remote_id": rid,
                     "version": 1,
                     "content_hash": content_hash(doc),
-                    "data": doc,
+                    "data": docs[rid],
                     "raw": payload,
                     "remote_updated_at": record.remote_updated_at,
                     "remote_deleted": record.remote_deleted,
@@ -242,13 +244,14 @@ class PageWriter:
                     )
                 return
             doc["version"] = row.version + 1
+            encoded = Encoded(doc)  # once for the row and its event
             result = self.session.execute(
                 update(table)
                 .where(table.c.hub_id == row.hub_id, table.c.version == row.version)
                 .values(
                     version=row.version + 1,
                     content_hash=new_hash,
-                    data=doc,
+                    data=encoded,
                     raw=payload,
                     remote_updated_at=record.remote_updated_at,
                     remote_deleted=record.remote_deleted,
@@ -259,12 +262,12 @@ class PageWriter:
             if getattr(result, "rowcount", 0) == 1:
                 kind = "deleted" if record.remote_deleted and not row.remote_deleted else "updated"
                 self.counts[kind] += 1
-                self._event(kind, doc)
+                self._event(kind, encoded)
                 return
             row = self._existing([row.remote_id])[row.remote_id]
         raise RuntimeError(f"{self.object} {row.remote_id} kept changing under this page")
 
-    def _event(self, change: str, doc: dict[str, Any]) -> None:
+    def _event(self, change: str, doc: Encoded) -> None:
         event_type = f"{self.object}.{change}"
         if event_type not in _EVENT_TYPES:
             return  # reference data (accounts, tax rates, dimensions) has no events in v1

@@ -22,12 +22,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from canonical import jsonio
+from hub.store import nul
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 60
-EXACT_JSON: dict[str, Any] = {"json_serializer": jsonio.dumps, "json_deserializer": jsonio.loads}
-"""Raw ERP payloads carry Decimal amounts: stored and read back exactly, never via float."""
+EXACT_JSON: dict[str, Any] = {"json_serializer": nul.dumps, "json_deserializer": nul.loads}
+"""Raw ERP payloads carry Decimal amounts and may carry U+0000: stored and read back exactly
+(never via float; U+0000 sealed, which JSONB cannot hold)."""
 
 
 def make_engine(url: str, **kw: Any) -> Engine:

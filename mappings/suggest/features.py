@@ -56,6 +56,7 @@ naming differs from the training systems'.
 
 _SKIP = {"id", "connection_id", "created_at", "updated_at", "version", "remote_data"}
 _CUSTOM_FIELDS = frozenset({"custom_fields", "lines[].custom_fields"})
+_FLAT_KIND_WORDS = frozenset({"address", "bank"})
 _KEY_WORDS = frozenset({"id", "key", "guid", "number", "internal"})
 _NOISE_PREFIX = frozenset({"a", "i", "c", "to"})
 _POINTER_TARGET_TYPES = frozenset({"id", "string", "currency", "country", "enum"})
@@ -165,6 +166,13 @@ def view(spec: FieldSpec, obj_tokens: frozenset[str]) -> FieldView:
     if len(leaf) > 1 and leaf[-1] == "1":
         # `Phone1`, `Email1`: the first of several numbered slots names the thing itself.
         variants.append(leaf[:-1])
+    if len(leaf) > 1 and "value" in leaf:
+        # `total_value`, `NetValue`: a value beside other words is an amount.
+        variants.append(tuple("amount" if t == "value" else t for t in leaf))
+    kind_words = [t for t in leaf if t in _FLAT_KIND_WORDS]
+    if kind_words and len(leaf) > len(kind_words):
+        # `addressCity`, `bankIban`: a flat field named with its record's kind.
+        variants.append(tuple(t for t in leaf if t not in _FLAT_KIND_WORDS))
     head = head_phrase(segs[-1].raw) if segs else ()
     # `VendorRef`, `customer_id`, `AccountRef.value`: a pointer named after what it points to.
     pointer_variants = tuple(

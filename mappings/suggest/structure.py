@@ -66,9 +66,12 @@ def source_context(path: str) -> Context:
     list: it sits in an address (bank) context like `Addresses[].City` does.
     """
     segs = split_path(path)
-    depth = sum(1 for s in segs if s.is_list)
+    # A trailing `[]` makes the field's value a list (`custom_fields[]`, `RmtInf.Ustrd[]`); the
+    # field itself sits where its parent does.
+    inner = segs[:-1]
+    depth = sum(1 for s in inner if s.is_list)
     container, kind = "", None
-    for i, seg in enumerate(segs):
+    for i, seg in enumerate(inner):
         if not seg.is_list:
             continue
         container = ".".join(s.raw + ("[]" if s.is_list else "") for s in segs[: i + 1])

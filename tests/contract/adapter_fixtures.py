@@ -112,8 +112,8 @@ class ErpUnderTest:
     reference_reads: int = 0
     """Calls a full read needs besides the resources' pages (Xero: /Organisation)."""
     counts_key: Callable[[str], str] = field(default=lambda resource: resource)
-    write_prefix: str = "/api.xro/"
-    """Paths a write goes to (NetSuite's reads are POSTs too, to another path)."""
+    write_prefix: str | None = None
+    """Paths a write goes to, when not every API path is (NetSuite's reads are POSTs too)."""
     write_resource: str | None = None
     """The resource that reads back what `sample_write` wrote (default: `write_collection`)."""
     auth_mode: str | None = None
@@ -462,6 +462,7 @@ SAP = ErpUnderTest(
     changes=(
         ChangeRequest("business_partners", update=2, delete=2, create=2),
         ChangeRequest("billing_documents", update=3, delete=1),
+        ChangeRequest("supplier_invoices", update=1, delete=1, create=2),
         ChangeRequest("payments", create=2),
         ChangeRequest("journal_entries", create=1),
     ),
@@ -592,9 +593,8 @@ NETSUITE = ErpUnderTest(
     daily_limit=False,
 )
 
-ERPS: Sequence[ErpUnderTest] = (XERO,)
-"""Every ERP the adapter contract tests run against (SAP joins once its grouped journal reads
-resume from an opaque page token: framework v2 stage B; NetSuite joins here too)."""
+ERPS: Sequence[ErpUnderTest] = (XERO, SAP, NETSUITE)
+"""Every ERP the adapter contract tests run against (NetSuite joins here)."""
 
 __all__ = [
     "ERPS",

@@ -2,9 +2,9 @@
 
 Changes are deterministic for the seed and the number of earlier calls. Objects:
 `business_partners` (update: renamed, stamps now; delete: marked for archiving and blocked;
-create: a new organisation supplier), `supplier_invoices` (update: header text changed - SAP
-keeps no change stamp on supplier invoices, so only a key scan or a reread sees it; delete:
-parked ones deleted, posted ones reversed; create: a new posted invoice),
+create: a new organisation supplier), `supplier_invoices` (update: a parked invoice posted;
+delete: a posted invoice reversed; create: a new posted invoice - SAP keeps no change stamp on
+supplier invoices: each change leaves a new document behind instead),
 `billing_documents` (update: stamp now; delete: cancelled with an S1 document).
 """
 
@@ -168,20 +168,20 @@ def make_changes(
 
         table = state.store.table(SI, "A_SupplierInvoice")
         live = [r for r in table.in_key_order() if not r["IsReversed"] and not r["IsReversal"]]
-        chosen = _pick(fake, live, update + delete)
-        for row in chosen[:update]:
-            table.put({**row, "DocumentHeaderText": f"Changed {fake.words()}"[:25]})
+        parked = [r for r in live if r["SupplierInvoiceStatus"] == "A"]
+        if len(parked) < update:
+            raise ValueError(f"only {len(parked)} parked supplier invoices are left to post")
+        # SAP keeps no change stamp on supplier invoices and does not edit posted ones: an
+        # update posts a parked invoice, a delete reverses a posted one (both leave documents).
+        for row in _pick(fake, parked, update):
+            FUNCTIONS[(SI, "Post")](
+                state, {"SupplierInvoice": row["SupplierInvoice"], "FiscalYear": row["FiscalYear"]}
+            )
             result["updated"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")
-        for row in chosen[update:]:
+        posted = [r for r in live if r["SupplierInvoiceStatus"] == "5"]
+        for row in _pick(fake, posted, delete):
             key = (row["SupplierInvoice"], row["FiscalYear"])
-            if row["SupplierInvoiceStatus"] == "A":
-                table.delete(key)
-                for child in ("A_SupplierInvoiceItemGLAcct", "A_SupplierInvoiceTax"):
-                    child_table = state.store.table(SI, child)
-                    for item in child_table.lookup(("SupplierInvoice", "FiscalYear"), key):
-                        child_table.delete(SERVICE_BY_NAME[SI].set_by_name[child].key_of(item))
-            else:
-                FUNCTIONS[(SI, "Cancel")](state, {"SupplierInvoice": key[0], "FiscalYear": key[1]})
+            FUNCTIONS[(SI, "Cancel")](state, {"SupplierInvoice": key[0], "FiscalYear": key[1]})
             result["deleted"].append(f"{key[0]}/{key[1]}")
         suppliers = [
             r["Supplier"]
@@ -191,6 +191,7 @@ def make_changes(
         svc = SERVICE_BY_NAME[SI]
         for _ in range(create):
             net = fake.money(50, 900)
+            tax = (net * Decimal("0.2")).quantize(Decimal("0.01"))
             row = state.create(
                 svc,
                 svc.set_by_name["A_SupplierInvoice"],
@@ -201,7 +202,7 @@ def make_changes(
                     "InvoicingParty": fake.choice(suppliers),
                     "SupplierInvoiceIDByInvcgParty": f"NEW-{fake.integer(10000, 99999)}",
                     "DocumentCurrency": "GBP",
-                    "InvoiceGrossAmount": str(net * Decimal("1.2")),
+                    "InvoiceGrossAmount": str(net + tax),
                     "DocumentHeaderText": fake.words()[:25],
                     "to_SupplierInvoiceItemGLAcct": [
                         {
@@ -211,9 +212,7 @@ def make_changes(
                             "SupplierInvoiceItemText": fake.words(),
                         }
                     ],
-                    "to_SupplierInvoiceTax": [
-                        {"TaxCode": "V1", "TaxAmount": str(net * Decimal("0.2"))}
-                    ],
+                    "to_SupplierInvoiceTax": [{"TaxCode": "V1", "TaxAmount": str(tax)}],
                 },
             )
             result["created"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")

@@ -363,7 +363,7 @@ def _cancel(state: SapSandboxState, params: dict[str, Any]) -> dict[str, Any]:
             "ReverseDocument": key[0],
             "ReverseDocumentFiscalYear": key[1],
             "PostingDate": posting,
-            "CreationDate": posting,
+            "CreationDate": stamp(state.now())[0],
         }
     )
     table.put(

@@ -277,3 +277,232 @@ def test_the_data_directory_and_database_are_private(cli: Cli) -> None:
     assert stat.S_IMODE(cli.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((cli.data_dir / "ledgerhub.db").stat().st_mode) == 0o600
     assert stat.S_IMODE((cli.data_dir / "secret.key").stat().st_mode) == 0o600
+
+
+# --------------------------------------------------------------------------- item 11: submit
+
+
+def _bill(cli: Cli, connection: str) -> dict[str, Any]:
+    cli.ok("sync", connection, "--resource", "contacts", "--wait")
+    cli.ok("sync", connection, "--resource", "accounts", "--wait")
+    suppliers = json.loads(
+        cli.ok("records", "list", "--object", "supplier", "--limit", "500", "--json").stdout
+    )
+    supplier = next(s for s in suppliers if s.get("status") == "active")
+    accounts = json.loads(
+        cli.ok("records", "list", "--object", "account", "--limit", "500", "--json").stdout
+    )
+    expense = next(a for a in accounts if a.get("type") == "expense")
+    return {
+        "direction": "payable",
+        "number": "CLI-0001",
+        "party_id": supplier["id"],
+        "issue_date": "2026-11-02",
+        "due_date": "2026-12-02",
+        "currency": supplier.get("currency") or "GBP",
+        "status": "authorised",
+        "tax_mode": "no_tax",
+        "lines": [
+            {
+                "line_number": 1,
+                "description": "Consulting",
+                "quantity": "4",
+                "unit_price": "150.00",
+                "net_amount": "600.00",
+                "account_code": expense["code"],
+            }
+        ],
+    }
+
+
+def test_records_submit_writes_once_and_refuses_a_bad_record_before_queueing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    connection = cli.add()
+    bill = tmp_path / "bill.json"
+    bill.write_text(json.dumps(_bill(cli, connection)))
+    before = cli.sandbox.counts()["invoices"]["total"]
+    args = ["records", "submit", "--connection", connection, "--object", "invoice"]
+    first = json.loads(cli.ok(*args, "--file", str(bill), "--wait", "--json").stdout)
+    assert first["new"] is True
+    assert first["request"]["status"] == "succeeded"
+    assert first["request"]["remote_id"]
+    again = json.loads(cli.ok(*args, "--file", str(bill), "--wait", "--json").stdout)
+    assert again["new"] is False
+    assert again["request"]["id"] == first["request"]["id"]
+    assert cli.sandbox.counts()["invoices"]["total"] == before + 1
+
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({**json.loads(bill.read_text()), "currency": "XXQ"}))
+    refused = cli.run(*args, "--file", str(broken), "--wait")
+    assert refused.returncode == 2
+    assert "currency" in refused.stderr
+    wrong_object = cli.run(*args[:-1], "invoices", "--file", str(bill))
+    assert wrong_object.returncode == 2
+    assert cli.sandbox.counts()["invoices"]["total"] == before + 1
+
+
+# --------------------------------------------------------------------------- spec and check
+
+
+def test_connectors_spec_prints_the_credentials_schema(cli: Cli) -> None:
+    spec = json.loads(cli.ok("connectors", "spec", "xero").stdout)
+    modes = {m["name"]: m for m in spec["auth_modes"]}
+    schema = modes["client_credentials"]["credentials"]
+    assert schema["required"] == ["client_id", "client_secret"]
+    assert schema["properties"]["client_secret"]["writeOnly"] is True
+    assert "invoice" in spec["writes"]
+    unknown = cli.run("connectors", "spec", "quickbooks")
+    assert unknown.returncode == 2
+    assert "xero" in unknown.stderr
+
+
+def test_connections_check_tests_credentials_without_storing_anything(cli: Cli) -> None:
+    new = ["connections", "check", "xero", "--base-url", cli.sandbox.url, "--json"]
+    good = json.loads(
+        cli.ok(*new, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET).stdout
+    )
+    assert good["ok"] is True
+    steps = [s["step"] for s in good["steps"]]
+    assert steps[:2] == ["sign in", "tenant"]
+    assert "read invoices" in steps
+    bad = cli.run(*new, "--client-id", CLIENT_ID, "--client-secret", "wrong")
+    assert bad.returncode == 1
+    (failed,) = [s for s in json.loads(bad.stdout)["steps"] if not s["ok"]]
+    assert failed["step"] == "sign in"
+    assert "wrong" not in bad.stdout + bad.stderr
+    assert cli.connections() == []
+    connection = cli.add()
+    existing = cli.run("connections", "check", connection)
+    assert existing.returncode == 0, existing.stderr
+    assert "read invoices" in existing.stderr
+
+
+# --------------------------------------------------------------------------- state
+
+
+def test_state_get_set_clear(cli: Cli) -> None:
+    connection = cli.add()
+    assert json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"] == {
+        "invoices": None
+    }
+    cli.ok("sync", connection, "--resource", "invoices", "--wait")
+    after_sync = json.loads(cli.ok("state", "get", connection).stdout)["resources"]
+    assert after_sync["invoices"]["done"] is True
+    assert after_sync["invoices"]["next_since"]
+    cli.ok("state", "set", connection, "invoices", "--since", "2030-01-01T00:00:00Z")
+    moved = json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"]
+    assert moved["invoices"]["next_since"].startswith("2030-01-01T00:00:00")
+    # From a time after every change, the next sync finds nothing.
+    quiet = json.loads(
+        cli.ok("sync", connection, "--resource", "invoices", "--wait", "--json").stdout
+    )[0]["run"]
+    assert quiet["created"] + quiet["updated"] + quiet["unchanged"] == 0
+    bad = cli.run("state", "set", connection, "invoices", "--state", '{"page": "x"}')
+    assert bad.returncode == 2
+    assert "page" in bad.stderr
+    cli.ok("state", "clear", connection, "invoices", "--yes")
+    cleared = json.loads(cli.ok("state", "get", connection, "invoices").stdout)["resources"]
+    assert cleared == {"invoices": None}
+
+
+# --------------------------------------------------------------------------- the Singer tap
+
+
+def test_extract_as_a_singer_tap_resumes_from_its_state(cli: Cli, tmp_path: Path) -> None:
+    catalog = json.loads(cli.ok("extract", "xero", "--discover", "--objects", "invoices").stdout)
+    assert {s["stream"] for s in catalog["streams"]} >= {"invoice"}
+    config = tmp_path / "tap.json"
+    config.write_text(
+        json.dumps(
+            {"base_url": cli.sandbox.url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        )
+    )
+    tap = ["extract", "xero", "--config", str(config), "--format", "singer", "--no-limits"]
+
+    def messages(*extra: str) -> list[dict[str, Any]]:
+        out = cli.ok(*tap, "--objects", "invoices", *extra).stdout
+        return [json.loads(line) for line in out.splitlines()]
+
+    first = messages()
+    announced: set[str] = set()
+    records = 0
+    for message in first:
+        if message["type"] == "SCHEMA":
+            announced.add(message["stream"])
+            assert message["key_properties"] == ["id"]
+        elif message["type"] == "RECORD":
+            assert message["stream"] in announced  # a stream's SCHEMA comes before its records
+            records += 1
+    assert records == cli.sandbox.counts()["invoices"]["total"]
+    last = first[-1]
+    assert last["type"] == "STATE"
+    assert last["value"]["bookmarks"]["invoices"]["done"] is True
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps(last["value"]))
+    changed = cli.sandbox.control("POST", "changes", {"object": "invoices", "update": 2})
+    again = messages("--state", str(state))
+    ids = {m["record"]["remote_id"] for m in again if m["type"] == "RECORD"}
+    assert set(changed["updated"]) <= ids
+    assert len(ids) < records  # only what changed since the state (and the read overlap)
+
+
+def test_extract_reads_only_the_streams_a_catalog_selects(cli: Cli, tmp_path: Path) -> None:
+    catalog = json.loads(cli.ok("extract", "xero", "--discover").stdout)
+    for stream in catalog["streams"]:
+        stream["metadata"][0]["metadata"]["selected"] = stream["stream"] == "supplier"
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog))
+    out = cli.ok(
+        "extract", "xero", "--base-url", cli.sandbox.url, "--client-id", CLIENT_ID,
+        "--client-secret", CLIENT_SECRET, "--format", "singer", "--no-limits",
+        "--catalog", str(path),
+    ).stdout  # fmt: skip
+    lines = [json.loads(line) for line in out.splitlines()]
+    streams = {m["stream"] for m in lines if m["type"] == "RECORD"}
+    assert streams == {"supplier"}
+    assert set(lines[-1]["value"]["bookmarks"]) == {"contacts"}
+
+
+# --------------------------------------------------------------------------- item 5: scopes
+
+
+def test_the_sandbox_refuses_a_call_its_token_has_no_scope_for(cli: Cli) -> None:
+    import httpx
+
+    token = httpx.post(
+        f"{cli.sandbox.url}/connect/token",
+        data={"grant_type": "client_credentials", "scope": "accounting.contacts.read"},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    ).json()["access_token"]
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "xero-tenant-id": cli.state.tenant_id,
+        "Accept": "application/json",
+    }
+    api = f"{cli.sandbox.url}/api.xro/2.0"
+    assert httpx.get(f"{api}/Contacts", headers=headers).status_code == 200
+    refused = httpx.get(f"{api}/Invoices", headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["Detail"] == "AuthorizationUnsuccessful"
+    write = httpx.post(f"{api}/Contacts", headers=headers, json={"Contacts": [{"Name": "X"}]})
+    assert write.status_code == 401
+
+
+def test_a_connection_asks_for_the_scopes_its_resources_need(cli: Cli) -> None:
+    # The adapter's defaults cover every resource: the check reads them all.
+    connection = cli.add()
+    shown = json.loads(cli.ok("connections", "show", connection, "--json").stdout)
+    assert {"accounting.invoices", "accounting.contacts"} <= set(shown["connection"]["scopes"])
+    cli.ok("connections", "check", connection)
+    # Asked for less, Xero grants less: the check names the resource it cannot read.
+    narrow = cli.add("--scope", "accounting.contacts.read")
+    result = cli.run("connections", "check", narrow, "--json")
+    assert result.returncode == 1
+    (failed,) = [s for s in json.loads(result.stdout)["steps"] if not s["ok"]]
+    assert failed["step"] != "read contacts"
+    assert failed["step"].startswith("read ")
+    assert "auth" in failed["detail"]
+    spec = json.loads(cli.ok("connectors", "spec", "xero").stdout)
+    assert "accounting.invoices" in spec["default_scopes"]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from connectors.ids import IdResolver
 from hub.store import Store
+from hub.store.bindings import CACHE_SIZE, LruCache, StoreIdResolver
 from hub.store.models import Binding
 
 pytestmark = pytest.mark.integration
@@ -70,3 +71,38 @@ def test_bind_keeps_the_hub_id_of_a_written_record(store: Store, connection_id: 
     assert store.resolver(connection_id).hub_id("invoice", "NEW-1") == hub_id
     # a later bind of the same remote id cannot move it
     assert resolver.bind("invoice", "NEW-1", "inv_01KN6N0HT0AFBME15XYB5X0SRN") == hub_id
+
+
+def test_a_small_cache_forgets_ids_and_still_answers_them(store: Store, connection_id: str) -> None:
+    resolver = StoreIdResolver(store.sessions, connection_id, cache_size=10)
+    remote_ids = [f"R{i}" for i in range(100)]
+    resolver.prefetch("invoice", remote_ids)
+    first = {r: resolver.hub_id("invoice", r) for r in remote_ids}
+    assert len(resolver._hub) <= 10
+    assert len(resolver._remote) <= 10
+    again = StoreIdResolver(store.sessions, connection_id, cache_size=10)
+    assert {r: again.hub_id("invoice", r) for r in reversed(remote_ids)} == first
+    assert all(resolver.remote_id("invoice", hub) == r for r, hub in first.items())
+    with store.sessions() as session:
+        count = session.scalar(select(func.count()).where(Binding.connection_id == connection_id))
+    assert count == 100  # nothing minted twice
+
+
+def test_the_shipped_cache_is_bounded(store: Store, connection_id: str) -> None:
+    resolver = store.resolver(connection_id)
+    assert resolver._hub.capacity == resolver._remote.capacity == CACHE_SIZE
+    resolver.prefetch("supplier", [f"S{i}" for i in range(300)])
+    assert len(resolver._hub) == 300
+
+
+def test_lru_cache_drops_the_least_recently_used() -> None:
+    cache: LruCache[str] = LruCache(2)
+    cache.put("a", "1")
+    cache.put("b", "2")
+    assert cache.get("a") == "1"  # a is now the most recent
+    cache.put("c", "3")
+    assert "b" not in cache
+    assert cache.get("a") == "1"
+    assert cache.get("c") == "3"
+    with pytest.raises(ValueError, match="at least 1"):
+        LruCache(0)

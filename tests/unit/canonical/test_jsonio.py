@@ -45,3 +45,15 @@ def test_dates_and_exponents() -> None:
 )
 def test_round_trip_keeps_every_value(value: object) -> None:
     assert jsonio.loads(jsonio.dumps(value)) == value
+
+
+def test_an_encoded_document_is_written_as_it_was_encoded() -> None:
+    doc = {"amount": Decimal("-12.50"), "name": "Café", "lines": [{"q": Decimal("1E+2")}]}
+    encoded = jsonio.Encoded(doc)
+    assert (
+        encoded.text
+        == jsonio.dumps(doc)
+        == '{"amount":-12.50,"name":"Caf\\u00e9","lines":[{"q":100}]}'
+    )
+    assert jsonio.dumps(encoded) is encoded.text
+    assert jsonio.loads(jsonio.dumps(encoded)) == doc
