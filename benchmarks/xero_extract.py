@@ -30,6 +30,7 @@ import httpx
 from pydantic import SecretStr
 
 from connectors.base import ConnectionConfig, Connector, FetchedPage, Resource
+from connectors.ids import StableIds
 from connectors.pull import pull
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
 from connectors.sandbox import RateLimits, run_in_thread
@@ -84,7 +85,10 @@ def connector(
         tenant_id=tenant_id,
     )
     return cls(
-        config, limiter=limiter or MemoryRateLimiter(Budget.unlimited()), transport=transport
+        config,
+        limiter=limiter or MemoryRateLimiter(Budget.unlimited()),
+        transport=transport,
+        ids=StableIds(config.connection_id, remember=False),  # a read-only run, as hub extract
     )
 
 
@@ -101,8 +105,10 @@ class Recording(XeroConnector):
 
     captured: ClassVar[dict[str, list[dict[str, Any]]]] = defaultdict(list)
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        fetched = super().fetch_page(resource, since, page)
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        fetched = super().fetch_page(resource, since, token)
         self.captured[resource.name].extend(fetched.items)
         return fetched
 
@@ -226,10 +232,11 @@ def child_read(url: str, tenant: str, trace: bool) -> None:
             tracemalloc.start()
 
         def sink(page: Any) -> None:
-            for record in page.records:
-                line = {"object": type(record).OBJECT, "resource": page.resource}
-                line["record"] = record.to_json_dict()
-                out.write(json.dumps(line, separators=(",", ":")) + "\n")
+            resource = json.dumps(page.resource)
+            for record in page.records:  # as hub extract writes them
+                body = record.model_dump_json(exclude={"remote_data"})
+                head = f'{{"object":"{type(record).OBJECT}","resource":{resource},"record":'
+                out.write(f"{head}{body}}}\n")
 
         stats = pull(reader, READ_RESOURCES, sink)
         peak = tracemalloc.get_traced_memory()[1] if trace else 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, Rounded, localcontext
 from functools import partial
 from typing import Any, ClassVar, Self, get_args
 
@@ -32,6 +32,9 @@ from canonical.money import exact_arithmetic, fits_minor_units, is_currency, min
 from canonical.types import CustomValue, Kind, UtcDatetime
 
 Loc = tuple[int | str, ...]
+
+_EXACT_SUM = Context(prec=100, traps=[Rounded])
+"""A sum that would lose a digit raises instead."""
 
 
 @dataclass(frozen=True)
@@ -174,21 +177,40 @@ class CanonicalModel(ExactJsonModel):
     def money_within(cls, model: CanonicalModel, places: int) -> bool:
         """True when no money value of a validated `model` has digits beyond `places`.
 
-        Decided from each amount's exponent alone, without locations or rounding: a False
-        only means some amount needs the full check (`1.500` has three places yet fits USD).
+        Decided in one exact sum: a sum's exponent is the smallest of its terms' (the decimal
+        standard), so one exponent speaks for every amount. A False only means some amount
+        needs the full check (`1.500` has three places yet fits USD; a sum too long to be
+        exact is not trusted).
         """
-        for name, is_money, nested in cls.money_plan():
+        amounts: list[Decimal] = []
+        cls._collect_money(model, amounts)
+        try:
+            with localcontext(_EXACT_SUM):
+                total = sum(amounts, Decimal(0))
+        except Rounded:
+            return False
+        exponent = total.as_tuple().exponent
+        return isinstance(exponent, int) and exponent >= -places
+
+    @classmethod
+    def _collect_money(cls, model: CanonicalModel, into: list[Decimal]) -> None:
+        plan = cls.__dict__.get("_money_getters")
+        if plan is None:
+            names = tuple(name for name, is_money, _ in cls.money_plan() if is_money)
+            nested = tuple((name, sub) for name, _, sub in cls.money_plan() if sub is not None)
+            plan = (names, nested)
+            type.__setattr__(cls, "_money_getters", plan)
+        names, nested = plan
+        for name in names:
+            value = getattr(model, name)
+            if value is not None:
+                into.append(value)
+        for name, sub in nested:
             value = getattr(model, name)
             if value is None:
                 continue
-            if is_money:
-                if value.as_tuple().exponent < -places:
-                    return False
-            elif nested is not None:
-                for item in value if isinstance(value, list | tuple) else (value,):
-                    if not nested.money_within(item, places):
-                        return False
-        return True
+            for item in value if isinstance(value, list | tuple) else (value,):
+                sub._collect_money(item, into)
 
     @classmethod
     def money_locs(cls, doc: Doc, prefix: Loc = ()) -> Iterator[tuple[Loc, Decimal]]:

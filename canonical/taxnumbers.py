@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from types import ModuleType
 
 from stdnum import get_cc_module
@@ -18,6 +19,7 @@ class TaxNumberCheck:
     message: str
 
 
+@lru_cache(maxsize=512)
 def _module(country: str, kind: str) -> ModuleType | None:
     try:
         module: ModuleType | None = get_cc_module(country.lower(), kind)  # type: ignore[assignment]

@@ -155,8 +155,11 @@ class XeroConnector(Connector):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.endpoints = XeroEndpoints.for_base_url(config.base_url)
-        if not config.scopes:
-            config = config.model_copy(update={"scopes": (*WRITE_SCOPES, *READ_SCOPES)})
+        scopes = config.scopes or (*WRITE_SCOPES, *READ_SCOPES)
+        if not self.mode_for(config.auth_mode, config.grant).interactive:
+            # A refresh token is a person-approved grant's: machine sign-in asks for none.
+            scopes = tuple(s for s in scopes if s != "offline_access")
+        config = config.model_copy(update={"scopes": scopes})
         super().__init__(
             config, tokens=tokens, ids=ids, limiter=limiter, retry=retry, transport=transport
         )
@@ -236,37 +239,33 @@ class XeroConnector(Connector):
             ctx = self._context = replace(ctx, tracking_categories=names)
         return ctx
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        """One page of a Xero collection (unpaged collections come whole on page 1)."""
-        params: dict[str, str] = dict(resource.params)
-        if resource.page_size is not None:
-            params.update(page=str(page), pageSize=str(resource.page_size))
-        if resource.order:
-            params["order"] = resource.order
-        headers = self._headers(since if resource.cursor else None)
-        body = self.http.get_json(resource.path, params=params, headers=headers)
-        items = body.get(resource.collection) or []
-        if resource.collection == "Accounts" and since is None:
-            # The whole chart of accounts: batch payments take their codes from it instead of
-            # reading /Accounts a second time.
-            self._account_codes = _account_codes(items)
-        server_time = None
-        if isinstance(body.get("DateTimeUTC"), str):
+    def read_params(self, resource: Resource, since: datetime | None) -> dict[str, str]:
+        """The resource's sort order (paged reads order by id)."""
+        return {"order": resource.order} if resource.order else {}
+
+    def request_headers(self, resource: Resource, since: datetime | None) -> dict[str, str]:
+        """The tenant, and `If-Modified-Since` for incremental reads."""
+        return self._headers(since if resource.cursor else None)
+
+    def server_time(self, body: Any) -> datetime | None:
+        """Xero's `DateTimeUTC` (a Microsoft JSON date)."""
+        value = body.get("DateTimeUTC") if isinstance(body, dict) else None
+        if isinstance(value, str):
             try:
-                server_time = parse_ms_datetime(body["DateTimeUTC"])
+                return parse_ms_datetime(value)
             except ValueError:
-                server_time = None
-        if resource.page_size is None:
-            last = True
-        else:
-            pagination = body.get("pagination") or {}
-            page_count = pagination.get("pageCount")
-            last = (
-                page >= int(page_count)
-                if page_count is not None
-                else len(items) < resource.page_size
-            )
-        return FetchedPage(items=list(items), last=last, server_time=server_time)
+                return None
+        return None
+
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        """One page through the shared fetch; a whole chart of accounts keeps its codes."""
+        fetched = super().fetch_page(resource, since, token)
+        if resource.collection == "Accounts" and since is None:
+            # Batch payments take their codes from it instead of reading /Accounts again.
+            self._account_codes = _account_codes(fetched.items)
+        return fetched
 
     def fetch_items(self, resource: Resource, remote_ids: Sequence[str]) -> list[dict[str, Any]]:
         """`GET /{collection}/{id}` per id; an id Xero answers 404 for is gone and left out."""

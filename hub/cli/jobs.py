@@ -21,7 +21,10 @@ def worker(
         int | None, typer.Option("--threads", "-t", help="Threads per process (default: setting).")
     ] = None,
     queues: Annotated[
-        str | None, typer.Option("--queues", "-Q", help="Only these queues: sync,write,dispatch.")
+        str | None,
+        typer.Option(
+            "--queues", "-Q", help="Only these queues: sync,backfill,write,dispatch,webhooks."
+        ),
     ] = None,
 ) -> None:
     """Run dramatiq workers that process sync, write and dispatch jobs.

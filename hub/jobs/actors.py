@@ -25,6 +25,13 @@ setup_logging(_runtime.settings)
 dramatiq.set_broker(_runtime.broker)
 
 SYNC_QUEUE = "sync"
+BACKFILL_QUEUE = "backfill"
+BACKFILL_PRIORITY = 100
+"""Backfills (full syncs) come after incremental syncs and writes. Their own queue: a backlog of
+backfills never stands between the `sync` and `write` queues' consumers and their messages.
+A lower priority (dramatiq hands a free worker thread the lowest number first among the
+messages the worker holds; other actors have 0): a thread that finishes takes a waiting
+incremental sync or write before the next backfill."""
 WRITE_QUEUE = "write"
 DISPATCH_QUEUE = "dispatch"
 WEBHOOK_QUEUE = "webhooks"
@@ -83,6 +90,22 @@ def sync(
             )
     if not outcome.skipped:
         dispatch.send()
+
+
+@dramatiq.actor(
+    queue_name=BACKFILL_QUEUE,
+    priority=BACKFILL_PRIORITY,
+    time_limit=_runtime.settings.job_time_limit_ms,
+    throws=EXPECTED,
+)
+def backfill(
+    connection_id: str,
+    resource: str,
+    run_id: str | None = None,
+    correlation_id: str | None = None,
+) -> None:
+    """A full sync of one resource: the work of `sync(..., full=True)`, queued behind it."""
+    sync.fn(connection_id, resource, full=True, run_id=run_id, correlation_id=correlation_id)
 
 
 @dramatiq.actor(
@@ -157,4 +180,5 @@ def _write_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
 
 
 SUBJECTS[sync.actor_name] = _sync_subject
+SUBJECTS[backfill.actor_name] = _sync_subject
 SUBJECTS[write.actor_name] = _write_subject

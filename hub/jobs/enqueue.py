@@ -40,9 +40,10 @@ def _sync(
         "run_id": run_id,
         "correlation_id": corr,
     }
-    if full:
-        kwargs["full"] = True
-    enqueue(runtime, "sync", "sync", kwargs)
+    if full:  # a backfill: its own queue and actor, behind incremental syncs and writes
+        enqueue(runtime, "backfill", "backfill", kwargs)
+    else:
+        enqueue(runtime, "sync", "sync", kwargs)
 
 
 def sync_sender(runtime: Runtime, *, full: bool = False) -> Enqueue:

@@ -18,14 +18,13 @@ def send_sync(connection_id: str, resource: str, run_id: str, correlation_id: st
 
 
 def send_full_sync(connection_id: str, resource: str, run_id: str, correlation_id: str) -> None:
-    """Enqueue a full (non-incremental) sync job."""
+    """Enqueue a full (non-incremental) sync job: a backfill, behind incremental work."""
     from hub.jobs import actors
 
-    actors.sync.send_with_options(
+    actors.backfill.send_with_options(
         kwargs={
             "connection_id": connection_id,
             "resource": resource,
-            "full": True,
             "run_id": run_id,
             "correlation_id": correlation_id,
         }
