@@ -297,6 +297,16 @@ def load(
     return head.model_copy(update={"rules": tuple(r for _, r in rules)})
 
 
+def spec_object(text: str) -> str | None:
+    """The `object` a spec names, or None when the text does not say (no validation)."""
+    try:
+        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:
+        return None
+    found = data.get("object") if isinstance(data, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def _loc(where: str) -> tuple[str | int, ...]:
     out: list[str | int] = []
     for part in where.replace("]", "").replace("[", ".").split("."):

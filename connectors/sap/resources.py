@@ -57,12 +57,8 @@ def _resource(
         collection=read.entity_set,
         model=model,
         objects=objects,
-        # The key part that tells rows apart (a whole composite key once the framework has them).
-        id_field="__group"
-        if read.group
-        else read.keys[-1]
-        if len(read.keys) == 2 and read.keys[0] in ("ControllingArea", "ChartOfAccounts")
-        else read.keys[0],
+        id_field="__group" if read.group else read.keys[0] if len(read.keys) == 1 else "",
+        id_fields=() if read.group or len(read.keys) == 1 else read.keys,
         cursor="+".join(read.stamp_fields) if read.stamp else None,
         page_size=PAGE,
         deletes=deletes,

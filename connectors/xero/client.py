@@ -155,8 +155,11 @@ class XeroConnector(Connector):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.endpoints = XeroEndpoints.for_base_url(config.base_url)
-        if not config.scopes:
-            config = config.model_copy(update={"scopes": (*WRITE_SCOPES, *READ_SCOPES)})
+        scopes = config.scopes or (*WRITE_SCOPES, *READ_SCOPES)
+        if not self.mode_for(config.auth_mode, config.grant).interactive:
+            # A refresh token is a person-approved grant's: machine sign-in asks for none.
+            scopes = tuple(s for s in scopes if s != "offline_access")
+        config = config.model_copy(update={"scopes": scopes})
         super().__init__(
             config, tokens=tokens, ids=ids, limiter=limiter, retry=retry, transport=transport
         )

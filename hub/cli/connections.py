@@ -106,6 +106,14 @@ def add(
         str | None, typer.Option("--redirect-uri", help="Callback URL (authorization_code).")
     ] = None,
     tenant: Annotated[str | None, typer.Option("--tenant", help="The ERP's tenant id.")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="An OAuth scope to ask for (repeat). Default: what the adapter reads and writes "
+            "(see hub connectors spec ERP).",
+        ),
+    ] = None,
     sync: Annotated[
         bool, typer.Option("--sync/--no-sync", help="Start the first backfill.")
     ] = True,
@@ -150,6 +158,7 @@ def add(
             display_name=name,
             remote_tenant_id=tenant,
             redirect_uri=redirect_uri,
+            scopes=[part for item in scope or [] for part in item.split()] or None,
         )
         try:
             if not runtime.connector(view.id).auth_mode.interactive:

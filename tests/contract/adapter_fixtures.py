@@ -449,9 +449,8 @@ SAP = ErpUnderTest(
     budget=sap_budget,
 )
 
-ERPS: Sequence[ErpUnderTest] = (XERO,)
-"""Every ERP the adapter contract tests run against (SAP joins once its grouped journal reads
-resume from an opaque page token: framework v2 stage B; NetSuite joins here too)."""
+ERPS: Sequence[ErpUnderTest] = (XERO, SAP)
+"""Every ERP the adapter contract tests run against (NetSuite joins here)."""
 
 __all__ = [
     "ERPS",
