@@ -540,6 +540,7 @@ class Connector(ABC):
         token = state.token
         if token is None and state.page and resource.paginator is not None:
             token = resource.paginator.resume_token(state.page)  # a cursor from before tokens
+        self.prepare_read(resource)
         previous_ids: set[str] = set()
         number = state.page
         while True:
@@ -594,6 +595,13 @@ class Connector(ABC):
             return None
         records, failures, _ = self._translate_page(resource, items, set())
         return Page(resource.name, 0, records, failures, cursor, True, len(items))
+
+    def prepare_read(self, resource: Resource) -> None:  # noqa: B027 - optional hook
+        """Load what translating `resource` needs from the ERP (an organisation's currency),
+        once, before its first page: translation itself sends no request."""
+
+    def prepare_write(self, object_name: str) -> None:  # noqa: B027 - optional hook
+        """Load what translating writes of `object_name` needs, before the first batch."""
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation will ask for, by object: the items' own by default.
@@ -683,6 +691,7 @@ class Connector(ABC):
             raise KeyError(
                 f"{self.ERP} cannot write {object_name} (it writes: {', '.join(self.WRITES)})"
             )
+        self.prepare_write(object_name)
         results: list[WriteResult] = []
         for start in range(0, len(records), self.WRITE_BATCH):
             batch = records[start : start + self.WRITE_BATCH]

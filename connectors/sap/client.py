@@ -25,7 +25,7 @@ from connectors.oauth import OAuthEndpoints
 from connectors.sap import translate
 from connectors.sap.auth import CsrfAuth, sap_budget
 from connectors.sap.errors import SAP_ERRORS
-from connectors.sap.resources import PAGE, RESOURCES, SAP_READS, SapRead
+from connectors.sap.resources import CUSTOM_FIELD_PLACES, PAGE, RESOURCES, SAP_READS, SapRead
 from connectors.sap.soap import SOAP_PATH
 from connectors.sap.translate_common import SapContext, remote_id
 from connectors.sap.wire import (
@@ -35,6 +35,7 @@ from connectors.sap.wire import (
     datetimeoffset_literal,
     string_literal,
 )
+from mappings.customfields import Place
 
 __all__ = ["SapConnector"]
 
@@ -84,6 +85,7 @@ class SapConnector(Connector):
     BUDGET = sap_budget()
     ERRORS: ClassVar[ErrorTable | None] = SAP_ERRORS
     WRITE_BATCH: ClassVar[int] = 20
+    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = CUSTOM_FIELD_PLACES
 
     # -- wiring hooks ------------------------------------------------------------------------
     def api_url(self) -> str:

@@ -359,6 +359,40 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command("schedule")
+def schedule(
+    connection_id: Annotated[str, typer.Argument(help="The connection id (con_...).")],
+    cron: Annotated[
+        str | None, typer.Argument(help="A cron expression (UTC), e.g. '*/15 * * * *'.")
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Back to the scheduler's interval.")
+    ] = False,
+) -> None:
+    """Set when the scheduler syncs a connection: a cron expression, in UTC.
+
+    Example: hub connections schedule con_01J... '0 */2 * * *'
+
+    Without one (or with --clear) the connection syncs every LEDGERHUB_SYNC_INTERVAL_SECONDS.
+    """
+    from croniter import croniter
+
+    if (cron is None) == (not clear):
+        err.print("[red]error:[/red] give a cron expression, or --clear")
+        raise typer.Exit(2)
+    if cron is not None and not croniter.is_valid(cron):
+        err.print(f"[red]error:[/red] '{cron}' is not a cron expression (e.g. '*/15 * * * *')")
+        raise typer.Exit(2)
+    runtime = get_runtime()
+    with friendly_errors():
+        view = runtime.store.connections.get(connection_id)
+        options = {**view.options, "schedule": cron}
+        if cron is None:
+            options.pop("schedule", None)
+        runtime.store.connections.update(connection_id, options=options)
+    err.print(f"{connection_id} syncs " + (f"on '{cron}' (UTC)" if cron else "on the interval"))
+
+
 @connectors_app.command("list")
 def list_adapters(as_json: Annotated[bool, JSON_OPTION] = False) -> None:
     """List installed adapters with their resources and writable objects.
