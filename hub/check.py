@@ -65,7 +65,7 @@ def check_connector(connector: Connector, *, sign_in: bool) -> CheckReport:
             continue
 
         def read(resource: Any = resource) -> str:
-            page = connector.fetch_page(resource, since if resource.cursor else None, 1)
+            page = connector.fetch_page(resource, since if resource.cursor else None, None)
             return f"readable ({len(page.items)} item(s) on the first page)"
 
         if not step(f"read {resource.name}", read):

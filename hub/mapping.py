@@ -28,7 +28,7 @@ from mappings.customfields import (
     check_record,
     with_bindings,
 )
-from mappings.spec import MappingSpec, Rule, SpecError, SpecProblem, dump, load
+from mappings.spec import MappingSpec, Rule, SpecError, SpecProblem, dump, load, spec_object
 from mappings.suggest import Decision, DecisionSet
 
 
@@ -49,8 +49,9 @@ def _object(object_name: str) -> str:
 def check_spec(store: Store, connection_id: str, text: str, source: str = "spec") -> MappingSpec:
     """Parse and validate a spec for a connection; raises SpecError (line, path, reason)."""
     cls = connector_class(store, connection_id)
-    first = load(text, source=source)  # names the object, so its catalogue can be chosen
-    return load(text, source=source, catalogue=field_catalogue(cls, first.object))
+    object_name = spec_object(text)
+    catalogue = field_catalogue(cls, object_name) if object_name in OBJECTS else None
+    return load(text, source=source, catalogue=catalogue)
 
 
 def apply_spec(

@@ -4,6 +4,10 @@ Windows are sliding (a call counts for exactly `window_seconds` after it was mad
 `Retry-After` is the time until the oldest counted call leaves the window. Rejected calls do
 not count. The window and day lengths are configurable so tests can cross a boundary in
 seconds. The clock is injectable for unit tests.
+
+A budget left out (None) is not limited: `RateLimits.concurrency_only(n)` limits only the calls
+in flight, as NetSuite does. A limiter made with `enforce=False` never refuses a call and
+reports every budget whole, so a sandbox without limits still sends the ERP's limit headers.
 """
 
 from __future__ import annotations
@@ -35,12 +39,19 @@ class RateLimits(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    per_window: int = Field(60, ge=1, description="calls per tenant per window")
-    per_day: int = Field(5000, ge=1, description="calls per tenant per day")
+    per_window: int | None = Field(60, ge=1, description="calls per tenant per window")
+    per_day: int | None = Field(5000, ge=1, description="calls per tenant per day")
     concurrent: int = Field(5, ge=1, description="calls of one tenant in flight at once")
-    app_per_window: int = Field(10_000, ge=1, description="calls per window across all tenants")
+    app_per_window: int | None = Field(
+        10_000, ge=1, description="calls per window across all tenants"
+    )
     window_seconds: float = Field(60.0, gt=0, description="length of the 'minute' window")
     day_seconds: float = Field(86_400.0, gt=0, description="length of the 'day' window")
+
+    @classmethod
+    def concurrency_only(cls, concurrent: int) -> RateLimits:
+        """Only calls in flight are limited (NetSuite: per account, by its licences)."""
+        return cls(per_window=None, per_day=None, app_per_window=None, concurrent=concurrent)
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,12 @@ class Decision:
     window_remaining: int
     day_remaining: int
     app_remaining: int
+    in_flight: int = 0
+
+
+def _left(budget: int | None, calls: deque[float]) -> int:
+    """What is left of a budget (-1: not limited)."""
+    return -1 if budget is None else max(0, budget - len(calls))
 
 
 class _Tenant:
@@ -67,8 +84,15 @@ class _Tenant:
 class RateLimiter:
     """Counts calls per tenant; `acquire` before a call, `release` after its response is sent."""
 
-    def __init__(self, limits: RateLimits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limits: RateLimits,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        enforce: bool = True,
+    ) -> None:
         self.limits = limits
+        self.enforce = enforce
         self._clock = clock
         self._lock = threading.Lock()
         self._tenants: dict[str, _Tenant] = {}
@@ -101,16 +125,29 @@ class RateLimiter:
             self._expire(self._app, now, limits.window_seconds)
             problem: Problem | None = None
             retry_after = 0
-            if len(state.day) >= limits.per_day:
+            per_day, per_window, app = limits.per_day, limits.per_window, limits.app_per_window
+            if per_day is not None and len(state.day) >= per_day:
                 problem, retry_after = Problem.DAY, self._wait(state.day, now, limits.day_seconds)
-            elif len(self._app) >= limits.app_per_window:
+            elif app is not None and len(self._app) >= app:
                 problem = Problem.APP_MINUTE
                 retry_after = self._wait(self._app, now, limits.window_seconds)
-            elif len(state.window) >= limits.per_window:
+            elif per_window is not None and len(state.window) >= per_window:
                 problem = Problem.MINUTE
                 retry_after = self._wait(state.window, now, limits.window_seconds)
             elif state.in_flight >= limits.concurrent:
                 problem, retry_after = Problem.CONCURRENT, 1
+            if not self.enforce:
+                # Nothing is limited: report every budget whole, count only what is in flight.
+                state.in_flight += 1
+                return Decision(
+                    allowed=True,
+                    problem=None,
+                    retry_after=0,
+                    window_remaining=-1 if per_window is None else per_window,
+                    day_remaining=-1 if per_day is None else per_day,
+                    app_remaining=-1 if app is None else app,
+                    in_flight=state.in_flight,
+                )
             if problem is None:
                 state.window.append(now)
                 state.day.append(now)
@@ -120,9 +157,10 @@ class RateLimiter:
                 allowed=problem is None,
                 problem=problem,
                 retry_after=retry_after,
-                window_remaining=max(0, limits.per_window - len(state.window)),
-                day_remaining=max(0, limits.per_day - len(state.day)),
-                app_remaining=max(0, limits.app_per_window - len(self._app)),
+                window_remaining=_left(per_window, state.window),
+                day_remaining=_left(per_day, state.day),
+                app_remaining=_left(app, self._app),
+                in_flight=state.in_flight,
             )
 
     def release(self, tenant: str) -> None:

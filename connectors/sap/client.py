@@ -25,7 +25,7 @@ from connectors.oauth import OAuthEndpoints
 from connectors.sap import translate
 from connectors.sap.auth import CsrfAuth, sap_budget
 from connectors.sap.errors import SAP_ERRORS
-from connectors.sap.resources import PAGE, RESOURCES, SAP_READS, SapRead
+from connectors.sap.resources import CUSTOM_FIELD_PLACES, PAGE, RESOURCES, SAP_READS, SapRead
 from connectors.sap.soap import SOAP_PATH
 from connectors.sap.translate_common import SapContext, remote_id
 from connectors.sap.wire import (
@@ -35,6 +35,7 @@ from connectors.sap.wire import (
     datetimeoffset_literal,
     string_literal,
 )
+from mappings.customfields import Place
 
 __all__ = ["SapConnector"]
 
@@ -84,6 +85,7 @@ class SapConnector(Connector):
     BUDGET = sap_budget()
     ERRORS: ClassVar[ErrorTable | None] = SAP_ERRORS
     WRITE_BATCH: ClassVar[int] = 20
+    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = CUSTOM_FIELD_PLACES
 
     # -- wiring hooks ------------------------------------------------------------------------
     def api_url(self) -> str:
@@ -286,17 +288,12 @@ class SapConnector(Connector):
             groups.setdefault(_group_key(read, item), []).append(item)
         return [{"__group": remote_id(*key), "items": members} for key, members in groups.items()]
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        """Page `page` of a resource (tokens kept between pages of one read)."""
-        tokens = self.__dict__.setdefault("_page_tokens", {})
-        key = (resource.name, since, page)
-        token = tokens.get(key)
-        if token is None and page > 1:
-            token = json.dumps({"skip": (page - 1) * self.page_size(resource)})
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        """The page `token` names (None: the first); the next page's token comes back with it."""
         items, following = self.read_token(resource, since, token)
-        if following is not None:
-            tokens[(resource.name, since, page + 1)] = following
-        return FetchedPage(items=items, last=following is None)
+        return FetchedPage(items=items, last=following is None, next_token=following)
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation asks for: its own and the parties it names."""

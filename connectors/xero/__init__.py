@@ -39,7 +39,7 @@ def start_sandbox(
 
 def _adapter() -> AdapterSpec:
     from connectors.registry import AdapterSpec
-    from connectors.xero.auth import xero_budget
+    from connectors.xero.auth import DEFAULT_SCOPES, xero_budget
     from connectors.xero.client import XeroConnector
 
     return AdapterSpec(
@@ -47,7 +47,7 @@ def _adapter() -> AdapterSpec:
         title="Xero",
         connector=XeroConnector,
         budget=xero_budget(),
-        default_scopes=("offline_access",),
+        default_scopes=DEFAULT_SCOPES,
         sandbox=start_sandbox,
     )
 

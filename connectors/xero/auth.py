@@ -31,6 +31,43 @@ WRITE_SCOPES = (
 )
 """Granular scopes (required for apps created since 2 March 2026); `offline_access` adds refresh."""
 
+DEFAULT_SCOPES = ("offline_access", *dict.fromkeys(WRITE_SCOPES))
+"""What a connection asks for: writing (which includes reading) what the hub reads and writes,
+and reading the settings (accounts, tax rates, tracking). Xero grants only what is asked."""
+
+SCOPE_FAMILY = {
+    "contacts": "contacts",
+    "invoices": "invoices",
+    "creditnotes": "invoices",
+    "payments": "payments",
+    "batchpayments": "payments",
+    "manualjournals": "manualjournals",
+    "accounts": "settings",
+    "taxrates": "settings",
+    "trackingcategories": "settings",
+    "organisation": "settings",
+    "currencies": "settings",
+    "brandingthemes": "settings",
+}
+"""Accounting API collection (lower case) -> the scope family it needs."""
+_BROAD = {"invoices": "transactions", "payments": "transactions", "manualjournals": "transactions"}
+
+
+def scopes_allowing(method: str, collection: str) -> frozenset[str] | None:
+    """The scopes any one of which lets a call through (None: no scope known for it).
+
+    Reading takes the family's `.read` scope or its write scope; writing takes the write scope.
+    The broad scopes of older apps (`accounting.transactions`, `accounting.contacts`,
+    `accounting.settings`) count as well.
+    """
+    family = SCOPE_FAMILY.get(collection.lower())
+    if family is None:
+        return None
+    names = {f"accounting.{family}", f"accounting.{_BROAD.get(family, family)}"}
+    if method.upper() in {"GET", "HEAD"}:
+        names |= {f"{name}.read" for name in names}
+    return frozenset(names)
+
 
 @dataclass(frozen=True)
 class XeroEndpoints:

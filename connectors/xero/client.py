@@ -155,8 +155,11 @@ class XeroConnector(Connector):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.endpoints = XeroEndpoints.for_base_url(config.base_url)
-        if not config.scopes:
-            config = config.model_copy(update={"scopes": (*WRITE_SCOPES, *READ_SCOPES)})
+        scopes = config.scopes or (*WRITE_SCOPES, *READ_SCOPES)
+        if not self.mode_for(config.auth_mode, config.grant).interactive:
+            # A refresh token is a person-approved grant's: machine sign-in asks for none.
+            scopes = tuple(s for s in scopes if s != "offline_access")
+        config = config.model_copy(update={"scopes": scopes})
         super().__init__(
             config, tokens=tokens, ids=ids, limiter=limiter, retry=retry, transport=transport
         )
@@ -190,10 +193,29 @@ class XeroConnector(Connector):
             headers["If-Modified-Since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         return headers
 
+    def prepare_read(self, resource: Resource) -> None:
+        """Load what translating `resource` needs: the organisation (and account codes)."""
+        self.context()
+        if resource.collection == "BatchPayments":
+            self._with_account_codes()
+
+    def prepare_write(self, object_name: str) -> None:
+        """Load what writes need: the organisation and its tracking categories."""
+        self._with_tracking()
+
+    def _prepared(self) -> translate.TranslateContext:
+        if self._context is None:
+            raise RuntimeError(
+                "Xero's translation context is loaded by prepare_read or prepare_write: "
+                "translation itself sends no request"
+            )
+        return self._context
+
     def context(self) -> translate.TranslateContext:
         """The translation context: base currency (read once) and the configured dimension kinds.
 
         `tracking_kinds` comes from the connection's options, as `Region=location,Area=project`.
+        The one place a read asks the ERP for its context (through `prepare_read`).
         """
         if self._context is None:
             organisation = self.http.get_json("/Organisation", headers=self._headers())
@@ -236,37 +258,33 @@ class XeroConnector(Connector):
             ctx = self._context = replace(ctx, tracking_categories=names)
         return ctx
 
-    def fetch_page(self, resource: Resource, since: datetime | None, page: int) -> FetchedPage:
-        """One page of a Xero collection (unpaged collections come whole on page 1)."""
-        params: dict[str, str] = dict(resource.params)
-        if resource.page_size is not None:
-            params.update(page=str(page), pageSize=str(resource.page_size))
-        if resource.order:
-            params["order"] = resource.order
-        headers = self._headers(since if resource.cursor else None)
-        body = self.http.get_json(resource.path, params=params, headers=headers)
-        items = body.get(resource.collection) or []
-        if resource.collection == "Accounts" and since is None:
-            # The whole chart of accounts: batch payments take their codes from it instead of
-            # reading /Accounts a second time.
-            self._account_codes = _account_codes(items)
-        server_time = None
-        if isinstance(body.get("DateTimeUTC"), str):
+    def read_params(self, resource: Resource, since: datetime | None) -> dict[str, str]:
+        """The resource's sort order (paged reads order by id)."""
+        return {"order": resource.order} if resource.order else {}
+
+    def request_headers(self, resource: Resource, since: datetime | None) -> dict[str, str]:
+        """The tenant, and `If-Modified-Since` for incremental reads."""
+        return self._headers(since if resource.cursor else None)
+
+    def server_time(self, body: Any) -> datetime | None:
+        """Xero's `DateTimeUTC` (a Microsoft JSON date)."""
+        value = body.get("DateTimeUTC") if isinstance(body, dict) else None
+        if isinstance(value, str):
             try:
-                server_time = parse_ms_datetime(body["DateTimeUTC"])
+                return parse_ms_datetime(value)
             except ValueError:
-                server_time = None
-        if resource.page_size is None:
-            last = True
-        else:
-            pagination = body.get("pagination") or {}
-            page_count = pagination.get("pageCount")
-            last = (
-                page >= int(page_count)
-                if page_count is not None
-                else len(items) < resource.page_size
-            )
-        return FetchedPage(items=list(items), last=last, server_time=server_time)
+                return None
+        return None
+
+    def fetch_page(
+        self, resource: Resource, since: datetime | None, token: str | None
+    ) -> FetchedPage:
+        """One page through the shared fetch; a whole chart of accounts keeps its codes."""
+        fetched = super().fetch_page(resource, since, token)
+        if resource.collection == "Accounts" and since is None:
+            # Batch payments take their codes from it instead of reading /Accounts again.
+            self._account_codes = _account_codes(fetched.items)
+        return fetched
 
     def fetch_items(self, resource: Resource, remote_ids: Sequence[str]) -> list[dict[str, Any]]:
         """`GET /{collection}/{id}` per id; an id Xero answers 404 for is gone and left out."""
@@ -286,7 +304,7 @@ class XeroConnector(Connector):
         """The ids a page's translation asks for: its own, and the contacts and invoices cited."""
         if resource.collection == "Contacts":
             # Only the kinds each contact becomes: no binding for a record that never exists.
-            unflagged = self.context().unflagged_contacts
+            unflagged = self._prepared().unflagged_contacts
             by_kind: dict[str, list[str]] = {"supplier": [], "customer": []}
             for item in items:
                 if item.get("ContactID"):
@@ -314,15 +332,13 @@ class XeroConnector(Connector):
         if not resource.objects:
             return []
         model = resource.model.model_validate(item)
-        needs_codes = resource.collection == "BatchPayments"
-        ctx = self._with_account_codes() if needs_codes else self.context()
-        return translate.TO_CANONICAL[resource.collection](model, ctx, item)
+        return translate.TO_CANONICAL[resource.collection](model, self._prepared(), item)
 
     def write_batch(
         self, object_name: str, records: Sequence[Record], idempotency_key: str
     ) -> list[WriteResult]:
         """Create or update up to 50 records in one call, with a result per record."""
-        ctx = self._with_tracking()
+        ctx = self._prepared()
         groups: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
         results: dict[int, WriteResult] = {}
         for index, record in enumerate(records):

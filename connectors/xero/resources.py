@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from connectors.base import Resource
+from connectors.paging import PageNumbers
 from connectors.xero import models as m
 from mappings.customfields import Place
 
 _PAGE = 1000
+_PAGES = PageNumbers("page", "pageSize", count_path="pagination.pageCount")
 # Offset paging over a key that changes during a read (UpdatedDateUTC) can skip a record that
 # another record's update shifted across a page edge; a record's id never changes, so paged
 # reads order by it. A record that enters the result set mid-pass is caught by the next pass,
@@ -65,6 +67,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="ContactID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        paginator=_PAGES,
         order="ContactID ASC",
         params={"includeArchived": "true"},
         deletes=_ARCHIVED,
@@ -79,6 +82,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="InvoiceID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        paginator=_PAGES,
         order="InvoiceID ASC",
         deletes=_VOIDED,
         description="Bills (ACCPAY) and sales invoices (ACCREC).",
@@ -92,6 +96,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="CreditNoteID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        paginator=_PAGES,
         order="CreditNoteID ASC",
         deletes=_VOIDED,
         description="Credit notes (ACCPAYCREDIT, ACCRECCREDIT).",
@@ -105,6 +110,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="PaymentID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        paginator=_PAGES,
         order="PaymentID ASC",
         deletes="Status=DELETED",
         description="Payments against one invoice or credit note.",
@@ -129,6 +135,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="OverpaymentID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        paginator=_PAGES,
         order="OverpaymentID ASC",
         deletes="Status=VOIDED",
         description="Overpayments and their allocations.",
@@ -142,6 +149,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="PrepaymentID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        paginator=_PAGES,
         order="PrepaymentID ASC",
         deletes="Status=VOIDED",
         description="Prepayments and their allocations.",
@@ -155,6 +163,7 @@ RESOURCES: tuple[Resource, ...] = (
         id_field="ManualJournalID",
         cursor="UpdatedDateUTC",
         page_size=_PAGE,
+        paginator=_PAGES,
         order="ManualJournalID ASC",
         deletes=_VOIDED,
         description="Manual journals.",

@@ -41,7 +41,7 @@ def test_authorization_code_with_pkce_then_refresh_rotation(xero_sandbox: XeroSa
             "response_type": "code",
             "client_id": xero_sandbox.client_id,
             "redirect_uri": redirect,
-            "scope": "openid offline_access accounting.transactions",
+            "scope": "openid offline_access accounting.transactions accounting.settings.read",
             "state": "st-42",
             "code_challenge": challenge,
             "code_challenge_method": "S256",

@@ -182,7 +182,8 @@ def _write(
             for element in elements:
                 outcome = apply_element(state, spec.name, element, batch, dry_run=False)
                 if outcome.doc is None:
-                    docs.append(_failed(element, outcome.errors))
+                    # Unsummarised, Xero flags the failed element itself (its SDK reads it).
+                    docs.append({**_failed(element, outcome.errors), "HasErrors": True})
                 else:
                     docs.append(
                         {**outcome.doc, "StatusAttributeString": "OK", "ValidationErrors": []}

@@ -26,9 +26,15 @@ from connectors.sandbox.control import CONTROL_PREFIX, SandboxRuntime
 from connectors.sandbox.limiter import RateLimiter
 from connectors.sandbox.oauth import OAuthClient, OAuthServer, TokenStatus
 from connectors.sandbox.oauth_http import authorize_endpoint, token_endpoint
+from connectors.xero.auth import scopes_allowing
 from connectors.xero.sandbox.api import API_PREFIX, api_routes
 from connectors.xero.sandbox.config import XeroSandboxConfig
-from connectors.xero.sandbox.errors import XeroErrorRenderer, forbidden, unauthorized
+from connectors.xero.sandbox.errors import (
+    XeroErrorRenderer,
+    forbidden,
+    scope_refused,
+    unauthorized,
+)
 from connectors.xero.sandbox.state import XeroSandboxState
 
 __all__ = ["create_app"]
@@ -62,6 +68,13 @@ class CorrelationMiddleware:
         await self.app(scope, receive, add_header)
 
 
+def _granted(method: str, path: str, granted: str | None) -> bool:
+    """Whether the token's scopes cover the call, as Xero checks (it grants only what was asked)."""
+    collection = path[len(_API) :].strip("/").split("/", 1)[0]
+    allowing = scopes_allowing(method, collection)
+    return allowing is None or bool(allowing & set((granted or "").split()))
+
+
 class XeroAuthMiddleware:
     """Bearer token on every API and /connections call; `xero-tenant-id` on API calls."""
 
@@ -84,6 +97,8 @@ class XeroAuthMiddleware:
         elif scope["path"].lower().startswith(_API):
             if headers.get("xero-tenant-id", "").lower() != self.state.tenant_id:
                 response = forbidden()
+            elif not _granted(scope["method"], scope["path"], check.scope):
+                response = scope_refused()
             else:
                 scope[_TENANT] = self.state.tenant_id
         if response is not None:
@@ -168,7 +183,7 @@ def create_app(config: XeroSandboxConfig | None = None) -> Starlette:
         name="xero",
         reset_data=state.reset,
         oauth=oauth,
-        limiter=None if config.no_limits else RateLimiter(config.limits),
+        limiter=RateLimiter(config.limits, enforce=not config.no_limits),
         initial_faults=config.faults,
     )
     app = build_sandbox_app(

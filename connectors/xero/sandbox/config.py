@@ -24,7 +24,9 @@ class XeroSandboxConfig(BaseModel):
         "accounting.transactions accounting.contacts accounting.settings",
         description="scope granted to client-credentials tokens",
     )
-    no_limits: bool = Field(False, description="switch the rate limiter off (no limit headers)")
+    no_limits: bool = Field(
+        False, description="never refuse a call for its budget (limit headers are still sent)"
+    )
     token_ttl: float = Field(1800.0, gt=0, description="access token lifetime, seconds")
     refresh_grace: float = Field(1800.0, ge=0, description="old refresh token grace, seconds")
     limits: RateLimits = Field(default_factory=RateLimits)

@@ -68,6 +68,11 @@ def unauthorized(expired_at: float | None = None) -> Response:
     )
 
 
+def scope_refused() -> Response:
+    """401 for a valid token whose granted scopes do not cover the call (Xero's answer)."""
+    return problem(401, "Unauthorized", "AuthorizationUnsuccessful")
+
+
 def forbidden() -> Response:
     """403 when the tenant header is missing or names an organisation not connected."""
     return problem(403, "Forbidden", "AuthenticationUnsuccessful")

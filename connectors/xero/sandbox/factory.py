@@ -50,7 +50,17 @@ class DocumentFactory:
             r.doc["TaxType"]: r.doc["EffectiveRate"] for r in store["tax_rates"].records.values()
         }
         self.tracking = [r.doc for r in store["tracking_categories"].records.values()]
+        # Numbering continues after the highest number already taken (a factory made over a
+        # seeded store must never hand out a number a seeded document has).
         self.numbers = {"INV": 0, "SUP": 0, "CN": 0, "SCN": 0, "MJ": 0}
+        for collection, field in (
+            ("invoices", "InvoiceNumber"),
+            ("credit_notes", "CreditNoteNumber"),
+        ):
+            for record in store[collection].records.values():
+                prefix, _, digits = str(record.doc.get(field, "")).partition("-")
+                if prefix in self.numbers and digits.isdigit():
+                    self.numbers[prefix] = max(self.numbers[prefix], int(digits))
         self.names: set[str] = {r.doc["Name"].lower() for r in store["contacts"].records.values()}
 
     def next_number(self, prefix: str) -> str:

@@ -136,3 +136,18 @@ def test_preview_suggest_and_decisions_against_the_sandbox(
     ).json()
     reused = next(s for s in again["suggestions"] if s["source"] == "InvoiceNumber")
     assert reused["target"] == "custom_fields.erp_number"
+
+
+def test_a_spec_with_several_problems_reports_all_of_them(api: Api) -> None:
+    acme = api.tenant("acme")
+    connection = api.connection(acme)
+    text = SPEC + "  - target: lines[].gl\n    source: LineItems[].AccountCode\n"
+    bad = api.client.put(
+        f"/v1/connections/{connection}/mappings/invoice", json={"text": text},
+        headers=acme.auth("write"),
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert [(e["line"], e["path"]) for e in bad.json()["errors"]] == [
+        ("4", "rules[0].source"),
+        ("5", "rules[1].target"),
+    ]

@@ -463,3 +463,46 @@ def test_extract_reads_only_the_streams_a_catalog_selects(cli: Cli, tmp_path: Pa
     streams = {m["stream"] for m in lines if m["type"] == "RECORD"}
     assert streams == {"supplier"}
     assert set(lines[-1]["value"]["bookmarks"]) == {"contacts"}
+
+
+# --------------------------------------------------------------------------- item 5: scopes
+
+
+def test_the_sandbox_refuses_a_call_its_token_has_no_scope_for(cli: Cli) -> None:
+    import httpx
+
+    token = httpx.post(
+        f"{cli.sandbox.url}/connect/token",
+        data={"grant_type": "client_credentials", "scope": "accounting.contacts.read"},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    ).json()["access_token"]
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "xero-tenant-id": cli.state.tenant_id,
+        "Accept": "application/json",
+    }
+    api = f"{cli.sandbox.url}/api.xro/2.0"
+    assert httpx.get(f"{api}/Contacts", headers=headers).status_code == 200
+    refused = httpx.get(f"{api}/Invoices", headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["Detail"] == "AuthorizationUnsuccessful"
+    write = httpx.post(f"{api}/Contacts", headers=headers, json={"Contacts": [{"Name": "X"}]})
+    assert write.status_code == 401
+
+
+def test_a_connection_asks_for_the_scopes_its_resources_need(cli: Cli) -> None:
+    # The adapter's defaults cover every resource: the check reads them all.
+    connection = cli.add()
+    shown = json.loads(cli.ok("connections", "show", connection, "--json").stdout)
+    assert {"accounting.invoices", "accounting.contacts"} <= set(shown["connection"]["scopes"])
+    cli.ok("connections", "check", connection)
+    # Asked for less, Xero grants less: the check names the resource it cannot read.
+    narrow = cli.add("--scope", "accounting.contacts.read")
+    result = cli.run("connections", "check", narrow, "--json")
+    assert result.returncode == 1
+    (failed,) = [s for s in json.loads(result.stdout)["steps"] if not s["ok"]]
+    assert failed["step"] != "read contacts"
+    assert failed["step"].startswith("read ")
+    assert "auth" in failed["detail"]
+    spec = json.loads(cli.ok("connectors", "spec", "xero").stdout)
+    assert "accounting.invoices" in spec["default_scopes"]

@@ -30,9 +30,14 @@ def test_a_worker_whose_lock_was_taken_over_does_not_commit_its_page(
     connector = runtime.connector(connection_id)
     fetch = connector.fetch_page  # type: ignore[attr-defined]
 
-    def fetch_then_lose_the_lock(resource: Resource, since: datetime | None, page: int) -> Any:
-        fetched: FetchedPage = fetch(resource, since, page)
-        if page == 2:
+    fetches: list[str | None] = []
+
+    def fetch_then_lose_the_lock(
+        resource: Resource, since: datetime | None, token: str | None
+    ) -> Any:
+        fetched: FetchedPage = fetch(resource, since, token)
+        fetches.append(token)
+        if len(fetches) == 2:
             # The lock expired while this page was read and another worker took it over.
             assert runtime.redis is not None
             thief = run_lock(runtime.redis, connection_id, "invoices", 60_000)

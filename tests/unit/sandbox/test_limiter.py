@@ -97,3 +97,27 @@ def test_reset_forgets_all_counted_calls():
     rl.acquire("t")
     rl.reset()
     assert rl.acquire("t").allowed
+
+
+def test_concurrency_only_limits_calls_in_flight_and_nothing_else():
+    limiter = RateLimiter(RateLimits.concurrency_only(2))
+    first, second = limiter.acquire("acct"), limiter.acquire("acct")
+    assert first.allowed
+    assert second.allowed
+    third = limiter.acquire("acct")
+    assert not third.allowed
+    assert third.problem is Problem.CONCURRENT
+    limiter.release("acct")
+    limiter.release("acct")
+    for _ in range(500):  # no window, no day: only what is in flight counts
+        assert limiter.acquire("acct").allowed
+        limiter.release("acct")
+    assert limiter.acquire("acct").window_remaining == -1
+
+
+def test_a_limiter_that_does_not_enforce_never_refuses_and_reports_budgets_whole():
+    limiter = RateLimiter(RateLimits(per_window=2, concurrent=1), enforce=False)
+    decisions = [limiter.acquire("t") for _ in range(5)]
+    assert all(d.allowed for d in decisions)
+    assert {d.window_remaining for d in decisions} == {2}
+    assert decisions[-1].in_flight == 5
