@@ -240,8 +240,9 @@ def apply_write(
             if value is None:
                 continue
             value = render(value, rule)
-            if rule.source is not None:
-                put(out, parse(rule.source), index, value)
+            written = rule.written()
+            if written is not None:
+                put(out, parse(written), index, value)
             elif rule.sources is not None:
                 parts = str(value).split(rule.separator, len(rule.sources) - 1)
                 for source, part in zip(rule.sources, parts, strict=False):
