@@ -58,14 +58,21 @@ def sync(
 
     started = time.perf_counter()
     with log_context(correlation_id=correlation_id, connection_id=connection_id, job_id=run_id):
-        outcome = sync_resource(
-            get_runtime(),
-            connection_id,
-            resource,
-            full=full,
-            run_id=run_id,
-            correlation_id=correlation_id,
-        )
+        try:
+            outcome = sync_resource(
+                get_runtime(),
+                connection_id,
+                resource,
+                full=full,
+                run_id=run_id,
+                correlation_id=correlation_id,
+            )
+        except Exception:
+            if _connection_removed(connection_id):
+                # Nothing is owed to a connection that no longer exists: no retry, no case.
+                log.info("dropped the sync of %s: its connection was removed", resource)
+                return
+            raise
         run = outcome.run
         if outcome.skipped or run is None:
             log.info(
@@ -146,6 +153,19 @@ def deliver_webhooks(endpoint_id: str) -> None:
     from hub.webhooks.delivery import drain
 
     drain(get_runtime(), endpoint_id)
+
+
+def _connection_removed(connection_id: str) -> bool:
+    """True when the store answers that the connection does not exist (not when it is away)."""
+    from hub.store.errors import NotFound
+
+    try:
+        get_runtime().store.connections.get(connection_id)
+    except NotFound:
+        return True
+    except Exception:  # the store itself failing: the job's own error decides
+        return False
+    return False
 
 
 def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
