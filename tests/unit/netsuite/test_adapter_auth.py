@@ -85,7 +85,10 @@ def test_tba_signs_with_hmac_sha256_over_the_rfc_5849_base_string() -> None:
         token_id="2b0ce516420110bcbd36b69e99196d1b7f6de3c6234c5afb799b73d87569f5cc",
         token_secret="c29a677df7d5439a458c063654187e3d678d73aca8e3c9d8fea1478a1b9e6ea5",
     )
-    url = "https://123456.suitetalk.api.netsuite.com/services/rest/record/v1/employee/40?expand=True&a=b c"
+    url = (
+        "https://123456.suitetalk.api.netsuite.com/services/rest/record/v1/employee/40"
+        "?expand=True&a=b c"
+    )
     request = httpx.Request("GET", url)
     signed = next(auth.auth_flow(request))
     header = signed.headers["Authorization"]
