@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
@@ -52,7 +53,7 @@ from connectors.netsuite.auth import (
 )
 from connectors.netsuite.errors import classify
 from connectors.netsuite.queries import local_stamp
-from connectors.netsuite.resources import PAGE_SIZE, READS, RESOURCES, Read
+from connectors.netsuite.resources import CUSTOM_FIELD_PLACES, PAGE_SIZE, READS, RESOURCES, Read
 from connectors.netsuite.suiteql import DELETED
 from connectors.netsuite.translate_common import (
     DIMENSION_KINDS,
@@ -217,7 +218,7 @@ class NetSuiteConnector(Connector):
     ERRORS = classify
     WRITE_BATCH: ClassVar[int] = 1
     """The record API takes one record a request."""
-    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = ()
+    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = CUSTOM_FIELD_PLACES
     """Where NetSuite keeps custom fields (`custentity_`, `custbody_`, `custcol_`)."""
     CUSTOM_PREFIXES: ClassVar[Mapping[str, tuple[str, ...]]] = {
         name: READS[name].query.custom_prefixes for name in READS
@@ -342,6 +343,15 @@ class NetSuiteConnector(Connector):
             if scope and scope != resource:
                 continue
             if not script_id.startswith(prefixes) or not script_id.replace("_", "").isalnum():
+                continue
+            alias = "tl" if script_id.startswith("custcol_") else read.query.alias
+            out.append((f"{alias}.{script_id}", script_id))
+        # The fields the connection's mapping binds are read too (custom-field bindings).
+        chosen = {name for _, name in out}
+        for script_id in sorted(self.mapping.field_names() if self.mapping else ()):
+            if script_id in chosen or not script_id.startswith(prefixes):
+                continue
+            if not script_id.replace("_", "").isalnum():
                 continue
             alias = "tl" if script_id.startswith("custcol_") else read.query.alias
             out.append((f"{alias}.{script_id}", script_id))
@@ -523,6 +533,35 @@ class NetSuiteConnector(Connector):
                 return out
             after = str(rows[-1]["id"])
 
+    def mapping_document(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A transaction's `lines` without its main line: line i is canonical line i."""
+        lines = item.get("lines")
+        if not isinstance(lines, list):
+            return item
+        return {**item, "lines": [row for row in lines if not _is_main(row)]}
+
+    def outgoing(self, record: Record, payload: dict[str, Any]) -> dict[str, Any]:
+        """The mapping run backwards over the body, with line fields put on the right sublist.
+
+        Reads answer a document's lines as one list (`lines[]`), in the canonical lines'
+        order; the record API takes them split into sublists (`expense`, `item`, `line`). The
+        mapping writes `lines[i]` of a virtual list, and each line's fields go to the element of
+        its sublist that the translation made from canonical line i.
+        """
+        lines = getattr(record, "lines", None)
+        if not self.mapping or not lines:
+            return super().outgoing(record, payload)
+        out = super().outgoing(record, {**payload, "lines": [{} for _ in lines]})
+        virtual = out.pop("lines", [])
+        seen: dict[str, int] = {}
+        for line, fields in zip(lines, virtual, strict=False):
+            sublist = _sublist_of(line, payload)
+            n = seen.get(sublist, 0)
+            seen[sublist] = n + 1
+            if fields and sublist in out:
+                out[sublist]["items"][n].update(fields)
+        return out
+
     def write_batch(
         self, object_name: str, records: Sequence[Record], idempotency_key: str
     ) -> list[WriteResult]:
@@ -541,6 +580,7 @@ class NetSuiteConnector(Connector):
     ) -> WriteResult:
         ctx = self.context()
         write = to_netsuite(object_name, record, ctx, self.lookups())
+        write = replace(write, body=self.outgoing(record, write.body))
         resource = _WRITE_RESOURCES[write.record_type]
         read = READS[resource]
         remote = record.remote_id or self.ids.remote_id(object_name, record.id)
@@ -565,7 +605,7 @@ class NetSuiteConnector(Connector):
         item = self._read_back(read, resource, where)
         if item is None:
             raise ErpRejected(f"NetSuite took the {write.record_type} but it does not read back")
-        translated = read.translate(read.model.model_validate(item), ctx, item)
+        translated = self.answered(read.translate(read.model.model_validate(item), ctx, item), item)
         return WriteResult(
             index,
             remote_id=str(item[read.query.key_name]),
@@ -616,6 +656,18 @@ class NetSuiteConnector(Connector):
             time.sleep(0.5)
         task = str(state.get("id", ""))
         self.http.request("GET", f"{job}/task/{task}/result")
+
+
+def _is_main(row: Any) -> bool:
+    flag = row.get("mainline") if isinstance(row, dict) else None
+    return flag is True or str(flag).upper() in ("T", "TRUE")
+
+
+def _sublist_of(line: Any, payload: Mapping[str, Any]) -> str:
+    """The record API sublist a canonical line went to (see `translate_write`)."""
+    if "line" in payload:  # journal entries
+        return "line"
+    return "item" if getattr(line, "item_code", None) else "expense"
 
 
 def _content(body: dict[str, Any]) -> dict[str, Any]:
