@@ -240,8 +240,9 @@ def apply_write(
             if value is None:
                 continue
             value = render(value, rule)
-            if rule.source is not None:
-                put(out, parse(rule.source), index, value)
+            written = rule.written()
+            if written is not None:
+                put(out, parse(written), index, value)
             elif rule.sources is not None:
                 parts = str(value).split(rule.separator, len(rule.sources) - 1)
                 for source, part in zip(rule.sources, parts, strict=False):
@@ -265,6 +266,16 @@ class ConnectionMapping:
     def version(self, object_name: str) -> int | None:
         """The version of the spec that shapes `object_name`, or None (built-in only)."""
         return self.versions.get(object_name)
+
+    def field_names(self) -> set[str]:
+        """The last names of every ERP path the specs read or write (`custbody_project`)."""
+        out: set[str] = set()
+        for spec in self.specs.values():
+            for rule in spec.rules:
+                for path in (*rule.origins(), rule.write_source or ""):
+                    if path:
+                        out.add(parse(path).steps[-1].name)
+        return out
 
     def read(self, record: R, doc: Mapping[str, Any]) -> R:
         """The record with the object's spec applied to what the ERP sent (`doc`)."""

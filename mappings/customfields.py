@@ -164,15 +164,23 @@ class Place:
     """Field-name prefixes the ERP keeps open for custom fields (`custbody_`), for spec checks."""
     example_value: str | None = None
     """A value the ERP's sandbox accepts in this place (the demo writes it)."""
+    write_paths: Mapping[tuple[str, Level], str] = field(default_factory=dict)
+    """Where writes put the value, when the ERP's write body differs from what it reads."""
 
     def levels(self, object_name: str) -> list[Level]:
         return [level for (obj, level) in self.paths if obj == object_name]
 
     def path(self, object_name: str, level: Level, param: str | None) -> str | None:
+        """The ERP path the value is read from."""
         pattern = self.paths.get((object_name, level))
         if pattern is None:
             return None
         return pattern.replace("{param}", param or "")
+
+    def paths_for_writes(self, object_name: str, level: Level, param: str | None) -> str | None:
+        """The ERP path a write puts the value at."""
+        pattern = self.write_paths.get((object_name, level)) or self.paths.get((object_name, level))
+        return None if pattern is None else pattern.replace("{param}", param or "")
 
 
 class Binding(BaseModel):
@@ -223,14 +231,14 @@ def check_binding(
             f"'{binding.param}' is not a valid {place.param} for {erp} "
             f"(expected {place.param_pattern})",
         )
-    for obj in definition.objects:
-        if (obj, definition.level) not in place.paths:
-            levels = ", ".join(f"{o} {lv}" for (o, lv) in place.paths) or "nothing"
-            found.add(
-                "place",
-                f"{erp}'s {place.label} cannot hold a {definition.level} field of {obj} "
-                f"(it holds: {levels})",
-            )
+    # The place must hold the field on at least one of its objects; it is carried on those.
+    if not any((obj, definition.level) in place.paths for obj in definition.objects):
+        levels = ", ".join(f"{o} {lv}" for (o, lv) in place.paths) or "nothing"
+        found.add(
+            "place",
+            f"{erp}'s {place.label} cannot hold a {definition.level} field of "
+            f"{', '.join(definition.objects)} (it holds: {levels})",
+        )
     others = [b for b in existing if b.place == place.name and b.key != binding.key]
     if place.limit is not None:
         params = {b.param for b in others}
@@ -270,7 +278,15 @@ def binding_rules(
         if source is None:
             continue
         kind = d.type if d.type != "string" else None
-        rules.append(Rule(target=d.paths(object_name), source=source, type=kind))
+        written = place.paths_for_writes(object_name, d.level, b.param)
+        rules.append(
+            Rule(
+                target=d.paths(object_name),
+                source=source,
+                type=kind,
+                write_source=written if written != source else None,
+            )
+        )
     return rules
 
 

@@ -7,7 +7,9 @@ missing. Canonical paths use the catalogue's spelling (`lines[].custom_fields.pr
 without the object's name in front.
 
 Reads return every value a path reaches with the list indexes that lead to it, so a rule from
-`LineItems[].AccountCode` to `lines[].gl_code` maps element i to element i.
+`LineItems[].AccountCode` to `lines[].gl_code` maps element i to element i. On reads a list step
+also passes through OData V2's wrapper of expanded lists (`{"results": [...]}`), so one path
+(`to_Item[].CostCenter`) serves both what SAP answers and the deep insert it takes.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ def _walk(
     if step.name not in node:
         return
     child = node[step.name]
+    if (step.each or step.key is not None) and isinstance(child, dict):
+        child = child.get("results")  # OData V2: an expanded list is {"results": [...]}
     if step.each:
         if isinstance(child, list):
             for i, element in enumerate(child):

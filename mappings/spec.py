@@ -83,6 +83,9 @@ class Rule(BaseModel):
     default: str | int | bool | Decimal | None = None
     when: str | None = None
     direction: Direction = "both"
+    write_source: str | None = None
+    """The ERP path written on writes when it differs from `source` (OData V2 deep inserts
+    take `Items[]` where reads answer `Items.results[]`)."""
 
     @model_validator(mode="after")
     def _one_origin(self) -> Rule:
@@ -102,6 +105,8 @@ class Rule(BaseModel):
             raise ValueError("decimal needs type: decimal")
         if self.sources is not None and len(self.sources) < 2:
             raise ValueError("sources needs at least two ERP paths (use source for one)")
+        if self.write_source is not None and self.source is None:
+            raise ValueError("write_source goes with source")
         return self
 
     @property
@@ -126,6 +131,10 @@ class Rule(BaseModel):
         if self.source is not None:
             return (self.source,)
         return self.sources or ()
+
+    def written(self) -> str | None:
+        """The ERP path a write sets (for `source` rules)."""
+        return self.write_source or self.source
 
 
 class MappingSpec(BaseModel):
@@ -383,6 +392,19 @@ def check_rules(
                         f"'{origin}' is not a field {catalogue.erp} has on {object_name}",
                     )
                 )
+        if rule.write_source is not None:
+            try:
+                written = parse(rule.write_source)
+                if rule.source is not None and written.levels != parse(rule.source).levels:
+                    problems.append(
+                        SpecProblem(
+                            f"{where}.write_source",
+                            f"'{rule.write_source}' must have as many list levels ([]) as "
+                            f"'{rule.source}'",
+                        )
+                    )
+            except PathError as exc:
+                problems.append(SpecProblem(f"{where}.write_source", str(exc)))
         for name in ("expr", "when"):
             text = getattr(rule, name)
             if text is not None:

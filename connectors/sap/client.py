@@ -25,7 +25,7 @@ from connectors.oauth import OAuthEndpoints
 from connectors.sap import translate
 from connectors.sap.auth import CsrfAuth, sap_budget
 from connectors.sap.errors import SAP_ERRORS
-from connectors.sap.resources import PAGE, RESOURCES, SAP_READS, SapRead
+from connectors.sap.resources import CUSTOM_FIELD_PLACES, PAGE, RESOURCES, SAP_READS, SapRead
 from connectors.sap.soap import SOAP_PATH
 from connectors.sap.translate_common import SapContext, remote_id
 from connectors.sap.wire import (
@@ -35,6 +35,7 @@ from connectors.sap.wire import (
     datetimeoffset_literal,
     string_literal,
 )
+from mappings.customfields import Place
 
 __all__ = ["SapConnector"]
 
@@ -84,6 +85,7 @@ class SapConnector(Connector):
     BUDGET = sap_budget()
     ERRORS: ClassVar[ErrorTable | None] = SAP_ERRORS
     WRITE_BATCH: ClassVar[int] = 20
+    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = CUSTOM_FIELD_PLACES
 
     # -- wiring hooks ------------------------------------------------------------------------
     def api_url(self) -> str:
@@ -307,11 +309,21 @@ class SapConnector(Connector):
             refs["customer"] = [str(i["SoldToParty"]) for i in items if i.get("SoldToParty")]
         return refs
 
+    def prepare_read(self, resource: Resource) -> None:
+        """The company code's currency and chart, read once before the first page."""
+        if resource.objects:
+            self.context()
+
+    def prepare_write(self, object_name: str) -> None:
+        """The company code's context, read once before the first write."""
+        self.context()
+
     def translate_item(self, resource: Resource, item: dict[str, Any]) -> list[Record]:
         """Translate one SAP entity (or one document's items) into canonical records."""
         if not resource.objects:
             return []
-        return translate.to_canonical(resource.name, item, self.context())
+        # Loaded by prepare_read: translation sends no request of its own.
+        return translate.to_canonical(resource.name, item, self._context or self.context())
 
     # -- writes ----------------------------------------------------------------------------------
     def write_batch(

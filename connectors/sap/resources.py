@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from connectors.base import Resource
 from connectors.sap import models as m
+from mappings.customfields import Place
 
 __all__ = ["PAGE", "RESOURCES", "SAP_READS", "SapRead"]
 
@@ -210,3 +211,38 @@ RESOURCES: tuple[Resource, ...] = (
         "Payments: clearing documents (KZ, DZ) with the invoices they cleared.",
     ),
 )
+
+
+_GL_ITEMS = "to_SupplierInvoiceItemGLAcct"
+
+CUSTOM_FIELD_PLACES: tuple[Place, ...] = (
+    Place(
+        name="extension_field",
+        label="custom (YY1_) field",
+        paths={("invoice", "header"): "{param}", ("supplier", "header"): "{param}"},
+        param="field name",
+        param_pattern=r"YY1_[A-Za-z0-9_]{1,26}",
+        example="YY1_LedgerhubRef_MIH",
+        example_value="PRJ-42",
+        prefixes=("YY1_",),
+        description=(
+            "A key-user extension field (Custom Fields and Logic app) on the supplier invoice "
+            "or business partner; it must be enabled for the API's service."
+        ),
+    ),
+    Place(
+        name="cost_center",
+        label="cost center",
+        paths={("invoice", "line"): f"{_GL_ITEMS}[].CostCenter"},
+        example_value="10101101",
+        description="The coding block's cost center of a G/L item (a cost center of the CO area).",
+    ),
+    Place(
+        name="profit_center",
+        label="profit center",
+        paths={("invoice", "line"): f"{_GL_ITEMS}[].ProfitCenter"},
+        example_value="YB101",
+        description="The coding block's profit center of a G/L item.",
+    ),
+)
+"""Where SAP S/4HANA keeps tenant custom fields (`hub custom-fields bind --place ...`)."""

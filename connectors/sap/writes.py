@@ -88,7 +88,7 @@ def _read_back(connector: SapConnector, resource: str, key_path: str) -> dict[st
 
 def _supplier(connector: SapConnector, record: Supplier, index: int) -> WriteResult:
     ctx = connector.context()
-    body = supplier_to_sap(record, ctx)
+    body = connector.outgoing(record, supplier_to_sap(record, ctx))
     name = str(body["OrganizationBPName1"])
 
     def find() -> dict[str, Any] | None:
@@ -103,7 +103,7 @@ def _supplier(connector: SapConnector, record: Supplier, index: int) -> WriteRes
     created = _send_once_or_find(lambda: connector.post_json(_BP, body), find)
     number = str(created["BusinessPartner"])
     entity = _read_back(connector, "business_partners", f"({string_literal(number)})")
-    records = to_canonical("business_partners", entity, ctx)
+    records = connector.answered(to_canonical("business_partners", entity, ctx), entity)
     supplier = next((r for r in records if isinstance(r, Supplier)), None)
     return WriteResult(index, remote_id=number, record=supplier)
 
@@ -115,7 +115,8 @@ def _invoice(connector: SapConnector, record: Invoice, index: int) -> WriteResul
         record.status == InvoiceStatus.DRAFT
         or connector.config.options.get("park_invoices") == "true"
     )
-    body = invoice_to_sap(record, ctx, supplier, park=park)
+    # The connection's mapping (custom fields among it) runs over SAP's own body.
+    body = connector.outgoing(record, invoice_to_sap(record, ctx, supplier, park=park))
     reference = body.get("SupplierInvoiceIDByInvcgParty")
     if record.issue_date is None:
         raise field_error("invoice", "PostingDate", "invoice.issue_date", "is required by SAP")
@@ -142,7 +143,7 @@ def _invoice(connector: SapConnector, record: Invoice, index: int) -> WriteResul
     number, year = str(created["SupplierInvoice"]), str(created["FiscalYear"])
     key = f"(SupplierInvoice={string_literal(number)},FiscalYear={string_literal(year)})"
     entity = _read_back(connector, "supplier_invoices", key)
-    records = to_canonical("supplier_invoices", entity, ctx)
+    records = connector.answered(to_canonical("supplier_invoices", entity, ctx), entity)
     rid = f"{number}/{year}"
     return WriteResult(index, remote_id=rid, record=records[0] if records else None)
 

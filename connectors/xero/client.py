@@ -193,10 +193,29 @@ class XeroConnector(Connector):
             headers["If-Modified-Since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         return headers
 
+    def prepare_read(self, resource: Resource) -> None:
+        """Load what translating `resource` needs: the organisation (and account codes)."""
+        self.context()
+        if resource.collection == "BatchPayments":
+            self._with_account_codes()
+
+    def prepare_write(self, object_name: str) -> None:
+        """Load what writes need: the organisation and its tracking categories."""
+        self._with_tracking()
+
+    def _prepared(self) -> translate.TranslateContext:
+        if self._context is None:
+            raise RuntimeError(
+                "Xero's translation context is loaded by prepare_read or prepare_write: "
+                "translation itself sends no request"
+            )
+        return self._context
+
     def context(self) -> translate.TranslateContext:
         """The translation context: base currency (read once) and the configured dimension kinds.
 
         `tracking_kinds` comes from the connection's options, as `Region=location,Area=project`.
+        The one place a read asks the ERP for its context (through `prepare_read`).
         """
         if self._context is None:
             organisation = self.http.get_json("/Organisation", headers=self._headers())
@@ -285,7 +304,7 @@ class XeroConnector(Connector):
         """The ids a page's translation asks for: its own, and the contacts and invoices cited."""
         if resource.collection == "Contacts":
             # Only the kinds each contact becomes: no binding for a record that never exists.
-            unflagged = self.context().unflagged_contacts
+            unflagged = self._prepared().unflagged_contacts
             by_kind: dict[str, list[str]] = {"supplier": [], "customer": []}
             for item in items:
                 if item.get("ContactID"):
@@ -313,15 +332,13 @@ class XeroConnector(Connector):
         if not resource.objects:
             return []
         model = resource.model.model_validate(item)
-        needs_codes = resource.collection == "BatchPayments"
-        ctx = self._with_account_codes() if needs_codes else self.context()
-        return translate.TO_CANONICAL[resource.collection](model, ctx, item)
+        return translate.TO_CANONICAL[resource.collection](model, self._prepared(), item)
 
     def write_batch(
         self, object_name: str, records: Sequence[Record], idempotency_key: str
     ) -> list[WriteResult]:
         """Create or update up to 50 records in one call, with a result per record."""
-        ctx = self._with_tracking()
+        ctx = self._prepared()
         groups: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
         results: dict[int, WriteResult] = {}
         for index, record in enumerate(records):

@@ -86,6 +86,13 @@ def mapping_error(
     return MappingError(f"{_subject(source, remote_id)}: {detail}", details=[detail])
 
 
+def key(value: str | None) -> str:
+    """An item's id: `Connector.read` refuses an item without it before translation."""
+    if not value:
+        raise MappingError("a Xero item reached translation without its id")
+    return value
+
+
 def _subject(source: str, remote_id: str | None) -> str:
     return f"Xero {source} '{remote_id}'" if remote_id else f"Xero {source}"
 

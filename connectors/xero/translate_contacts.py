@@ -44,6 +44,7 @@ from connectors.xero.models import (
 from connectors.xero.translate_common import (
     TranslateContext,
     build,
+    key,
     mapping_error,
     text,
 )
@@ -89,9 +90,7 @@ def contact_to_canonical(
     contact: XeroContact, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A Xero contact as a Supplier and/or a Customer (see the module's rules)."""
-    rid = contact.contact_id
-    if not rid:
-        raise mapping_error("Contact", None, "ContactID", "supplier.remote_id", "is missing")
+    rid = key(contact.contact_id)  # present: the base refuses an item without its id
     kinds = party_kinds(contact.is_supplier, contact.is_customer, ctx.unflagged_contacts)
     deleted = contact.contact_status in (ContactStatus.ARCHIVED, ContactStatus.GDPRREQUEST)
     common: dict[str, Any] = {

@@ -44,6 +44,7 @@ from connectors.xero.translate_common import (
     TranslateContext,
     build,
     dec_sum,
+    key,
     mapping_error,
     text,
 )
@@ -92,9 +93,7 @@ def invoice_to_canonical(
     invoice: XeroInvoice, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A bill (ACCPAY) or sales invoice (ACCREC) as a canonical invoice."""
-    rid = invoice.invoice_id
-    if not rid:
-        raise mapping_error("Invoice", None, "InvoiceID", "invoice.remote_id", "is missing")
+    rid = key(invoice.invoice_id)  # present: the base refuses an item without its id
     if invoice.type not in (InvoiceType.ACCPAY, InvoiceType.ACCREC):
         raise mapping_error(
             "Invoice", rid, "Type", "invoice.direction", f"{invoice.type} is not ACCPAY or ACCREC"
@@ -133,9 +132,7 @@ def credit_note_to_canonical(
     note: XeroCreditNote, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A credit note as a canonical invoice with `document_type` credit_note."""
-    rid = note.credit_note_id
-    if not rid:
-        raise mapping_error("CreditNote", None, "CreditNoteID", "invoice.remote_id", "is missing")
+    rid = key(note.credit_note_id)  # present: the base refuses an item without its id
     if note.type is None:
         raise mapping_error("CreditNote", rid, "Type", "invoice.direction", "is missing")
     if note.status in _VOID or note.total is None or note.remaining_credit is None:

@@ -40,7 +40,7 @@ from connectors.xero.models import (
     XeroTaxRate,
     XeroTrackingCategory,
 )
-from connectors.xero.translate_common import TranslateContext, build, mapping_error, text
+from connectors.xero.translate_common import TranslateContext, build, key, mapping_error, text
 from connectors.xero.translate_documents import dimensions
 from connectors.xero.translate_payments import record_base
 
@@ -82,11 +82,7 @@ def manual_journal_to_canonical(
     journal: XeroManualJournal, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A manual journal as a journal entry: positive LineAmount debit, negative credit."""
-    rid = journal.manual_journal_id
-    if not rid:
-        raise mapping_error(
-            "ManualJournal", None, "ManualJournalID", "journal_entry.remote_id", "is missing"
-        )
+    rid = key(journal.manual_journal_id)  # present: the base refuses an item without its id
     exclusive = journal.line_amount_types == LineAmountType.EXCLUSIVE
     lines: list[dict[str, Any]] = []
     for i, line in enumerate(journal.journal_lines or []):
@@ -148,9 +144,7 @@ def account_to_canonical(
     account: XeroAccount, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A Xero account; its `Class` (or, when absent, its `Type`) gives the canonical type."""
-    rid = account.account_id
-    if not rid:
-        raise mapping_error("Account", None, "AccountID", "account.remote_id", "is missing")
+    rid = key(account.account_id)  # present: the base refuses an item without its id
     klass = account.account_class or ACCOUNT_TYPE_CLASS.get(account.type or "")
     if klass is None:
         raise mapping_error("Account", rid, "Class", "account.type", "neither Class nor Type says")
@@ -177,9 +171,7 @@ def tax_rate_to_canonical(
     rate: XeroTaxRate, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A tax rate, identified by its TaxType; `EffectiveRate` is the canonical rate."""
-    rid = text(rate.tax_type)
-    if not rid:
-        raise mapping_error("TaxRate", None, "TaxType", "tax_rate.code", "is missing")
+    rid = key(text(rate.tax_type))  # present: the base refuses an item without its id
     percent = rate.effective_rate
     if percent is None:
         percent = rate.display_tax_rate

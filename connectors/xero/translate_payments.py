@@ -47,7 +47,7 @@ from connectors.xero.models import (
     XeroPayment,
     XeroPrepayment,
 )
-from connectors.xero.translate_common import TranslateContext, build, mapping_error, text
+from connectors.xero.translate_common import TranslateContext, build, key, mapping_error, text
 
 PAYMENT_FIELDS = {
     "payment.party_id": "Invoice.Contact.ContactID",
@@ -120,9 +120,7 @@ def payment_to_canonical(
     payment: XeroPayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A payment of one invoice or credit note; part of a batch: nothing (the batch counts)."""
-    rid = payment.payment_id
-    if not rid:
-        raise mapping_error("Payment", None, "PaymentID", "payment.remote_id", "is missing")
+    rid = key(payment.payment_id)  # present: the base refuses an item without its id
     if payment.batch_payment_id:
         return []
     kind = payment_type(payment)
@@ -176,11 +174,7 @@ def batch_payment_to_canonical(
     batch: XeroBatchPayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A batch payment as one canonical payment with one allocation per invoice paid."""
-    rid = batch.batch_payment_id
-    if not rid:
-        raise mapping_error(
-            "BatchPayment", None, "BatchPaymentID", "payment.remote_id", "is missing"
-        )
+    rid = key(batch.batch_payment_id)  # present: the base refuses an item without its id
     inner = [p for p in batch.payments or [] if p.status != XPaymentStatus.DELETED]
     allocations: list[dict[str, Any]] = []
     contacts: set[str | None] = set()
@@ -286,9 +280,7 @@ def overpayment_to_canonical(
     overpayment: XeroOverpayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """An overpayment as a payment allocated to the invoices it was applied to."""
-    rid = overpayment.overpayment_id
-    if not rid:
-        raise mapping_error("Overpayment", None, "OverpaymentID", "payment.remote_id", "is missing")
+    rid = key(overpayment.overpayment_id)  # present: the base refuses an item without its id
     inbound = overpayment.type != OverpaymentType.SPEND_OVERPAYMENT
     return _credit_payment(overpayment, rid, inbound, "Overpayment", ctx, raw)
 
@@ -297,8 +289,6 @@ def prepayment_to_canonical(
     prepayment: XeroPrepayment, ctx: TranslateContext, raw: dict[str, Any] | None = None
 ) -> list[Record]:
     """A prepayment as a payment allocated to the invoices it was applied to."""
-    rid = prepayment.prepayment_id
-    if not rid:
-        raise mapping_error("Prepayment", None, "PrepaymentID", "payment.remote_id", "is missing")
+    rid = key(prepayment.prepayment_id)  # present: the base refuses an item without its id
     inbound = prepayment.type in (PrepaymentType.RECEIVE_PREPAYMENT, PrepaymentType.ARPREPAYMENT)
     return _credit_payment(prepayment, rid, inbound, "Prepayment", ctx, raw)

@@ -99,6 +99,16 @@ class AttemptResult:
     error: str | None
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one attempt: `delivered`, `gone` (410), `dead` or `retry` (when)."""
+
+    message: MessageView
+    result: AttemptResult
+    outcome: str
+    next_attempt_at: datetime | None = None
+
+
 class AttemptView(BaseModel):
     """One delivery attempt."""
 
@@ -228,18 +238,6 @@ class WebhookRepository:
                 if s["expires_at"] is None or datetime.fromisoformat(s["expires_at"]) > now
             ]
 
-    def mark_failing(self, endpoint_id: str, failing: bool) -> EndpointView | None:
-        """Note a failed (start the clock) or a successful (stop it) delivery."""
-        with self._sessions.begin() as session:
-            row = session.get(WebhookEndpoint, endpoint_id)
-            if row is None:
-                return None
-            if failing and row.failing_since is None:
-                row.failing_since = utcnow()
-            elif not failing and row.failing_since is not None:
-                row.failing_since = None
-            return _endpoint(row)
-
     def disable(self, endpoint_id: str, reason: str) -> EndpointView | None:
         """Stop delivering to an endpoint (410 Gone, or failing for too long)."""
         with self._sessions.begin() as session:
@@ -338,64 +336,66 @@ class WebhookRepository:
             .order_by(WebhookMessage.event_seq)
             .limit(limit)
         )
-        claimed: list[MessageView] = []
+        leased = {"status": "sending", "lease_until": now + lease}
         with self._sessions.begin() as session:
-            for row in session.scalars(stmt).all():
-                won = session.execute(
+            rows = session.scalars(stmt).all()
+            # One statement claims them all; a row another worker claimed first is left out
+            # (its status or lease changed since the select).
+            won = set(
+                session.scalars(
                     update(WebhookMessage)
-                    .where(WebhookMessage.id == row.id, WebhookMessage.status == row.status)
-                    .where(
-                        or_(
-                            WebhookMessage.lease_until.is_(None),
-                            WebhookMessage.lease_until == row.lease_until,
-                        )
-                    )
-                    .values(status="sending", lease_until=now + lease)
-                )
-                if getattr(won, "rowcount", 0) == 1:
-                    session.refresh(row)
-                    claimed.append(_message(row))
-        return claimed
-
-    def record_attempt(
-        self,
-        message: MessageView,
-        result: AttemptResult,
-        *,
-        outcome: str,
-        next_attempt_at: datetime | None = None,
-    ) -> MessageView:
-        """Keep the attempt and move the message: `delivered`, `retry` (at next_attempt_at) or
-        `dead`."""
-        now = utcnow()
-        with self._sessions.begin() as session:
-            row = session.get(WebhookMessage, message.id, with_for_update=True)
-            if row is None:
-                raise NotFound(f"no webhook message {message.id}")
-            row.attempts += 1
-            session.add(
-                WebhookAttempt(
-                    message_id=row.id,
-                    endpoint_id=row.endpoint_id,
-                    attempt=row.attempts,
-                    status_code=result.status_code,
-                    latency_ms=result.latency_ms,
-                    response_snippet=result.snippet,
-                    error=result.error,
-                    created_at=now,
+                    .where(WebhookMessage.id.in_([r.id for r in rows]), due)
+                    .values(**leased)
+                    .returning(WebhookMessage.id)
+                    .execution_options(synchronize_session=False)
                 )
             )
-            row.lease_until = None
-            row.last_error = result.error
-            if outcome == "delivered":
-                row.status, row.finished_at = "delivered", now
-            elif outcome == "dead":
-                row.status, row.finished_at = "dead", now
-            else:
-                row.status = "pending"
-                row.next_attempt_at = next_attempt_at or now
-            session.flush()
-            return _message(row)
+            return [_message(r).model_copy(update=leased) for r in rows if r.id in won]
+
+    def record_attempts(self, endpoint_id: str, outcomes: Sequence[Outcome]) -> None:
+        """Keep a batch's attempts and move each message, in one transaction; the endpoint's
+        failing clock starts at a batch without a success and stops at one with a success."""
+        if not outcomes:
+            return
+        now = utcnow()
+        ids = [o.message.id for o in outcomes]
+        with self._sessions.begin() as session:
+            rows = {
+                r.id: r
+                for r in session.scalars(select(WebhookMessage).where(WebhookMessage.id.in_(ids)))
+            }
+            for item in outcomes:
+                row = rows.get(item.message.id)
+                if row is None:
+                    continue
+                row.attempts += 1
+                session.add(
+                    WebhookAttempt(
+                        message_id=row.id,
+                        endpoint_id=row.endpoint_id,
+                        attempt=row.attempts,
+                        status_code=item.result.status_code,
+                        latency_ms=item.result.latency_ms,
+                        response_snippet=item.result.snippet,
+                        error=item.result.error,
+                        created_at=now,
+                    )
+                )
+                row.lease_until = None
+                row.last_error = item.result.error
+                if item.outcome == "delivered":
+                    row.status, row.finished_at = "delivered", now
+                elif item.outcome in ("dead", "gone"):
+                    row.status, row.finished_at = "dead", now
+                else:
+                    row.status = "pending"
+                    row.next_attempt_at = item.next_attempt_at or now
+            endpoint = session.get(WebhookEndpoint, endpoint_id)
+            if endpoint is not None:
+                if any(o.outcome == "delivered" for o in outcomes):
+                    endpoint.failing_since = None
+                elif endpoint.failing_since is None:
+                    endpoint.failing_since = now
 
     def next_due(self, endpoint_id: str) -> datetime | None:
         """When the endpoint's next message becomes claimable (None: nothing is waiting)."""

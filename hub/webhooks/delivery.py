@@ -36,7 +36,7 @@ from connectors.netguard import DestinationRefused, NetGuard, guarded_client, re
 from hub import __version__
 from hub.jobs.runtime import Runtime
 from hub.store.models import utcnow
-from hub.store.webhooks import AttemptResult, EndpointView, MessageView
+from hub.store.webhooks import AttemptResult, EndpointView, MessageView, Outcome
 
 log = logging.getLogger("ledgerhub.webhooks")
 
@@ -149,42 +149,54 @@ def _notice(runtime: Runtime, endpoint: EndpointView, reason: str) -> None:
     log.warning("webhook endpoint %s disabled: %s", endpoint.id, reason)
 
 
-def attempt(runtime: Runtime, endpoint: EndpointView, secrets: list[str], msg: MessageView) -> str:
-    """Deliver one claimed message once and record it; the outcome."""
-    store = runtime.store.webhooks
-    settings = runtime.settings
-    answer = sender(runtime).post(endpoint.url, msg, secrets)
-    recorded = answer.result
-    if recorded.error is None:
-        store.record_attempt(msg, recorded, outcome="delivered")
-        store.mark_failing(endpoint.id, failing=False)
-        return "delivered"
-    if recorded.status_code == 410:
-        store.record_attempt(msg, recorded, outcome="dead")
-        disabled = store.disable(endpoint.id, "the receiver answered 410 Gone")
-        if disabled is not None:
-            _notice(runtime, disabled, "the receiver answered 410 Gone")
-        return "gone"
-    failing = store.mark_failing(endpoint.id, failing=True)
+def decide(msg: MessageView, answer: Answer, scale: float) -> Outcome:
+    """What an attempt's answer means for its message: delivered, gone, dead or a retry."""
+    if answer.result.error is None:
+        return Outcome(msg, answer.result, "delivered")
+    if answer.result.status_code == 410:
+        return Outcome(msg, answer.result, "gone")
     done = msg.attempts + 1
     if done >= len(SCHEDULE_S):
-        store.record_attempt(msg, recorded, outcome="dead")
+        return Outcome(msg, answer.result, "dead")
+    wait = SCHEDULE_S[done] * scale
+    wait = max(wait, answer.retry_after or 0.0)  # the receiver's own wish, in real seconds
+    return Outcome(msg, answer.result, "retry", utcnow() + timedelta(seconds=wait))
+
+
+def _after(runtime: Runtime, endpoint: EndpointView, outcomes: list[Outcome]) -> None:
+    """Disable the endpoint when a receiver said Gone, or failed past the limit."""
+    store = runtime.store.webhooks
+    settings = runtime.settings
+    reason = None
+    if any(o.outcome == "gone" for o in outcomes):
+        reason = "the receiver answered 410 Gone"
+    elif any(o.outcome == "dead" for o in outcomes):
+        current = store.endpoint(endpoint.id)
         limit = timedelta(
             seconds=settings.webhook_disable_after_seconds * settings.webhook_retry_scale
         )
-        since = failing.failing_since if failing else None
+        since = current.failing_since
         if since is not None and utcnow() - since >= limit:
             reason = f"deliveries failed since {since.isoformat()}"
-            disabled = store.disable(endpoint.id, reason)
-            if disabled is not None:
-                _notice(runtime, disabled, reason)
-        return "dead"
-    wait = SCHEDULE_S[done] * settings.webhook_retry_scale
-    wait = max(wait, answer.retry_after or 0.0)  # the receiver's own wish, in real seconds
-    store.record_attempt(
-        msg, recorded, outcome="retry", next_attempt_at=utcnow() + timedelta(seconds=wait)
-    )
-    return "retry"
+    if reason is not None:
+        disabled = store.disable(endpoint.id, reason)
+        if disabled is not None:
+            _notice(runtime, disabled, reason)
+
+
+def deliver_batch(
+    runtime: Runtime, endpoint: EndpointView, batch: list[MessageView], pool: ThreadPoolExecutor
+) -> list[Outcome]:
+    """Send a claimed batch in parallel (never two of one record: see `claim`), then record
+    every attempt in one transaction."""
+    secrets = runtime.store.webhooks.signing_secrets(endpoint.id)
+    post = partial(sender(runtime).post, endpoint.url, secrets=secrets)
+    answers = list(pool.map(post, batch))
+    scale = runtime.settings.webhook_retry_scale
+    outcomes = [decide(m, a, scale) for m, a in zip(batch, answers, strict=True)]
+    runtime.store.webhooks.record_attempts(endpoint.id, outcomes)
+    _after(runtime, endpoint, outcomes)
+    return outcomes
 
 
 def drain(runtime: Runtime, endpoint_id: str) -> int:
@@ -197,11 +209,9 @@ def drain(runtime: Runtime, endpoint_id: str) -> int:
             batch = store.claim(endpoint_id, BATCH, lease)
             if not batch:
                 break
-            endpoint = store.endpoint(endpoint_id)
-            secrets = store.signing_secrets(endpoint_id)
-            outcomes = list(pool.map(partial(attempt, runtime, endpoint, secrets), batch))
+            outcomes = deliver_batch(runtime, store.endpoint(endpoint_id), batch, pool)
             sent += len(outcomes)
-            if "gone" in outcomes:
+            if any(o.outcome == "gone" for o in outcomes):
                 break
     schedule_next(runtime, endpoint_id)
     return sent

@@ -9,6 +9,7 @@ uses; they are written here, not copied from SAP's published EDMX.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,14 +22,9 @@ __all__ = [
     "Nav",
     "Prop",
     "Service",
-    "b",
-    "d",
-    "dt",
-    "dto",
-    "g",
     "metadata_xml",
-    "s",
-    "tm",
+    "navs",
+    "props",
 ]
 
 EDM_TYPES = frozenset(
@@ -54,39 +50,58 @@ class Prop:
             raise ValueError(f"unknown Edm type {self.type!r} for {self.name}")
 
 
-def s(name: str, length: int, **kw: bool) -> Prop:
-    """An `Edm.String` property with its `MaxLength`."""
-    return Prop(name, "String", max_length=length, **kw)
+_KINDS = {
+    "S": "String",
+    "D": "Decimal",
+    "DT": "DateTime",
+    "DTO": "DateTimeOffset",
+    "T": "Time",
+    "B": "Boolean",
+    "G": "Guid",
+    "I": "Int32",
+}
+_SPEC = re.compile(r"^(\w+):(DTO|DT|[SDTBGI])([\d.]*)(!?)(~?)$")
 
 
-def d(name: str, precision: int = 14, scale: int = 3, **kw: bool) -> Prop:
-    """An `Edm.Decimal` property (sent as a JSON string)."""
-    return Prop(name, "Decimal", precision=precision, scale=scale, **kw)
+def props(spec: str) -> tuple[Prop, ...]:
+    """Properties from a compact spec: `Name:S10` (string, MaxLength 10), `Amount:D` (decimal
+    14,3) or `Rate:D9.5`, `Day:DT`, `Stamp:DTO`, `Clock:T`, `Flag:B`, `Id:G`, `Count:I`; a `!`
+    after the type: not creatable (SAP fills it), a `~`: not nullable."""
+    out = []
+    for word in spec.split():
+        match = _SPEC.match(word)
+        if match is None:
+            raise ValueError(f"bad property spec {word!r}")
+        name, code, size, fixed, required = match.groups()
+        kind = _KINDS[code]
+        precision: int | None = None
+        scale: int | None = None
+        length: int | None = None
+        if kind == "String":
+            length = int(size)
+        elif kind == "Decimal":
+            digits, _, places = (size or "14.3").partition(".")
+            precision, scale = int(digits), int(places or 0)
+        elif kind in ("DateTime", "Time"):
+            precision = 0
+        elif kind == "DateTimeOffset":
+            precision = 7
+        out.append(
+            Prop(name, kind, length, precision, scale, nullable=not required, creatable=not fixed)
+        )
+    return tuple(out)
 
 
-def dt(name: str, **kw: bool) -> Prop:
-    """An `Edm.DateTime` property (`/Date(ms)/`, UTC; dates are midnight)."""
-    return Prop(name, "DateTime", precision=0, **kw)
-
-
-def dto(name: str, **kw: bool) -> Prop:
-    """An `Edm.DateTimeOffset` property (`/Date(ms+0000)/`)."""
-    return Prop(name, "DateTimeOffset", precision=7, **kw)
-
-
-def tm(name: str, **kw: bool) -> Prop:
-    """An `Edm.Time` property (`PT12H30M00S`)."""
-    return Prop(name, "Time", precision=0, **kw)
-
-
-def b(name: str, **kw: bool) -> Prop:
-    """An `Edm.Boolean` property."""
-    return Prop(name, "Boolean", **kw)
-
-
-def g(name: str, **kw: bool) -> Prop:
-    """An `Edm.Guid` property."""
-    return Prop(name, "Guid", **kw)
+def navs(spec: str) -> tuple[Nav, ...]:
+    """Navigations from a compact spec: `to_X>A_Target*(Key1,Key2)`; `*` marks a to-many one,
+    each key joins the source property to the target property of the same name (or `a=b`)."""
+    out = []
+    for word in spec.split():
+        head, _, keys = word.rstrip(")").partition("(")
+        name, _, target = head.partition(">")
+        pairs = tuple((k.partition("=")[0], k.partition("=")[2] or k) for k in keys.split(",") if k)
+        out.append(Nav(name, target.rstrip("*"), pairs, target.endswith("*")))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -7,86 +7,45 @@ extensible entity. Every service lives under `/sap/opu/odata/sap/<NAME>/`.
 
 from __future__ import annotations
 
-from connectors.sap.sandbox.edm import (
-    EntitySet,
-    FunctionImport,
-    Nav,
-    Service,
-    b,
-    d,
-    dt,
-    dto,
-    g,
-    s,
-    tm,
-)
+from connectors.sap.sandbox.edm import EntitySet, FunctionImport, Service, navs, props
 
 __all__ = ["SERVICES", "SERVICE_BY_NAME"]
-
-_BP = "BusinessPartner"
 
 BUSINESS_PARTNER = Service(
     "API_BUSINESS_PARTNER",
     (
         EntitySet(
             "A_BusinessPartner",
-            (_BP,),
-            (
-                s(_BP, 10),
-                s("Customer", 10),
-                s("Supplier", 10),
-                s("BusinessPartnerCategory", 1),
-                s("BusinessPartnerFullName", 81),
-                s("BusinessPartnerGrouping", 4),
-                s("BusinessPartnerName", 81),
-                g("BusinessPartnerUUID"),
-                s("CorrespondenceLanguage", 2),
-                dt("CreationDate", creatable=False),
-                tm("CreationTime", creatable=False),
-                s("FirstName", 40),
-                s("Language", 2),
-                dt("LastChangeDate", creatable=False),
-                tm("LastChangeTime", creatable=False),
-                s("LastName", 40),
-                s("OrganizationBPName1", 40),
-                s("OrganizationBPName2", 40),
-                s("SearchTerm1", 20),
-                b("BusinessPartnerIsBlocked"),
-                b("IsMarkedForArchiving"),
-                s("YY1_LedgerhubRef_bus", 20),
+            ("BusinessPartner",),
+            props(
+                "BusinessPartner:S10 Customer:S10 Supplier:S10 BusinessPartnerCategory:S1 "
+                "BusinessPartnerFullName:S81 BusinessPartnerGrouping:S4 BusinessPartnerName:S81 "
+                "BusinessPartnerUUID:G CorrespondenceLanguage:S2 CreationDate:DT! "
+                "CreationTime:T! FirstName:S40 Language:S2 LastChangeDate:DT! LastChangeTime:T! "
+                "LastName:S40 OrganizationBPName1:S40 OrganizationBPName2:S40 SearchTerm1:S20 "
+                "BusinessPartnerIsBlocked:B IsMarkedForArchiving:B YY1_LedgerhubRef_bus:S20 "
             ),
-            (
-                Nav("to_BusinessPartnerAddress", "A_BusinessPartnerAddress", ((_BP, _BP),), True),
-                Nav("to_BusinessPartnerBank", "A_BusinessPartnerBank", ((_BP, _BP),), True),
-                Nav("to_BusinessPartnerRole", "A_BusinessPartnerRole", ((_BP, _BP),), True),
-                Nav("to_BusinessPartnerTax", "A_BusinessPartnerTaxNumber", ((_BP, _BP),), True),
-                Nav("to_Customer", "A_Customer", (("Customer", "Customer"),), False),
-                Nav("to_Supplier", "A_Supplier", (("Supplier", "Supplier"),), False),
+            navs(
+                "to_BusinessPartnerAddress>A_BusinessPartnerAddress*(BusinessPartner) "
+                "to_BusinessPartnerBank>A_BusinessPartnerBank*(BusinessPartner) "
+                "to_BusinessPartnerRole>A_BusinessPartnerRole*(BusinessPartner) "
+                "to_BusinessPartnerTax>A_BusinessPartnerTaxNumber*(BusinessPartner) "
+                "to_Customer>A_Customer(Customer) to_Supplier>A_Supplier(Supplier) "
             ),
             creatable=True,
             updatable=True,
         ),
         EntitySet(
             "A_BusinessPartnerAddress",
-            (_BP, "AddressID"),
-            (
-                s(_BP, 10),
-                s("AddressID", 10),
-                dto("ValidityStartDate"),
-                dto("ValidityEndDate"),
-                s("CityName", 40),
-                s("Country", 3),
-                s("HouseNumber", 10),
-                s("PostalCode", 10),
-                s("Region", 3),
-                s("StreetName", 60),
-                s("Language", 2),
+            ("BusinessPartner", "AddressID"),
+            props(
+                "BusinessPartner:S10 AddressID:S10 ValidityStartDate:DTO ValidityEndDate:DTO "
+                "CityName:S40 Country:S3 HouseNumber:S10 PostalCode:S10 Region:S3 "
+                "StreetName:S60 Language:S2 "
             ),
-            (
-                Nav(
-                    "to_EmailAddress", "A_AddressEmailAddress", (("AddressID", "AddressID"),), True
-                ),
-                Nav("to_PhoneNumber", "A_AddressPhoneNumber", (("AddressID", "AddressID"),), True),
+            navs(
+                "to_EmailAddress>A_AddressEmailAddress*(AddressID) "
+                "to_PhoneNumber>A_AddressPhoneNumber*(AddressID) "
             ),
             creatable=True,
             updatable=True,
@@ -94,97 +53,63 @@ BUSINESS_PARTNER = Service(
         EntitySet(
             "A_AddressEmailAddress",
             ("AddressID", "Person", "OrdinalNumber"),
-            (
-                s("AddressID", 10),
-                s("Person", 10),
-                s("OrdinalNumber", 3),
-                b("IsDefaultEmailAddress"),
-                s("EmailAddress", 241),
+            props(
+                "AddressID:S10 Person:S10 OrdinalNumber:S3 IsDefaultEmailAddress:B "
+                "EmailAddress:S241 "
             ),
             creatable=True,
         ),
         EntitySet(
             "A_AddressPhoneNumber",
             ("AddressID", "Person", "OrdinalNumber"),
-            (
-                s("AddressID", 10),
-                s("Person", 10),
-                s("OrdinalNumber", 3),
-                s("DestinationLocationCountry", 3),
-                b("IsDefaultPhoneNumber"),
-                s("PhoneNumber", 30),
-                s("InternationalPhoneNumber", 30),
+            props(
+                "AddressID:S10 Person:S10 OrdinalNumber:S3 DestinationLocationCountry:S3 "
+                "IsDefaultPhoneNumber:B PhoneNumber:S30 InternationalPhoneNumber:S30 "
             ),
             creatable=True,
         ),
         EntitySet(
             "A_BusinessPartnerBank",
-            (_BP, "BankIdentification"),
-            (
-                s(_BP, 10),
-                s("BankIdentification", 4),
-                s("BankCountryKey", 3),
-                s("BankName", 60),
-                s("BankNumber", 15),
-                s("SWIFTCode", 11),
-                s("BankAccountHolderName", 60),
-                s("BankAccountName", 40),
-                s("IBAN", 34),
-                s("BankAccount", 18),
+            ("BusinessPartner", "BankIdentification"),
+            props(
+                "BusinessPartner:S10 BankIdentification:S4 BankCountryKey:S3 BankName:S60 "
+                "BankNumber:S15 SWIFTCode:S11 BankAccountHolderName:S60 BankAccountName:S40 "
+                "IBAN:S34 BankAccount:S18 "
             ),
             creatable=True,
             updatable=True,
         ),
         EntitySet(
             "A_BusinessPartnerRole",
-            (_BP, "BusinessPartnerRole"),
-            (
-                s(_BP, 10),
-                s("BusinessPartnerRole", 6),
-                dto("ValidFrom"),
-                dto("ValidTo"),
-            ),
+            ("BusinessPartner", "BusinessPartnerRole"),
+            props("BusinessPartner:S10 BusinessPartnerRole:S6 ValidFrom:DTO ValidTo:DTO "),
             creatable=True,
         ),
         EntitySet(
             "A_BusinessPartnerTaxNumber",
-            (_BP, "BPTaxType"),
-            (s(_BP, 10), s("BPTaxType", 4), s("BPTaxNumber", 20), s("BPTaxLongNumber", 60)),
+            ("BusinessPartner", "BPTaxType"),
+            props("BusinessPartner:S10 BPTaxType:S4 BPTaxNumber:S20 BPTaxLongNumber:S60 "),
             creatable=True,
         ),
         EntitySet(
             "A_Supplier",
             ("Supplier",),
-            (
-                s("Supplier", 10),
-                s("Customer", 10),
-                dt("CreationDate", creatable=False),
-                b("PaymentIsBlockedForSupplier"),
-                b("PostingIsBlocked"),
-                b("PurchasingIsBlocked"),
-                s("SupplierAccountGroup", 4),
-                s("SupplierFullName", 220),
-                s("SupplierName", 80),
-                s("VATRegistration", 20),
-                b("DeletionIndicator"),
+            props(
+                "Supplier:S10 Customer:S10 CreationDate:DT! PaymentIsBlockedForSupplier:B "
+                "PostingIsBlocked:B PurchasingIsBlocked:B SupplierAccountGroup:S4 "
+                "SupplierFullName:S220 SupplierName:S80 VATRegistration:S20 DeletionIndicator:B "
             ),
-            (Nav("to_SupplierCompany", "A_SupplierCompany", (("Supplier", "Supplier"),), True),),
+            navs("to_SupplierCompany>A_SupplierCompany*(Supplier) "),
             creatable=True,
             updatable=True,
         ),
         EntitySet(
             "A_SupplierCompany",
             ("Supplier", "CompanyCode"),
-            (
-                s("Supplier", 10),
-                s("CompanyCode", 4),
-                s("PaymentBlockingReason", 1),
-                b("SupplierIsBlockedForPosting"),
-                s("PaymentMethodsList", 10),
-                s("PaymentTerms", 4),
-                s("ReconciliationAccount", 10),
-                s("Currency", 5),
-                b("DeletionIndicator"),
+            props(
+                "Supplier:S10 CompanyCode:S4 PaymentBlockingReason:S1 "
+                "SupplierIsBlockedForPosting:B PaymentMethodsList:S10 PaymentTerms:S4 "
+                "ReconciliationAccount:S10 Currency:S5 DeletionIndicator:B "
             ),
             creatable=True,
             updatable=True,
@@ -192,32 +117,21 @@ BUSINESS_PARTNER = Service(
         EntitySet(
             "A_Customer",
             ("Customer",),
-            (
-                s("Customer", 10),
-                s("Supplier", 10),
-                dt("CreationDate", creatable=False),
-                s("CustomerAccountGroup", 4),
-                s("CustomerFullName", 220),
-                s("CustomerName", 80),
-                s("OrderIsBlockedForCustomer", 2),
-                b("PostingIsBlocked"),
-                s("VATRegistration", 20),
-                b("DeletionIndicator"),
+            props(
+                "Customer:S10 Supplier:S10 CreationDate:DT! CustomerAccountGroup:S4 "
+                "CustomerFullName:S220 CustomerName:S80 OrderIsBlockedForCustomer:S2 "
+                "PostingIsBlocked:B VATRegistration:S20 DeletionIndicator:B "
             ),
-            (Nav("to_CustomerCompany", "A_CustomerCompany", (("Customer", "Customer"),), True),),
+            navs("to_CustomerCompany>A_CustomerCompany*(Customer) "),
             creatable=True,
             updatable=True,
         ),
         EntitySet(
             "A_CustomerCompany",
             ("Customer", "CompanyCode"),
-            (
-                s("Customer", 10),
-                s("CompanyCode", 4),
-                s("PaymentBlockingReason", 1),
-                s("PaymentTerms", 4),
-                s("ReconciliationAccount", 10),
-                b("DeletionIndicator"),
+            props(
+                "Customer:S10 CompanyCode:S4 PaymentBlockingReason:S1 PaymentTerms:S4 "
+                "ReconciliationAccount:S10 DeletionIndicator:B "
             ),
             creatable=True,
             updatable=True,
@@ -225,78 +139,47 @@ BUSINESS_PARTNER = Service(
     ),
 )
 
-_SI = (("SupplierInvoice", "SupplierInvoice"), ("FiscalYear", "FiscalYear"))
-_SI_KEYS = (s("SupplierInvoice", 10, creatable=False), s("FiscalYear", 4, creatable=False))
-
 SUPPLIER_INVOICE = Service(
     "API_SUPPLIERINVOICE_PROCESS_SRV",
     (
         EntitySet(
             "A_SupplierInvoice",
             ("SupplierInvoice", "FiscalYear"),
-            (
-                *_SI_KEYS,
-                s("CompanyCode", 4),
-                dt("DocumentDate"),
-                dt("PostingDate"),
-                dt("CreationDate", creatable=False),
-                s("SupplierInvoiceIDByInvcgParty", 16),
-                s("InvoicingParty", 10),
-                s("DocumentCurrency", 5),
-                d("InvoiceGrossAmount"),
-                s("DocumentHeaderText", 25),
-                s("PaymentTerms", 4),
-                dt("DueCalculationBaseDate"),
-                d("NetPaymentDays", 3, 0),
-                s("PaymentBlockingReason", 1),
-                s("AccountingDocumentType", 2),
-                s("SupplierInvoiceStatus", 1, creatable=False),
-                b("TaxIsCalculatedAutomatically"),
-                s("SupplierInvoiceIsCreditMemo", 1),
-                s("SupplierInvoiceOrigin", 1),
-                s("ReverseDocument", 10, creatable=False),
-                s("ReverseDocumentFiscalYear", 4, creatable=False),
-                b("IsReversal", creatable=False),
-                b("IsReversed", creatable=False),
-                s("YY1_LedgerhubRef_MIH", 20),
+            props(
+                "SupplierInvoice:S10! FiscalYear:S4! CompanyCode:S4 DocumentDate:DT "
+                "PostingDate:DT CreationDate:DT! SupplierInvoiceIDByInvcgParty:S16 "
+                "InvoicingParty:S10 DocumentCurrency:S5 InvoiceGrossAmount:D "
+                "DocumentHeaderText:S25 PaymentTerms:S4 DueCalculationBaseDate:DT "
+                "NetPaymentDays:D3.0 PaymentBlockingReason:S1 AccountingDocumentType:S2 "
+                "SupplierInvoiceStatus:S1! TaxIsCalculatedAutomatically:B "
+                "SupplierInvoiceIsCreditMemo:S1 SupplierInvoiceOrigin:S1 ReverseDocument:S10! "
+                "ReverseDocumentFiscalYear:S4! IsReversal:B! IsReversed:B! "
+                "YY1_LedgerhubRef_MIH:S20 "
             ),
-            (
-                Nav("to_SupplierInvoiceItemGLAcct", "A_SupplierInvoiceItemGLAcct", _SI, True),
-                Nav("to_SupplierInvoiceTax", "A_SupplierInvoiceTax", _SI, True),
+            navs(
+                "to_SupplierInvoiceItemGLAcct>A_SupplierInvoiceItemGLAcct*"
+                "(SupplierInvoice,FiscalYear) "
+                "to_SupplierInvoiceTax>A_SupplierInvoiceTax*(SupplierInvoice,FiscalYear) "
             ),
             creatable=True,
         ),
         EntitySet(
             "A_SupplierInvoiceItemGLAcct",
             ("SupplierInvoice", "FiscalYear", "SupplierInvoiceItem"),
-            (
-                *_SI_KEYS,
-                s("SupplierInvoiceItem", 4),
-                s("CompanyCode", 4),
-                s("CostCenter", 10),
-                s("ProfitCenter", 10),
-                s("GLAccount", 10),
-                s("DocumentCurrency", 5),
-                d("SupplierInvoiceItemAmount"),
-                s("TaxCode", 2),
-                s("DebitCreditCode", 1),
-                s("SupplierInvoiceItemText", 50),
-                d("Quantity", 13, 3),
-                s("QuantityUnit", 3),
+            props(
+                "SupplierInvoice:S10! FiscalYear:S4! SupplierInvoiceItem:S4 CompanyCode:S4 "
+                "CostCenter:S10 ProfitCenter:S10 GLAccount:S10 DocumentCurrency:S5 "
+                "SupplierInvoiceItemAmount:D TaxCode:S2 DebitCreditCode:S1 "
+                "SupplierInvoiceItemText:S50 Quantity:D13.3 QuantityUnit:S3 "
             ),
             creatable=True,
         ),
         EntitySet(
             "A_SupplierInvoiceTax",
             ("SupplierInvoice", "FiscalYear", "TaxCode", "SupplierInvoiceTaxCounter"),
-            (
-                *_SI_KEYS,
-                s("TaxCode", 2),
-                s("SupplierInvoiceTaxCounter", 6),
-                s("DocumentCurrency", 5),
-                d("TaxAmount"),
-                d("TaxBaseAmountInTransCrcy", 16, 3),
-                s("TaxCountry", 3),
+            props(
+                "SupplierInvoice:S10! FiscalYear:S4! TaxCode:S2 SupplierInvoiceTaxCounter:S6 "
+                "DocumentCurrency:S5 TaxAmount:D TaxBaseAmountInTransCrcy:D16.3 TaxCountry:S3 "
             ),
             creatable=True,
         ),
@@ -305,26 +188,19 @@ SUPPLIER_INVOICE = Service(
         FunctionImport(
             "Post",
             "POST",
-            (s("SupplierInvoice", 10), s("FiscalYear", 4)),
+            props("SupplierInvoice:S10 FiscalYear:S4"),
             "PostInvoiceExportParameters",
-            (b("Success", nullable=False),),
+            props("Success:B~"),
         ),
         FunctionImport(
             "Cancel",
             "POST",
-            (
-                dt("PostingDate"),
-                s("ReversalReason", 2),
-                s("FiscalYear", 4),
-                s("SupplierInvoice", 10),
-            ),
+            props("PostingDate:DT ReversalReason:S2 FiscalYear:S4 SupplierInvoice:S10"),
             "CancelInvoiceExportParameters",
-            (s("ReverseDocument", 10), s("FiscalYear", 4), b("Success", nullable=False)),
+            props("ReverseDocument:S10 FiscalYear:S4 Success:B~"),
         ),
     ),
 )
-
-_BD = (("BillingDocument", "BillingDocument"),)
 
 BILLING_DOCUMENT = Service(
     "API_BILLING_DOCUMENT_SRV",
@@ -332,56 +208,27 @@ BILLING_DOCUMENT = Service(
         EntitySet(
             "A_BillingDocument",
             ("BillingDocument",),
-            (
-                s("BillingDocument", 10),
-                s("SDDocumentCategory", 4),
-                s("BillingDocumentCategory", 1),
-                s("BillingDocumentType", 4),
-                dt("CreationDate"),
-                dt("LastChangeDate"),
-                dto("LastChangeDateTime"),
-                s("SalesOrganization", 4),
-                dt("BillingDocumentDate"),
-                b("BillingDocumentIsCancelled"),
-                s("CancelledBillingDocument", 10),
-                d("TotalNetAmount", 16, 3),
-                s("TransactionCurrency", 5),
-                d("TaxAmount"),
-                d("TotalGrossAmount", 17, 3),
-                s("CustomerPaymentTerms", 4),
-                s("PaymentReference", 30),
-                s("CompanyCode", 4),
-                s("FiscalYear", 4),
-                s("AccountingDocument", 10),
-                s("DocumentReferenceID", 16),
-                s("SoldToParty", 10),
-                s("PayerParty", 10),
-                s("PurchaseOrderByCustomer", 35),
-                s("OverallBillingStatus", 1),
-                s("AccountingPostingStatus", 1),
-                s("InvoiceClearingStatus", 1),
-                s("YY1_LedgerhubRef_BDH", 20),
+            props(
+                "BillingDocument:S10 SDDocumentCategory:S4 BillingDocumentCategory:S1 "
+                "BillingDocumentType:S4 CreationDate:DT LastChangeDate:DT "
+                "LastChangeDateTime:DTO SalesOrganization:S4 BillingDocumentDate:DT "
+                "BillingDocumentIsCancelled:B CancelledBillingDocument:S10 TotalNetAmount:D16.3 "
+                "TransactionCurrency:S5 TaxAmount:D TotalGrossAmount:D17.3 "
+                "CustomerPaymentTerms:S4 PaymentReference:S30 CompanyCode:S4 FiscalYear:S4 "
+                "AccountingDocument:S10 DocumentReferenceID:S16 SoldToParty:S10 PayerParty:S10 "
+                "PurchaseOrderByCustomer:S35 OverallBillingStatus:S1 AccountingPostingStatus:S1 "
+                "InvoiceClearingStatus:S1 YY1_LedgerhubRef_BDH:S20 "
             ),
-            (Nav("to_Item", "A_BillingDocumentItem", _BD, True),),
+            navs("to_Item>A_BillingDocumentItem*(BillingDocument) "),
         ),
         EntitySet(
             "A_BillingDocumentItem",
             ("BillingDocument", "BillingDocumentItem"),
-            (
-                s("BillingDocument", 10),
-                s("BillingDocumentItem", 6),
-                s("Material", 40),
-                s("BillingDocumentItemText", 40),
-                d("BillingQuantity", 13, 3),
-                s("BillingQuantityUnit", 3),
-                d("NetAmount", 16, 3),
-                s("TransactionCurrency", 5),
-                d("GrossAmount", 16, 3),
-                d("TaxAmount"),
-                s("ProfitCenter", 10),
-                s("CostCenter", 10),
-                s("TaxCode", 2),
-                s("GLAccount", 10),
+            props(
+                "BillingDocument:S10 BillingDocumentItem:S6 Material:S40 "
+                "BillingDocumentItemText:S40 BillingQuantity:D13.3 BillingQuantityUnit:S3 "
+                "NetAmount:D16.3 TransactionCurrency:S5 GrossAmount:D16.3 TaxAmount:D "
+                "ProfitCenter:S10 CostCenter:S10 TaxCode:S2 GLAccount:S10 "
             ),
         ),
     ),
@@ -393,40 +240,18 @@ JOURNAL_ENTRY_ITEM = Service(
         EntitySet(
             "A_JournalEntryItemBasic",
             ("CompanyCode", "FiscalYear", "AccountingDocument", "LedgerGLLineItem", "Ledger"),
-            (
-                s("CompanyCode", 4),
-                s("FiscalYear", 4),
-                s("AccountingDocument", 10),
-                s("LedgerGLLineItem", 6),
-                s("Ledger", 2),
-                s("AccountingDocumentType", 2),
-                s("AccountingDocumentItem", 3),
-                dt("PostingDate"),
-                dt("DocumentDate"),
-                dt("AccountingDocumentCreationDate"),
-                s("AccountingDocumentHeaderText", 25),
-                s("DocumentItemText", 50),
-                s("GLAccount", 10),
-                s("FinancialAccountType", 1),
-                s("Supplier", 10),
-                s("Customer", 10),
-                s("DebitCreditCode", 1),
-                d("AmountInTransactionCurrency", 23, 3),
-                s("TransactionCurrency", 5),
-                d("AmountInCompanyCodeCurrency", 23, 3),
-                s("CompanyCodeCurrency", 5),
-                s("TaxCode", 2),
-                s("CostCenter", 10),
-                s("ProfitCenter", 10),
-                s("ReferenceDocumentType", 5),
-                s("OriginalReferenceDocument", 20),
-                s("ClearingJournalEntry", 10),
-                dt("ClearingDate"),
-                s("ClearingJournalEntryFiscalYear", 4),
-                b("IsReversal"),
-                b("IsReversed"),
-                s("ReversalReferenceDocument", 20),
-                s("DocumentReferenceID", 16),
+            props(
+                "CompanyCode:S4 FiscalYear:S4 AccountingDocument:S10 LedgerGLLineItem:S6 "
+                "Ledger:S2 AccountingDocumentType:S2 AccountingDocumentItem:S3 PostingDate:DT "
+                "DocumentDate:DT AccountingDocumentCreationDate:DT "
+                "AccountingDocumentHeaderText:S25 DocumentItemText:S50 GLAccount:S10 "
+                "FinancialAccountType:S1 Supplier:S10 Customer:S10 DebitCreditCode:S1 "
+                "AmountInTransactionCurrency:D23.3 TransactionCurrency:S5 "
+                "AmountInCompanyCodeCurrency:D23.3 CompanyCodeCurrency:S5 TaxCode:S2 "
+                "CostCenter:S10 ProfitCenter:S10 ReferenceDocumentType:S5 "
+                "OriginalReferenceDocument:S20 ClearingJournalEntry:S10 ClearingDate:DT "
+                "ClearingJournalEntryFiscalYear:S4 IsReversal:B IsReversed:B "
+                "ReversalReferenceDocument:S20 DocumentReferenceID:S16 "
             ),
         ),
     ),
@@ -438,34 +263,19 @@ GL_ACCOUNT = Service(
         EntitySet(
             "A_GLAccountInChartOfAccounts",
             ("ChartOfAccounts", "GLAccount"),
-            (
-                s("ChartOfAccounts", 4),
-                s("GLAccount", 10),
-                s("GLAccountType", 1),
-                s("GLAccountGroup", 4),
-                b("IsBalanceSheetAccount"),
-                b("AccountIsBlockedForPosting"),
-                b("AccountIsMarkedForDeletion"),
-                dt("CreationDate"),
+            props(
+                "ChartOfAccounts:S4 GLAccount:S10 GLAccountType:S1 GLAccountGroup:S4 "
+                "IsBalanceSheetAccount:B AccountIsBlockedForPosting:B "
+                "AccountIsMarkedForDeletion:B CreationDate:DT "
             ),
-            (
-                Nav(
-                    "to_Text",
-                    "A_GLAccountText",
-                    (("ChartOfAccounts", "ChartOfAccounts"), ("GLAccount", "GLAccount")),
-                    True,
-                ),
-            ),
+            navs("to_Text>A_GLAccountText*(ChartOfAccounts,GLAccount) "),
         ),
         EntitySet(
             "A_GLAccountText",
             ("ChartOfAccounts", "GLAccount", "Language"),
-            (
-                s("ChartOfAccounts", 4),
-                s("GLAccount", 10),
-                s("Language", 2),
-                s("GLAccountName", 20),
-                s("GLAccountLongName", 50),
+            props(
+                "ChartOfAccounts:S4 GLAccount:S10 Language:S2 GLAccountName:S20 "
+                "GLAccountLongName:S50 "
             ),
         ),
     ),
@@ -477,22 +287,13 @@ COMPANY_CODE = Service(
         EntitySet(
             "A_CompanyCode",
             ("CompanyCode",),
-            (
-                s("CompanyCode", 4),
-                s("CompanyCodeName", 25),
-                s("CityName", 25),
-                s("Country", 3),
-                s("Currency", 5),
-                s("Language", 2),
-                s("ChartOfAccounts", 4),
-                s("FiscalYearVariant", 2),
-                s("VATRegistration", 20),
+            props(
+                "CompanyCode:S4 CompanyCodeName:S25 CityName:S25 Country:S3 Currency:S5 "
+                "Language:S2 ChartOfAccounts:S4 FiscalYearVariant:S2 VATRegistration:S20 "
             ),
         ),
     ),
 )
-
-_VALIDITY = (dt("ValidityEndDate"), dt("ValidityStartDate"))
 
 COST_CENTER = Service(
     "API_COSTCENTER_SRV",
@@ -500,16 +301,10 @@ COST_CENTER = Service(
         EntitySet(
             "A_CostCenter",
             ("ControllingArea", "CostCenter", "ValidityEndDate"),
-            (
-                s("ControllingArea", 4),
-                s("CostCenter", 10),
-                *_VALIDITY,
-                s("CompanyCode", 4),
-                s("CostCenterName", 20),
-                s("CostCenterDescription", 40),
-                s("CostCenterCategory", 1),
-                s("ProfitCenter", 10),
-                b("IsBlkdForPrimaryCostsPosting"),
+            props(
+                "ControllingArea:S4 CostCenter:S10 ValidityEndDate:DT ValidityStartDate:DT "
+                "CompanyCode:S4 CostCenterName:S20 CostCenterDescription:S40 "
+                "CostCenterCategory:S1 ProfitCenter:S10 IsBlkdForPrimaryCostsPosting:B "
             ),
         ),
     ),
@@ -521,19 +316,15 @@ PROFIT_CENTER = Service(
         EntitySet(
             "A_ProfitCenter",
             ("ControllingArea", "ProfitCenter", "ValidityEndDate"),
-            (
-                s("ControllingArea", 4),
-                s("ProfitCenter", 10),
-                *_VALIDITY,
-                s("ProfitCenterName", 20),
-                s("ProfitCenterLongName", 40),
-                s("CompanyCode", 4),
-                s("ProfitCtrResponsiblePersonName", 20),
-                s("ProfitCenterIsBlocked", 1),
+            props(
+                "ControllingArea:S4 ProfitCenter:S10 ValidityEndDate:DT ValidityStartDate:DT "
+                "ProfitCenterName:S20 ProfitCenterLongName:S40 CompanyCode:S4 "
+                "ProfitCtrResponsiblePersonName:S20 ProfitCenterIsBlocked:S1 "
             ),
         ),
     ),
 )
+
 
 SERVICES: tuple[Service, ...] = (
     BUSINESS_PARTNER,

@@ -136,3 +136,19 @@ def test_an_auth_mode_lists_its_fields_and_which_are_secret() -> None:
         "authorization_code",
     ]
     assert XeroConnector.capabilities().auth == ("client_credentials", "authorization_code")
+
+
+def test_translation_sends_no_request_its_context_is_a_step_of_the_read(
+    respx_mock: respx.MockRouter,
+) -> None:
+    _xero_routes(respx_mock)
+    with XeroConnector(_config(tenant_id="tenant-9")) as connector:
+        accounts = connector.resource("accounts")
+        item = {"AccountID": "a-1", "Code": "200", "Name": "Sales", "Type": "REVENUE"}
+        with pytest.raises(RuntimeError, match="translation itself sends no request"):
+            connector.translate_item(accounts, item)
+        calls = respx_mock.calls.call_count
+        connector.prepare_read(accounts)
+        assert respx_mock.calls.call_count == calls + 2  # token, then /Organisation
+        connector.translate_item(accounts, item)
+        assert respx_mock.calls.call_count == calls + 2

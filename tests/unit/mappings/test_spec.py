@@ -155,3 +155,13 @@ def test_paths_read_and_write_lists_and_selected_elements() -> None:
         put(out, parse("A[].B"), (), 1)
     assert parse("invoice.lines[].x", object_name="invoice").text == "invoice.lines[].x"
     assert str(parse("invoice.lines[].x", object_name="invoice").steps[0]) == "lines[]"
+
+
+def test_list_steps_pass_through_odata_v2_result_wrappers_on_reads() -> None:
+    doc = {"to_Item": {"results": [{"CostCenter": "C1"}, {"CostCenter": "C2"}]}}
+    assert list(values(doc, parse("to_Item[].CostCenter"))) == [((0,), "C1"), ((1,), "C2")]
+    tagged = {"Tags": {"results": [{"K": "a", "V": 1}]}}
+    assert list(values(tagged, parse("Tags[K=a].V"))) == [((), 1)]
+    body: dict[str, object] = {}
+    put(body, parse("to_Item[].CostCenter"), (1,), "C2")
+    assert body == {"to_Item": [{}, {"CostCenter": "C2"}]}  # a deep insert takes the plain list
