@@ -121,15 +121,27 @@ class ReadState(BaseModel):
         return cls.model_validate_json(cursor) if cursor else None
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """A record the ERP deleted outright, leaving no payload to read (NetSuite's deleted-record
+    log, SAP's deletion markers): the hub marks its stored record `remote_deleted`."""
+
+    object: str
+    remote_id: str
+    deleted_at: datetime | None = None
+
+
 @dataclass
 class FetchedPage:
     """What `fetch_page` returns: the raw items, whether it was the last page, the server time,
-    and the paginator's token of the next page."""
+    the paginator's token of the next page, and the records the ERP reports deleted outright
+    (usually with the last page of a pass)."""
 
     items: list[dict[str, Any]]
     last: bool
     server_time: datetime | None = None
     next_token: str | None = None
+    deleted: list[Deletion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,7 @@ class Page:
     cursor: str
     last: bool
     fetched: int
+    deleted: list[Deletion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -549,7 +562,14 @@ class Connector(ABC):
                 )
             state = state.model_copy(update={"page": number, "done": last, "token": token})
             page = Page(
-                resource.name, number, records, failures, state.dump(), last, len(fetched.items)
+                resource.name,
+                number,
+                records,
+                failures,
+                state.dump(),
+                last,
+                len(fetched.items),
+                list(fetched.deleted),
             )
             # Hold no page while fetching the next: the consumer has it, and memory stays at one
             # page whatever the size of the collection.
@@ -640,7 +660,16 @@ class Connector(ABC):
         """Records translated from ERP `item`, with the connection's mapping applied."""
         if not self.mapping:
             return records
-        return [self.mapping.read(record, item) for record in records]
+        doc = self.mapping_document(item)
+        return [self.mapping.read(record, doc) for record in records]
+
+    def mapping_document(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The ERP record as mapping specs read it: the item itself, unless the adapter says.
+
+        An adapter whose raw lists hold more than the canonical lists (NetSuite's main line)
+        returns a view in which element i of a list is the source of canonical element i.
+        """
+        return item
 
     def answered(self, records: list[Record], item: Mapping[str, Any]) -> list[Record]:
         """`incoming` for the records an ERP sends back after a write, which has happened.

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json, table, when
+from hub.cli.common import (
+    JSON_OPTION,
+    err,
+    friendly_errors,
+    get_runtime,
+    name_values,
+    print_json,
+    table,
+    when,
+)
 
 app = typer.Typer(help="Create, list, show and remove ERP connections.", no_args_is_help=True)
 connectors_app = typer.Typer(help="The installed ERP adapters.", no_args_is_help=True)
@@ -59,13 +68,7 @@ def _ask_credentials(
 
 
 def _pairs(items: list[str]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise typer.BadParameter(f"'{item}' is not NAME=VALUE", param_hint="--credential")
-        values[name.strip()] = value
-    return values
+    return name_values(items, "--credential")
 
 
 @app.command("add", cls=_AddCommand)
