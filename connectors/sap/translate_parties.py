@@ -151,8 +151,19 @@ def supplier_to_sap(record: Record, ctx: SapContext) -> dict[str, Any]:
             who, "OrganizationBPName1", "supplier.name", "SAP holds at most 40 characters"
         )
     company: dict[str, Any] = {"CompanyCode": ctx.company_code}
-    if record.payment_terms_days is not None:
-        company["PaymentTerms"] = f"NT{record.payment_terms_days:02d}"[:4]
+    days = record.payment_terms_days
+    if days is not None:
+        # A configured key for exactly these days (0001: due at once), else SAP's NTnn form.
+        known = next((key for key, value in ctx.payment_terms.items() if value == days), None)
+        if days == 0 and known:
+            company["PaymentTerms"] = known
+        elif 0 < days <= 99:
+            company["PaymentTerms"] = f"NT{days:02d}"
+        elif known:
+            company["PaymentTerms"] = known
+        else:
+            reason = f"no payment terms key for {days} days (NTnn holds 1-99; configure one)"
+            raise field_error(who, "PaymentTerms", "supplier.payment_terms_days", reason)
     body: dict[str, Any] = {
         "BusinessPartnerCategory": "2",
         "OrganizationBPName1": name,

@@ -103,3 +103,29 @@ def test_records_carry_the_spec_version_that_shaped_them(store: Store, connectio
         None,
         None,
     ]
+
+
+def test_what_other_tenants_accepted_is_a_default_only_when_shared(store: Store) -> None:
+    from hub.mapping import decisions_for, record_decision
+
+    connections = []
+    for name in ("t1", "t2", "t3"):
+        tenant = store.connections.create_tenant(name)
+        view = store.connections.create(tenant_id=tenant.id, erp="xero", display_name=name)
+        connections.append(view.id)
+    first, second, mine = connections
+    for connection in (first, second):
+        record_decision(store, connection, "invoice", "Reference", "custom_fields.po", True, "x")
+    assert store.mappings.current_spec(first, "invoice") is not None  # accepted -> a rule
+
+    assert decisions_for(store, mine, "invoice", shared=False).accepted("Reference") == (
+        False,
+        None,
+    )
+    shared = decisions_for(store, mine, "invoice", shared=True)
+    assert shared.accepted("Reference") == (True, "custom_fields.po")
+    # The tenant's own decision overrides the shared default.
+    record_decision(store, mine, "invoice", "Reference", "custom_fields.po", False, "me")
+    again = decisions_for(store, mine, "invoice", shared=True)
+    assert again.accepted("Reference") == (False, None)
+    assert again.rejected("Reference", "custom_fields.po")

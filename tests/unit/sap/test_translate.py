@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from canonical import Invoice, Supplier
+from connectors.errors import MappingError
 from connectors.ids import StableIds
 from connectors.sandbox import run_in_thread
 from connectors.sap.resources import SAP_READS
@@ -265,3 +266,34 @@ def test_a_payable_invoice_round_trips_through_sap(client: httpx.Client) -> None
         for line in invoice.lines
     ]
     assert again.issue_date == date(2025, 11, 3)
+
+
+def test_supplier_writes_name_the_field_sap_cannot_take() -> None:
+    too_long = Supplier.parse({"name": "A" * 41})
+    with pytest.raises(MappingError, match=r"OrganizationBPName1 -> supplier\.name"):
+        supplier_to_sap(too_long, ctx())
+    long_terms = Supplier.parse({"name": "Slow Payer Supplies", "payment_terms_days": 120})
+    with pytest.raises(MappingError, match=r"PaymentTerms -> supplier\.payment_terms_days"):
+        supplier_to_sap(long_terms, ctx())
+    due_now = Supplier.parse({"name": "Cash Supplies", "payment_terms_days": 0})
+    company = supplier_to_sap(due_now, ctx())["to_Supplier"]["to_SupplierCompany"][0]
+    assert company == {"CompanyCode": "1010", "PaymentTerms": "0001"}
+
+
+def test_payable_invoices_only_and_with_a_document_date() -> None:
+    context = ctx()
+    receivable = Invoice.parse(
+        {
+            "direction": "receivable",
+            "currency": "GBP",
+            "issue_date": "2025-01-02",
+            "lines": [{"net_amount": "1.00", "account_code": "41000000"}],
+        }
+    )
+    with pytest.raises(MappingError, match=r"invoice\.direction"):
+        invoice_to_sap(receivable, context, "10100001")
+    undated = Invoice.parse(
+        {"direction": "payable", "currency": "GBP", "lines": [{"net_amount": "1.00"}]}
+    )
+    with pytest.raises(MappingError, match=r"DocumentDate -> invoice\.issue_date"):
+        invoice_to_sap(undated, context, "10100001")
