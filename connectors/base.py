@@ -121,15 +121,27 @@ class ReadState(BaseModel):
         return cls.model_validate_json(cursor) if cursor else None
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """A record the ERP deleted outright, leaving no payload to read (NetSuite's deleted-record
+    log, SAP's deletion markers): the hub marks its stored record `remote_deleted`."""
+
+    object: str
+    remote_id: str
+    deleted_at: datetime | None = None
+
+
 @dataclass
 class FetchedPage:
     """What `fetch_page` returns: the raw items, whether it was the last page, the server time,
-    and the paginator's token of the next page."""
+    the paginator's token of the next page, and the records the ERP reports deleted outright
+    (usually with the last page of a pass)."""
 
     items: list[dict[str, Any]]
     last: bool
     server_time: datetime | None = None
     next_token: str | None = None
+    deleted: list[Deletion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,7 @@ class Page:
     cursor: str
     last: bool
     fetched: int
+    deleted: list[Deletion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -549,7 +562,14 @@ class Connector(ABC):
                 )
             state = state.model_copy(update={"page": number, "done": last, "token": token})
             page = Page(
-                resource.name, number, records, failures, state.dump(), last, len(fetched.items)
+                resource.name,
+                number,
+                records,
+                failures,
+                state.dump(),
+                last,
+                len(fetched.items),
+                list(fetched.deleted),
             )
             # Hold no page while fetching the next: the consumer has it, and memory stays at one
             # page whatever the size of the collection.

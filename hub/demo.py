@@ -102,12 +102,14 @@ def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView
         runtime,
         erp=erp.spec.name,
         base_url=erp.url,
+        credentials=dict(erp.spec.extras.get("demo_credentials", {})),
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         display_name=f"{erp.spec.title} demo",
         grant="authorization_code" if interactive else "client_credentials",
         redirect_uri=REDIRECT_URI if interactive else None,
-        options={"demo": True},
+        # Connection options an adapter's demo needs (NetSuite: the custom fields to read).
+        options={"demo": True, **erp.spec.extras.get("demo_options", {})},
     )
     if not interactive:
         # Machine-to-machine sign-in (an SAP communication arrangement): no person approves.

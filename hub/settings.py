@@ -17,11 +17,17 @@ import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +148,24 @@ class Settings(BaseSettings):
         "accepted for the same ERP object (opt-in: it shares what tenants decided).",
     )
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then `settings:` of ledgerhub.yaml (hub.config)."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+            _ConfigFileSettings(settings_cls),
+        )
+
     @field_validator("data_dir")
     @classmethod
     def _absolute_dir(cls, value: Path) -> Path:
@@ -203,6 +227,18 @@ class Settings(BaseSettings):
             upcoming = self.data_dir / NEXT_KEY_FILE
             extra = [decode_key(upcoming.read_text())] if upcoming.exists() else []
         return [current, *(decode_key(k.get_secret_value()) for k in self.old_secret_keys), *extra]
+
+
+class _ConfigFileSettings(PydanticBaseSettingsSource):
+    """The `settings:` section of the configuration file in force (see hub.config)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        from hub.config import file_settings
+
+        return file_settings()
 
 
 def decode_key(text: str) -> bytes:

@@ -199,6 +199,13 @@ class FaultMiddleware:
         # The request is served for real first, so a dropped write has been applied.
         start, body = await _capture(self.app, scope, receive)
         if plan.kind is FaultKind.DROP:
+            if not body:
+                # A response without a body (a 204) is whole once its head is sent: announce a
+                # byte that never comes, so the client sees the connection break mid-answer.
+                headers = [
+                    (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+                ]
+                start = {**start, "status": 200, "headers": [*headers, (b"content-length", b"1")]}
             await send(start)
             await send(
                 {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}

@@ -24,6 +24,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "jobs": ("worker", "scheduler", "sync"),
     "runs": ("runs",),
     "state": ("state",),
+    "config": ("config",),
     "records": ("records", "exceptions", "dlq", "events"),
     "serve": ("serve",),
     "validate": ("validate",),

@@ -151,3 +151,14 @@ def get_runtime() -> Runtime:
     from hub.jobs.runtime import get_runtime as process_runtime
 
     return process_runtime()
+
+
+def name_values(items: Sequence[str], hint: str) -> dict[str, str]:
+    """`NAME=VALUE` options (`--credential`, `--option`) as a dict; a bad one names `hint`."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"'{item}' is not NAME=VALUE", param_hint=hint)
+        values[name.strip()] = value
+    return values

@@ -8,7 +8,16 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from hub.cli.common import JSON_OPTION, err, friendly_errors, get_runtime, print_json, table, when
+from hub.cli.common import (
+    JSON_OPTION,
+    err,
+    friendly_errors,
+    get_runtime,
+    name_values,
+    print_json,
+    table,
+    when,
+)
 
 app = typer.Typer(help="Create, list, show and remove ERP connections.", no_args_is_help=True)
 connectors_app = typer.Typer(help="The installed ERP adapters.", no_args_is_help=True)
@@ -60,13 +69,7 @@ def _ask_credentials(
 
 
 def _pairs(items: list[str]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise typer.BadParameter(f"'{item}' is not NAME=VALUE", param_hint="--credential")
-        values[name.strip()] = value
-    return values
+    return name_values(items, "--credential")
 
 
 @app.command("add", cls=_AddCommand)
@@ -355,6 +358,40 @@ def check(
             err.print(f"{mark} {step}: {detail}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command("schedule")
+def schedule(
+    connection_id: Annotated[str, typer.Argument(help="The connection id (con_...).")],
+    cron: Annotated[
+        str | None, typer.Argument(help="A cron expression (UTC), e.g. '*/15 * * * *'.")
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Back to the scheduler's interval.")
+    ] = False,
+) -> None:
+    """Set when the scheduler syncs a connection: a cron expression, in UTC.
+
+    Example: hub connections schedule con_01J... '0 */2 * * *'
+
+    Without one (or with --clear) the connection syncs every LEDGERHUB_SYNC_INTERVAL_SECONDS.
+    """
+    from croniter import croniter
+
+    if (cron is None) == (not clear):
+        err.print("[red]error:[/red] give a cron expression, or --clear")
+        raise typer.Exit(2)
+    if cron is not None and not croniter.is_valid(cron):
+        err.print(f"[red]error:[/red] '{cron}' is not a cron expression (e.g. '*/15 * * * *')")
+        raise typer.Exit(2)
+    runtime = get_runtime()
+    with friendly_errors():
+        view = runtime.store.connections.get(connection_id)
+        options = {**view.options, "schedule": cron}
+        if cron is None:
+            options.pop("schedule", None)
+        runtime.store.connections.update(connection_id, options=options)
+    err.print(f"{connection_id} syncs " + (f"on '{cron}' (UTC)" if cron else "on the interval"))
 
 
 @connectors_app.command("list")

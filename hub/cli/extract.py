@@ -42,11 +42,26 @@ def extract(
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="The ERP's (or sandbox's) base URL.")
     ] = None,
-    client_id: Annotated[str | None, typer.Option("--client-id", help="OAuth client id.")] = None,
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", help="OAuth client id (an OAuth mode's field).")
+    ] = None,
     client_secret: Annotated[
         str | None,
         typer.Option(
             "--client-secret", help="OAuth client secret.", envvar="LEDGERHUB_CLIENT_SECRET"
+        ),
+    ] = None,
+    credential: Annotated[
+        list[str] | None,
+        typer.Option("--credential", "-c", help="A credentials field as NAME=VALUE (repeat)."),
+    ] = None,
+    auth_mode: Annotated[
+        str | None, typer.Option("--auth-mode", help="The adapter's auth mode (default: first).")
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-o", help="A connection option as NAME=VALUE (repeat), e.g. time_zone."
         ),
     ] = None,
     tap_config: Annotated[
@@ -113,6 +128,11 @@ def extract(
       hub extract xero --base-url http://127.0.0.1:8701 --client-id demo --client-secret s3cret \
         --objects contacts,invoices --since 2026-01-01T00:00:00Z --out invoices.jsonl
 
+    Example (another auth mode, its credentials and connection options):
+      hub extract netsuite --base-url http://127.0.0.1:8792 --auth-mode token_based \
+        -c account_id=1234567_SB1 -c consumer_key=ck -c consumer_secret=cs -c token_id=t \
+        -c token_secret=ts -o time_zone=America/Los_Angeles --out netsuite.jsonl
+
     Example (a Singer tap, as Meltano runs one):
       hub extract xero --config tap.json --format singer --state state.json > messages.jsonl
 
@@ -122,13 +142,12 @@ def extract(
     summary (records per object, calls, retries, time) go to stderr. It runs the same read path
     as the hub's sync jobs.
     """
-    from pydantic import SecretStr
-
     from connectors.base import ConnectionConfig
     from connectors.errors import ConnectorError
     from connectors.ids import StableIds
     from connectors.ratelimit import Budget, MemoryRateLimiter
     from connectors.registry import get_adapter
+    from hub.cli.common import name_values
 
     try:
         spec = get_adapter(erp)
@@ -172,17 +191,14 @@ def extract(
     client_id = client_id or settings.get("client_id")
     client_secret = client_secret or settings.get("client_secret")
     tenant = tenant or settings.get("tenant")
-    for option, value in (
-        ("--base-url", base_url),
-        ("--client-id", client_id),
-        ("--client-secret", client_secret),
-    ):
-        if not value:
-            err.print(f"[red]error:[/red] {option} is required (or its key in --config)")
-            raise typer.Exit(2)
-    assert base_url is not None
-    assert client_id is not None
-    assert client_secret is not None
+    if not base_url:
+        err.print("[red]error:[/red] --base-url is required (or its key in --config)")
+        raise typer.Exit(2)
+    credentials: dict[str, str] = name_values(credential or [], "--credential")
+    if client_id:
+        credentials.setdefault("client_id", client_id)
+    if client_secret:
+        credentials.setdefault("client_secret", client_secret)
     cursors: dict[str, str | None] = dict.fromkeys(names, _since_cursor(since))
     bookmarks: dict[str, str] = {}
     if state is not None:
@@ -205,16 +221,22 @@ def extract(
         )
     else:
         budget = spec.budget
-    config = ConnectionConfig(
-        connection_id=f"extract:{erp}:{tenant or base_url}",
-        base_url=base_url,
-        client_id=client_id,
-        client_secret=SecretStr(client_secret),
-        tenant_id=tenant,
-    )
+    connection_id = f"extract:{erp}:{tenant or base_url}"
     # A read-only run: hub ids derived, none remembered (memory stays flat however many records).
-    ids = StableIds(config.connection_id, remember=False)
-    connector = spec.connector(config, limiter=MemoryRateLimiter(budget), ids=ids)
+    ids = StableIds(connection_id, remember=False)
+    try:
+        config = ConnectionConfig(
+            connection_id=connection_id,
+            base_url=base_url,
+            auth_mode=auth_mode,
+            credentials=credentials,
+            tenant_id=tenant,
+            options=name_values(option or [], "--option"),
+        )
+        connector = spec.connector(config, limiter=MemoryRateLimiter(budget), ids=ids)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     stream: TextIO = sys.stdout if out == "-" else Path(out).open("w", encoding="utf-8")  # noqa: SIM115
     try:
         singer = None
@@ -283,6 +305,15 @@ def _run(
                     continue
                 head = f'{{"object":"{type(record).OBJECT}","resource":{resource},"record":'
                 stream.write(f"{head}{body}}}\n")
+            if singer is None:
+                for gone in page.deleted:
+                    # A record the ERP deleted outright: no payload, its id and when.
+                    stamp = gone.deleted_at.isoformat() if gone.deleted_at else None
+                    line = {"remote_id": gone.remote_id, "deleted_at": stamp}
+                    stream.write(
+                        f'{{"object":"{gone.object}","resource":{resource},'
+                        f'"deleted":{json.dumps(line)}}}\n'
+                    )
             if singer is not None and page.cursor:
                 singer.state(page.resource, page.cursor)
             for failure in page.failures:

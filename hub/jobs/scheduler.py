@@ -93,14 +93,21 @@ class Scheduler:
             self._lease = RunLock(client, LEADER_KEY, self.lease_ms, token=self.identity)
         return self._lease.renew() or self._lease.acquire()
 
-    def due(self, connection_id: str, resource: str) -> bool:
-        """True when the pair's last run is older than the interval."""
+    def due(self, connection_id: str, resource: str, schedule: str | None = None) -> bool:
+        """True when the pair's last run is older than the interval, or, with a cron
+        `schedule` (the connection's own, UTC), when a fire time has passed since it started."""
         runs = self.runtime.store.runs.list(connection_id, resource, limit=1)
         if not runs:
             return True
         last = runs[0]
+        now = datetime.now(UTC)
+        if schedule:
+            from croniter import croniter
+
+            fire = croniter(schedule, last.started_at.astimezone(UTC)).get_next(datetime)
+            return bool(fire <= now)
         moment = last.finished_at or last.started_at
-        return datetime.now(UTC) - moment >= timedelta(seconds=self.interval_seconds)
+        return now - moment >= timedelta(seconds=self.interval_seconds)
 
     def tick(self) -> list[str]:
         """One round: if leader, enqueue every due pair; the run ids enqueued."""
@@ -110,8 +117,9 @@ class Scheduler:
         for connection in self.runtime.store.connections.list():
             if connection.status != "active":
                 continue
+            schedule = connection.options.get("schedule")
             for resource in syncable_resources(connection.erp):
-                if not self.due(connection.id, resource):
+                if not self.due(connection.id, resource, schedule if schedule else None):
                     continue
                 run_id = enqueue_sync(self.runtime, connection.id, resource, self.enqueue)
                 if run_id:

@@ -244,9 +244,18 @@ def _store_page(
     """Commit the page; if the database refuses its data, commit it record by record and return
     the records it refuses as failures (their own cases), so one record never blocks a page."""
     records = runtime.store.records
+    # Records the ERP deleted outright (a deletion log): their stored records become deleted.
+    deleted = [(d.object, d.remote_id) for d in page.deleted]
     try:
         records.apply_resource_page(
-            connection_id, page.resource, page.records, page.cursor, run_id, cid, versions
+            connection_id,
+            page.resource,
+            page.records,
+            page.cursor,
+            run_id,
+            cid,
+            versions,
+            deleted=deleted,
         )
         return []
     except DataError as exc:
@@ -265,6 +274,8 @@ def _store_page(
                 f"the store refused {page.resource} {record.remote_id}: {reason}"
             )
             refused.append(RecordFailure(page.resource, record.remote_id, error))
-    # The cursor and the run's page count, once every storable record is in.
-    records.apply_resource_page(connection_id, page.resource, [], page.cursor, run_id, cid)
+    # The cursor, the deletions and the run's page count, once every storable record is in.
+    records.apply_resource_page(
+        connection_id, page.resource, [], page.cursor, run_id, cid, deleted=deleted
+    )
     return refused

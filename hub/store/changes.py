@@ -109,6 +109,53 @@ class PageWriter:
                 self.session.execute(insert_for(self.session, OutboxEvent.__table__), chunk)
         return PageResult(**self.counts, events=len(self.events))
 
+    def mark_deleted(self, remote_ids: list[str]) -> PageResult:
+        """Records the ERP deleted outright: `remote_deleted`, a new version, a deleted event.
+
+        A record the hub never stored, or already holds as deleted, is left alone.
+        """
+        table = cast(Table, StoredRecord.__table__)
+        for rid in remote_ids:
+            for _ in range(MAX_RACES):
+                row = self.session.execute(
+                    select(
+                        StoredRecord.hub_id,
+                        StoredRecord.version,
+                        StoredRecord.remote_deleted,
+                        StoredRecord.data,
+                    ).where(
+                        StoredRecord.connection_id == self.connection_id,
+                        StoredRecord.object == self.object,
+                        StoredRecord.remote_id == rid,
+                    )
+                ).first()
+                if row is None or row.remote_deleted:
+                    break
+                doc = dict(row.data)
+                doc.update(
+                    remote_deleted=True, version=row.version + 1, updated_at=self.now.isoformat()
+                )
+                encoded = Encoded(doc)  # once for the row and its event
+                result = self.session.execute(
+                    update(table)
+                    .where(table.c.hub_id == row.hub_id, table.c.version == row.version)
+                    .values(
+                        version=row.version + 1,
+                        content_hash=content_hash(doc),
+                        data=encoded,
+                        remote_deleted=True,
+                        updated_at=self.now,
+                    )
+                )
+                if getattr(result, "rowcount", 0) == 1:
+                    self.counts["deleted"] += 1
+                    self._event("deleted", encoded)
+                    break
+        if self.events:
+            for chunk in chunks(self.events, 200):
+                self.session.execute(insert_for(self.session, OutboxEvent.__table__), chunk)
+        return PageResult(**self.counts, events=len(self.events))
+
     def _existing(self, remote_ids: list[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for chunk in chunks(remote_ids):

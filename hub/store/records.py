@@ -99,12 +99,14 @@ class RecordRepository:
         run_id: str | None = None,
         correlation_id: str = "",
         mapping_versions: Mapping[str, int | None] | None = None,
+        deleted: Sequence[tuple[str, str]] = (),
     ) -> PageResult:
         """Store one page of an ERP resource, whose records may be of several objects.
 
         One transaction, as `apply_page`; each record goes to its own object (a Xero contact
         page holds suppliers and customers), its raw payload is its `remote_data`, and the
-        cursor is kept under the resource's name.
+        cursor is kept under the resource's name. `deleted` lists (object, remote id) of records
+        the ERP deleted outright: their stored records become `remote_deleted`.
         """
         return self._commit(
             connection_id,
@@ -114,6 +116,7 @@ class RecordRepository:
             run_id,
             correlation_id,
             mapping_versions,
+            deleted,
         )
 
     def apply_records(
@@ -137,16 +140,25 @@ class RecordRepository:
         run_id: str | None,
         correlation_id: str,
         mapping_versions: Mapping[str, int | None] | None = None,
+        deleted: Sequence[tuple[str, str]] = (),
     ) -> PageResult:
         correlation_id = correlation_id or new_id("cor")
         versions = mapping_versions or {}
         total = PageResult()
+        gone: dict[str, list[str]] = {}
+        for object_name, remote_id in deleted:
+            gone.setdefault(object_name, []).append(remote_id)
         with self._sessions.begin() as session:
             for object_name, items in groups.items():
                 page = PageWriter(
                     session, connection_id, object_name, correlation_id, versions.get(object_name)
                 )
                 total = total + page.apply(items)
+            for object_name, remote_ids in gone.items():
+                page = PageWriter(
+                    session, connection_id, object_name, correlation_id, versions.get(object_name)
+                )
+                total = total + page.mark_deleted(remote_ids)
             if cursor is not None and cursor_key is not None:
                 _save_cursor(session, connection_id, cursor_key, cursor)
             if run_id is not None:

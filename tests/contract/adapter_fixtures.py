@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from canonical import Record, Supplier
 from connectors.base import ConnectionConfig, Connector, Page
 from connectors.http import RetryPolicy
+from connectors.netsuite.client import NetSuiteConnector
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
 from connectors.sandbox import FaultConfig, RateLimits, run_in_thread
 from connectors.sap.auth import sap_budget
@@ -81,6 +82,13 @@ class ChangeRequest:
     update: int = 0
     delete: int = 0
     create: int = 0
+    resource: str | None = None
+    """The adapter's resource that reads the changed object (default: the same name)."""
+
+    @property
+    def read_by(self) -> str:
+        """The resource the changes show up in."""
+        return self.resource or self.object
 
 
 SandboxStarter = Callable[..., RunningSandbox]
@@ -104,6 +112,15 @@ class ErpUnderTest:
     reference_reads: int = 0
     """Calls a full read needs besides the resources' pages (Xero: /Organisation)."""
     counts_key: Callable[[str], str] = field(default=lambda resource: resource)
+    write_prefix: str | None = None
+    """Paths a write goes to, when not every API path is (NetSuite's reads are POSTs too)."""
+    write_resource: str | None = None
+    """The resource that reads back what `sample_write` wrote (default: `write_collection`)."""
+    auth_mode: str | None = None
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, str] = field(default_factory=dict)
+    daily_limit: bool = True
+    """Whether the ERP budgets calls per day (NetSuite budgets concurrency only)."""
     api_marker: str = "/api.xro/"
     """A piece of every API route's path in the sandbox's stats (not token or control routes)."""
     resends_after_drop: bool = True
@@ -135,9 +152,12 @@ class ErpUnderTest:
         config = ConnectionConfig(
             connection_id=connection_id or self.connection_id(sandbox),
             base_url=sandbox.url,
-            client_id=self.client_id,
-            client_secret=SecretStr(self.client_secret),
+            auth_mode=self.auth_mode,
+            credentials=dict(self.credentials),
+            client_id=None if self.credentials else self.client_id,
+            client_secret=None if self.credentials else SecretStr(self.client_secret),
             tenant_id=sandbox.tenant_id,
+            options=dict(self.options),
         )
         return (cls or self.connector_class)(
             config,
@@ -183,14 +203,21 @@ class ReadResult:
     fetched: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     cursors: dict[str, str] = field(default_factory=dict)
+    deleted: set[Key] = field(default_factory=set)
 
     def add(self, page: Page) -> None:
         """Take one page."""
+        self.add_deleted(page)
         self.lines.extend(record_line(page.resource, r) for r in page.records)
         self.pages[page.resource] += 1
         self.fetched[page.resource] += page.fetched
         self.failures.extend(f"{f.resource} {f.remote_id}: {f.error}" for f in page.failures)
         self.cursors[page.resource] = page.cursor
+
+    def add_deleted(self, page: Page) -> None:
+        """Take the records a page reports deleted outright (no payload)."""
+        for gone in page.deleted:
+            self.deleted.add((page.resource, gone.object, gone.remote_id))
 
     def by_key(self) -> dict[Key, dict[str, Any]]:
         """Records by (resource, object, remote id); a duplicate key is an error."""
@@ -449,12 +476,130 @@ SAP = ErpUnderTest(
     budget=sap_budget,
 )
 
-ERPS: Sequence[ErpUnderTest] = (XERO, SAP)
+# -- NetSuite --------------------------------------------------------------------------------
+
+_NS_KEY, _NS_SECRET = "contract-ns-consumer", "contract-ns-consumer-secret"
+_NS_TOKEN, _NS_TOKEN_SECRET = "contract-ns-token", "contract-ns-token-secret"
+NS_ACCOUNT = "1234567_SB1"
+NS_RESOURCE_TYPES = {
+    "vendors": "vendor",
+    "customers": "customer",
+    "vendor_bills": "vendorBill",
+    "vendor_credits": "vendorCredit",
+    "invoices": "invoice",
+    "credit_memos": "creditMemo",
+    "vendor_payments": "vendorPayment",
+    "customer_payments": "customerPayment",
+    "journal_entries": "journalEntry",
+    "accounts": "account",
+    "subsidiaries": "subsidiary",
+    "departments": "department",
+    "classes": "classification",
+    "locations": "location",
+}
+"""The adapter's resources and the sandbox's record types they read."""
+NS_CUSTOM_FIELDS = (
+    "vendors:custentity_vendor_tier,customers:custentity_segment,"
+    "custbody_project_code,custcol_cost_center"
+)
+
+
+def _start_netsuite(
+    *,
+    seed: int = 7,
+    records: int = 20,
+    no_limits: bool = True,
+    limits: RateLimits | None = None,
+    faults: FaultConfig | None = None,
+    **more: Any,
+) -> RunningSandbox:
+    from connectors.netsuite.sandbox import NetSuiteSandboxConfig
+    from connectors.netsuite.sandbox import create_app as create_netsuite_app
+
+    config = NetSuiteSandboxConfig(
+        seed=seed,
+        records=records,
+        account_id=NS_ACCOUNT,
+        client_id=_NS_KEY,
+        client_secret=SecretStr(_NS_SECRET),
+        token_id=_NS_TOKEN,
+        token_secret=SecretStr(_NS_TOKEN_SECRET),
+        no_limits=no_limits,
+        concurrency=limits.concurrent if limits else 5,
+        faults=faults or FaultConfig(),
+        **more,
+    )
+    server = run_in_thread(create_netsuite_app(config))
+    return RunningSandbox(server.url, server.stop, tenant_id=NS_ACCOUNT)
+
+
+def _netsuite_expected(counts: Mapping[str, Any]) -> dict[str, int]:
+    """What the seeded counts imply: one canonical record per NetSuite record."""
+    out = {name: int(counts[kind]["total"]) for name, kind in NS_RESOURCE_TYPES.items()}
+    out["vendors: remote_deleted"] = int(counts["vendor"]["inactive"])
+    out["customers: remote_deleted"] = int(counts["customer"]["inactive"])
+    for name in ("vendor_bills", "invoices"):
+        by_status = counts[NS_RESOURCE_TYPES[name]].get("by_status", {})
+        out[f"{name}: paid"] = int(by_status.get("B", 0))
+        out[f"{name}: submitted"] = int(by_status.get("D", 0))
+    return out
+
+
+def _netsuite_observed(records: Mapping[Key, dict[str, Any]]) -> dict[str, int]:
+    """The same figures, counted on canonical records."""
+
+    def where(resource: str, test: Callable[[dict[str, Any]], bool] = lambda _: True) -> int:
+        return sum(1 for (res, _, _), r in records.items() if res == resource and test(r))
+
+    out = {name: where(name) for name in NS_RESOURCE_TYPES}
+    out["vendors: remote_deleted"] = where("vendors", lambda r: r["remote_deleted"])
+    out["customers: remote_deleted"] = where("customers", lambda r: r["remote_deleted"])
+    for name in ("vendor_bills", "invoices"):
+        out[f"{name}: paid"] = where(name, lambda r: r["status"] == "paid")
+        out[f"{name}: submitted"] = where(name, lambda r: r["status"] == "submitted")
+    return out
+
+
+NETSUITE = ErpUnderTest(
+    name="netsuite",
+    connector_class=NetSuiteConnector,
+    start_sandbox=_start_netsuite,
+    client_id=_NS_KEY,
+    client_secret=_NS_SECRET,
+    changes=(
+        ChangeRequest("vendor", update=2, delete=2, create=2, resource="vendors"),
+        ChangeRequest("vendorBill", update=3, delete=3, create=2, resource="vendor_bills"),
+        ChangeRequest("invoice", update=1, delete=1, create=1, resource="invoices"),
+        ChangeRequest("vendorPayment", delete=1, create=1, resource="vendor_payments"),
+        ChangeRequest("journalEntry", update=1, delete=1, create=1, resource="journal_entries"),
+    ),
+    expected_counts=_netsuite_expected,
+    observed_counts=_netsuite_observed,
+    sample_write=_xero_sample_write,
+    write_collection="vendor",
+    write_resource="vendors",
+    counts_key=lambda name: NS_RESOURCE_TYPES.get(name, name),
+    api_marker="/services/rest/",
+    write_prefix="/services/rest/record/",
+    auth_mode="token_based",
+    credentials={
+        "account_id": NS_ACCOUNT,
+        "consumer_key": _NS_KEY,
+        "consumer_secret": _NS_SECRET,
+        "token_id": _NS_TOKEN,
+        "token_secret": _NS_TOKEN_SECRET,
+    },
+    options={"custom_fields": NS_CUSTOM_FIELDS},
+    daily_limit=False,
+)
+
+ERPS: Sequence[ErpUnderTest] = (XERO, SAP, NETSUITE)
 """Every ERP the adapter contract tests run against (NetSuite joins here)."""
 
 __all__ = [
     "ERPS",
     "FAST_RETRY",
+    "NETSUITE",
     "ChangeRequest",
     "ErpUnderTest",
     "Key",

@@ -266,3 +266,40 @@ def test_deep_insert_accepts_results_wrapped_lines(
     created = response.json()["d"]
     assert created["InvoiceGrossAmount"] == "50.00"
     assert response.headers["Location"] == created["__metadata"]["uri"]
+
+
+def test_a_batch_reads_and_runs_a_change_set_all_or_nothing(
+    sandbox: tuple[ServerHandle, SapSandboxState],
+) -> None:
+    server, state = sandbox
+    session = _csrf_session(server, "API_BUSINESS_PARTNER")
+    client = _client(server, "API_BUSINESS_PARTNER", session)
+    partners = client.entity_sets.A_BusinessPartner  # type: ignore[attr-defined]
+    table = state.store.table("API_BUSINESS_PARTNER", "A_BusinessPartner")
+    first, second = sorted(table.rows)[:2]
+
+    batch = client.create_batch()  # type: ignore[attr-defined]
+    batch.add_request(partners.get_entity(first[0]))
+    changes = client.create_changeset()  # type: ignore[attr-defined]
+    changes.add_request(
+        partners.update_entity(BusinessPartner=first[0]).set(SearchTerm1="BATCH ONE")
+    )
+    changes.add_request(
+        partners.update_entity(BusinessPartner=second[0]).set(SearchTerm1="BATCH TWO")
+    )
+    batch.add_request(changes)
+    read, updates = batch.execute()
+    assert read.BusinessPartner == first[0]
+    assert updates == [None, None]
+    assert table.get(first)["SearchTerm1"] == "BATCH ONE"
+    assert table.get(second)["SearchTerm1"] == "BATCH TWO"
+
+    failing = client.create_batch()  # type: ignore[attr-defined]
+    changes = client.create_changeset()  # type: ignore[attr-defined]
+    changes.add_request(partners.update_entity(BusinessPartner=first[0]).set(SearchTerm1="UNDONE"))
+    changes.add_request(partners.update_entity(BusinessPartner="99999999").set(SearchTerm1="X"))
+    failing.add_request(changes)
+    with pytest.raises(HttpError) as caught:
+        failing.execute()
+    assert caught.value.response.status_code == 404
+    assert table.get(first)["SearchTerm1"] == "BATCH ONE"  # the change set was undone

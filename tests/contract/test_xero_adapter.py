@@ -129,19 +129,25 @@ def test_incremental_read_after_changes_returns_exactly_the_changes_including_de
     }
     old, new = before.by_key(), after.by_key()
     got = {k: v for k, v in incremental.by_key().items() if k[0] in incremental_names}
-    assert not set(old) - set(new), "a record vanished instead of showing as deleted"
+    # A record deleted outright (NetSuite) is gone from a full read: its deletion was reported.
+    vanished = set(old) - set(new)
+    assert vanished <= incremental.deleted, "a record vanished without a deletion"
     changed = {k for k in new if k[0] in incremental_names and old.get(k) != new[k]}
     # Exactly the records whose canonical form changed or that are new, each as it is now.
     assert set(got) == changed
     assert got == {k: new[k] for k in changed}
     for change in erp.changes:
-        resource = erp.counts_key(change.object)
+        resource = change.read_by
         ids = reported[change.object]
         read_ids = {rid for (res, _, rid) in got if res == resource}
         for kind, count in (("updated", change.update), ("deleted", change.delete)):
             assert len(ids[kind]) == count, f"the sandbox did not {kind} {count} {resource}"
-        assert set(ids["updated"]) | set(ids["deleted"]) | set(ids["created"]) <= read_ids
+        reported_gone = {rid for (res, _, rid) in incremental.deleted if res == resource}
+        assert set(ids["updated"]) | set(ids["created"]) <= read_ids
+        assert set(ids["deleted"]) <= read_ids | reported_gone
         for rid in ids["deleted"]:
+            if rid in reported_gone:
+                continue  # deleted outright: no record left to read
             records = [v for (res, _, r), v in got.items() if res == resource and r == rid]
             assert records, f"deleted {resource} {rid} was not read"
             assert all(v["remote_deleted"] for v in records), f"{resource} {rid} not deleted"
@@ -191,7 +197,13 @@ class _ClearFaultsOnDrop(httpx.BaseTransport):
         self.drops = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self._inner.handle_request(request)
+        try:
+            # A response without a body (NetSuite's 204) is lost before its head arrives.
+            response = self._inner.handle_request(request)
+        except httpx.TransportError:
+            self.drops += 1
+            self._sandbox.faults()
+            raise
         try:
             content = b"".join(response.stream)  # type: ignore[arg-type]
         except httpx.TransportError:
@@ -227,10 +239,11 @@ def test_write_retried_after_a_dropped_response_creates_exactly_one_record(
     assert [r.ok for r in results] == [True] * len(records), [r.error for r in results]
     stats = sandbox.stats()
     assert stats["faults"] == {"drop": 1}
+    marker = erp.write_prefix or erp.api_marker
     writes = {
         route: n
         for route, n in stats["by_route"].items()
-        if route.split()[0] in ("PUT", "POST") and erp.api_marker in route
+        if route.split()[0] in ("PUT", "POST") and marker in route
     }
     if erp.resends_after_drop:
         assert calls.retries == 1
@@ -242,7 +255,7 @@ def test_write_retried_after_a_dropped_response_creates_exactly_one_record(
     assert int(sandbox.counts()[erp.write_collection]["total"]) == before + len(records)
     # The retry got the first attempt's answer: the record it names is the one created.
     with erp.connector(sandbox) as connector:
-        everything = read_all(connector, [erp.write_collection])
+        everything = read_all(connector, [erp.write_resource or erp.write_collection])
     created = {key_of(line)[2] for line in everything.lines}
     assert all(r.remote_id in created for r in results)
 
@@ -286,7 +299,7 @@ def test_records_updated_mid_read_push_no_other_record_out_of_the_resumed_read(
     sandbox = sandboxes(seed=SEED, records=200)
     small_pages = with_page_size(erp.connector_class, 50)
     name = erp.changes[1].object  # the documents (Xero: invoices)
-    resource = erp.counts_key(name)
+    resource = erp.changes[1].read_by
     with erp.connector(sandbox, cls=small_pages) as connector:
         reference = read_all(connector, [resource])
     assert reference.pages[resource] >= 3
@@ -312,6 +325,8 @@ def test_records_updated_mid_read_push_no_other_record_out_of_the_resumed_read(
 def test_daily_limit_429_stops_the_read_with_rate_limited_instead_of_sleeping(
     erp: ErpUnderTest, sandboxes: Any
 ) -> None:
+    if not erp.daily_limit:
+        pytest.skip(f"{erp.name} has no daily call budget (its concurrency limit is tested apart)")
     sandbox = sandboxes(seed=SEED, records=SMALL, no_limits=False, limits=RateLimits(per_day=4))
     started = time.monotonic()
     with erp.connector(sandbox) as connector:
@@ -345,19 +360,13 @@ def test_hub_extract_writes_every_seeded_record_in_canonical_form(
 ) -> None:
     sandbox = sandboxes(seed=SEED, records=SMALL)
     out = tmp_path / "extract.jsonl"
-    args = [
-        "extract",
-        erp.name,
-        "--base-url",
-        sandbox.url,
-        "--client-id",
-        erp.client_id,
-        "--client-secret",
-        erp.client_secret,
-        "--no-limits",
-        "--out",
-        str(out),
-    ]
+    args = ["extract", erp.name, "--base-url", sandbox.url, "--no-limits", "--out", str(out)]
+    if erp.credentials:
+        args += ["--auth-mode", str(erp.auth_mode)]
+        args += [f"--credential={k}={v}" for k, v in erp.credentials.items()]
+        args += [f"--option={k}={v}" for k, v in erp.options.items()]
+    else:
+        args += ["--client-id", erp.client_id, "--client-secret", erp.client_secret]
     if sandbox.tenant_id:
         args += ["--tenant", sandbox.tenant_id]
     result = CliRunner().invoke(hub_app, args)

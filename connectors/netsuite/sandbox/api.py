@@ -141,8 +141,9 @@ class SuiteQLService:
 
     def __init__(self, store: NetSuiteStore) -> None:
         self.store = store
-        self._cache: OrderedDict[tuple[str, int], list[dict[str, Any]]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int], tuple[suiteql.Result, int]] = OrderedDict()
         self._columns: dict[tuple[str, int], set[str]] = {}
+        self._shapes: OrderedDict[tuple[str, int], suiteql.Result] = OrderedDict()
         self._lock = threading.Lock()
 
     def columns(self, table: str) -> set[str]:
@@ -162,8 +163,8 @@ class SuiteQLService:
             self._columns[key] = known
         return known
 
-    def results(self, text: str) -> list[dict[str, Any]]:
-        """Every row of a query (cached)."""
+    def results(self, text: str) -> tuple[suiteql.Result, int]:
+        """Every row of a query (cached by its shape), and where its `key > n` rows start."""
         store = self.store
         with store.lock:
             key = (text, store.version)
@@ -174,14 +175,22 @@ class SuiteQLService:
                     return cached
             try:
                 parsed = suiteql.parse(text, store.zone, self.columns)
-                rows = suiteql.run(parsed, store.table)
+                shape = (parsed.shape, store.version)
+                with self._lock:
+                    whole = self._shapes.get(shape)
+                if whole is None:
+                    whole = suiteql.run_keyed(parsed, store.table, store.index)
+                start = suiteql.start_after(whole.keys, parsed.key_after)
             except suiteql.SuiteQLError as exc:
                 raise SandboxError(400, "INVALID_PARAMETER", str(exc), "q") from exc
             with self._lock:
-                self._cache[key] = rows
-                while len(self._cache) > 16:
+                self._shapes[shape] = whole
+                self._cache[key] = (whole, start)
+                while len(self._cache) > 8:
                     self._cache.popitem(last=False)
-            return rows
+                while len(self._shapes) > 8:
+                    self._shapes.popitem(last=False)
+            return whole, start
 
     async def endpoint(self, request: Request) -> Response:
         """`POST /services/rest/query/v1/suiteql`."""
@@ -193,12 +202,13 @@ class SuiteQLService:
                     "SuiteQL queries must be sent with the header 'Prefer: transient'.",
                 )
             limit, offset = page_params(request, MAX_LIMIT)
-            if offset >= MAX_RESULTS:
+            cap = self.store.config.result_cap
+            if offset >= cap:
                 raise SandboxError(
                     400,
                     "INVALID_PARAMETER",
                     f"Invalid value for the offset parameter: {offset}. SuiteQL returns at most "
-                    f"{MAX_RESULTS} results; page by key (WHERE id > n ORDER BY id) instead.",
+                    f"{cap} results; page by key (WHERE id > n ORDER BY id) instead.",
                 )
             try:
                 body = loads(await request.body() or b"{}")
@@ -207,11 +217,12 @@ class SuiteQLService:
             text = body.get("q") if isinstance(body, dict) else None
             if not isinstance(text, str):
                 raise SandboxError(400, "INVALID_CONTENT", 'The body must be {"q": query}.', "q")
-            rows = self.results(text)
+            result, start = self.results(text)
+            with self.store.lock:
+                total = min(len(result) - start, cap)
+                page = result.rows(start + offset, start + min(offset + limit, total))
         except SandboxError as exc:
             return exc.response()
-        total = min(len(rows), MAX_RESULTS)
-        page = rows[offset : min(offset + limit, total)]
         items = [
             {"links": [], **{k: _render(v, self.store) for k, v in row.items() if v is not None}}
             for row in page

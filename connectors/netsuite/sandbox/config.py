@@ -37,6 +37,9 @@ class NetSuiteSandboxConfig(BaseModel):
     no_limits: bool = Field(False, description="no concurrency limit")
     token_ttl: float = Field(3600.0, gt=0, description="OAuth 2.0 access token lifetime, seconds")
     timestamp_skew: float = Field(300.0, gt=0, description="TBA oauth_timestamp tolerance, s")
+    result_cap: int = Field(
+        100_000, ge=1, description="most rows one SuiteQL query returns (NetSuite: 100,000)"
+    )
     faults: FaultConfig = Field(default_factory=FaultConfig)
 
     @property

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.netsuite.sandbox.catalog import kind_of
+from connectors.netsuite.sandbox.catalog import KINDS, kind_of
+from connectors.netsuite.sandbox.rows import document_total
 from connectors.netsuite.sandbox.store import NetSuiteStore
 from connectors.sandbox.control import CONTROL_PREFIX
 from connectors.sandbox.jsonenc import loads
@@ -41,7 +44,12 @@ def make_changes(
         ids = sorted(store.records[kind.name])
         if update + delete > len(ids):
             raise ValueError(f"only {len(ids)} {kind.name} records exist")
-        chosen = fake.rng.sample(ids, update + delete)
+        # NetSuite refuses to delete a record others depend on: delete only free ones.
+        free = [i for i in ids if not store.dependents(kind, i)]
+        if delete > len(free):
+            raise ValueError(f"only {len(free)} {kind.name} records can be deleted")
+        doomed = fake.rng.sample(free, delete)
+        chosen = fake.rng.sample([i for i in ids if i not in doomed], update) + doomed
         updated, deleted, created = [], [], []
         for rid in chosen[:update]:
             record = store.copy(store.records[kind.name][rid])
@@ -63,7 +71,11 @@ def make_changes(
                 break
             record = store.copy(store.records[kind.name][fake.choice(template_ids)])
             if kind.name in ("vendorPayment", "customerPayment"):
-                record["apply"] = []
+                record["apply"] = _open_document(store, kind.name, fake)
+                if not record["apply"]:
+                    break
+                doc_kind = "vendorBill" if kind.name == "vendorPayment" else "invoice"
+                record["entity"] = store.records[doc_kind][record["apply"][0]["doc"]]["entity"]
             record["id"] = store.next_id(kind)
             record["externalId"] = None
             if "tranId" in record:
@@ -77,13 +89,40 @@ def make_changes(
     return {"updated": updated, "deleted": deleted, "created": created}
 
 
+def _open_document(store: NetSuiteStore, payment: str, fake: Fake) -> list[dict[str, Any]]:
+    """An application of a new payment: half of what one open document still owes."""
+    doc_kind = "vendorBill" if payment == "vendorPayment" else "invoice"
+    candidates = []
+    for doc in store.records[doc_kind].values():
+        due = document_total(doc) - store.paid(doc["id"])
+        if due > 1 and doc.get("approved", True):
+            candidates.append((doc["id"], due))
+    if not candidates:
+        return []
+    doc_id, due = fake.choice(candidates)
+    amount = (due / 2).quantize(Decimal("0.01"))
+    return [{"doc": doc_id, "apply": True, "amount": amount, "line": 0}]
+
+
 def counts(store: NetSuiteStore) -> dict[str, Any]:
-    """Records per type, deleted records, and totals of documents."""
+    """Per record type: `total`, `inactive`, and for transactions `by_status` (status codes);
+    `deletedrecord`: `total` and `by_type`."""
     with store.lock:
         out: dict[str, Any] = {}
+        statuses = {row["id"]: row["status"] for row in store.table("transaction")}
         for name, records in store.records.items():
-            out[name] = {"total": len(records)}
-        out["deletedrecord"] = {"total": len(store.deleted)}
+            kind = KINDS[name.lower()]
+            entry: dict[str, Any] = {
+                "total": len(records),
+                "inactive": sum(1 for r in records.values() if r.get("isInactive")),
+            }
+            if kind.is_transaction:
+                entry["by_status"] = dict(Counter(statuses[i] for i in records))
+            out[name] = entry
+        out["deletedrecord"] = {
+            "total": len(store.deleted),
+            "by_type": dict(Counter(row["type"] for row in store.deleted)),
+        }
         return out
 
 

@@ -15,6 +15,7 @@ __all__ = ["Row", "StatusOf", "document_total", "entity_rows", "simple_row", "tr
 
 Row = dict[str, Any]
 _AP, _AR = 7, 4
+_DOCUMENTS = ("vendorBill", "invoice", "vendorCredit", "creditMemo")
 _STATUS_NAMES = {
     "A": "Open",
     "B": "Paid In Full",
@@ -48,7 +49,7 @@ def status_of(kind: RecordKind, record: dict[str, Any], unpaid: Decimal) -> str:
         return "V"
     if not record.get("approved", True):
         return "D"
-    if kind.name in ("vendorBill", "invoice"):
+    if kind.name in _DOCUMENTS:
         return "B" if unpaid <= 0 else "A"
     return "B"
 
@@ -174,7 +175,7 @@ def transaction_rows(
     """The transaction row, its lines (main line id 0) and its payment links."""
     tid = record["id"]
     total = document_total(record)
-    unpaid = total - paid if kind.name in ("vendorBill", "invoice") else Decimal(0)
+    unpaid = total - paid if kind.name in _DOCUMENTS else Decimal(0)
     row: Row = {
         "id": tid,
         "type": kind.tran_type,
@@ -196,8 +197,8 @@ def transaction_rows(
         "createddate": record.get("createdDate"),
         "lastmodifieddate": record["lastModifiedDate"],
         "foreigntotal": total,
-        "foreignamountpaid": paid if kind.name in ("vendorBill", "invoice") else None,
-        "foreignamountunpaid": unpaid if kind.name in ("vendorBill", "invoice") else None,
+        "foreignamountpaid": paid if kind.name in _DOCUMENTS else None,
+        "foreignamountunpaid": unpaid if kind.name in _DOCUMENTS else None,
     }
     for key, value in record.items():
         if key.startswith("custbody_"):

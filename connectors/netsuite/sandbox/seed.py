@@ -71,7 +71,14 @@ def _ref_lists() -> Seeded:
     data: Seeded = {}
     base = {"lastModifiedDate": _MODIFIED, "isInactive": False}
     data["subsidiary"] = {
-        1: {**base, "id": 1, "name": "Ledgerhub Demo Inc.", "currency": 1, "country": "US"}
+        1: {
+            **base,
+            "id": 1,
+            "name": "Ledgerhub Demo Inc.",
+            "currency": 1,
+            "country": "US",
+            "externalId": None,
+        }
     }
     data["currency"] = {
         cid: {
@@ -81,6 +88,7 @@ def _ref_lists() -> Seeded:
             "name": name,
             "exchangeRate": rate,
             "isBaseCurrency": cid == 1,
+            "externalId": None,
         }
         for cid, sym, name, rate in _CURRENCIES
     }
@@ -132,7 +140,7 @@ def _entity(fake: Fake, eid: int, kind: str, taken: set[str]) -> Record:
         "entityId": f"{'V' if kind == 'vendor' else 'C'}{eid:05d}",
         "companyName": name,
         "email": fake.email(name),
-        "phone": fake.phone()[0],
+        "phone": " ".join(fake.phone()),
         "currency": currency,
         "subsidiary": 1,
         "isInactive": fake.chance(0.04),
@@ -153,7 +161,10 @@ def _entity(fake: Fake, eid: int, kind: str, taken: set[str]) -> Record:
         ],
     }
     if kind == "vendor":
-        record["taxIdNum"] = f"{fake.integer(10, 99)}-{fake.integer(1000000, 9999999)}"
+        # US vendors carry an EIN (a valid campus prefix); others none.
+        prefix = fake.choice(("12", "20", "35", "46", "52", "61", "84", "95"))
+        ein = f"{prefix}-{fake.integer(1000000, 9999999)}"
+        record["taxIdNum"] = ein if country == "US" else None
         record["expenseAccount"] = fake.choice(EXPENSE_ACCOUNTS)
         record["custentity_vendor_tier"] = fake.choice(("gold", "silver", "bronze", None))
         if country == "US" and fake.chance(0.5):
@@ -289,6 +300,15 @@ def _payment(fake: Fake, tid: int, kind: str, doc: Record, amount: Decimal, numb
         "custbody_project_code": None,
         "apply": [{"doc": doc["id"], "apply": True, "amount": amount, "line": 0}],
     }
+
+
+CUSTOM_FIELDS = (
+    # script id, field type (the `customfield` table's), label
+    ("custentity_vendor_tier", "ENTITY", "Vendor Tier"),
+    ("custentity_segment", "ENTITY", "Customer Segment"),
+    ("custbody_project_code", "BODY", "Project Code"),
+    ("custcol_cost_center", "COLUMN", "Cost Center"),
+)
 
 
 def seed(seed_value: int, records: int) -> Seeded:

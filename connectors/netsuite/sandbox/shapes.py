@@ -135,6 +135,11 @@ def render_record(
         else:
             code = status_of(kind, record, Decimal(0))
         body["status"] = {"id": code, "refName": status_name(code)}
+        approved = record.get("approved", True)
+        body["approvalStatus"] = {
+            "id": "2" if approved else "1",
+            "refName": "Approved" if approved else "Pending Approval",
+        }
         body["createdDate"] = render_value(record.get("createdDate"))
         body["type"] = kind.name
     elif kind.name in ("vendor", "customer"):

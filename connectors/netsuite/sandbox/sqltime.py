@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 __all__ = ["account_date", "parse_account_date", "to_char", "to_date"]
@@ -25,6 +26,7 @@ _STRF = {
 }
 
 
+@lru_cache(maxsize=64)
 def _strftime_pattern(fmt: str) -> str:
     out: list[str] = []
     for token in _TOKENS.findall(fmt):
@@ -71,7 +73,12 @@ def parse_account_date(text: str) -> date:
 
 
 def as_moment(value: date | datetime, zone: ZoneInfo) -> datetime:
-    """A date as midnight in the account's zone, a datetime as it is (UTC-aware)."""
+    """A date or datetime as the account's wall-clock time (naive), as NetSuite compares them.
+
+    NetSuite keeps `lastmodifieddate` in the account's time zone: when DST ends, 01:15 after the
+    change compares as earlier than 01:30 before it, although it happened later.
+    """
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.combine(value, time(), tzinfo=zone)
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(zone).replace(tzinfo=None)
+    return datetime.combine(value, time())

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from connectors.netsuite.sandbox.catalog import KINDS, RecordKind
 from connectors.netsuite.sandbox.config import NetSuiteSandboxConfig
 from connectors.netsuite.sandbox.rows import Row, entity_rows, simple_row, transaction_rows
-from connectors.netsuite.sandbox.seed import seed
+from connectors.netsuite.sandbox.seed import CUSTOM_FIELDS, seed
 
 __all__ = ["NetSuiteStore", "Record"]
 
@@ -47,11 +47,13 @@ class NetSuiteStore:
             self.deleted: list[Row] = []
             self._row_cache: dict[tuple[str, int], dict[str, list[Row]]] = {}
             self._tables: dict[str, list[Row]] = {}
+            self._indexes: dict[tuple[str, str], tuple[int, dict[Any, list[Row]]]] = {}
             self._paid: dict[int, Decimal] = {}
             for name in _PAYMENT_KINDS:
                 for payment in self.records[name].values():
                     self._add_paid(payment, 1)
-            self.version = 0
+            # Monotonic across resets: caches keyed by version never see stale data.
+            self.version = getattr(self, "version", 0) + 1
             self.changes_made = 0
             self._next_id = {
                 "transaction": 1
@@ -94,6 +96,20 @@ class NetSuiteStore:
                 rows = self._build_tables().get(name, [])
             return rows
 
+    def index(self, name: str, column: str) -> dict[Any, list[Row]]:
+        """The rows of a table by one column's value (for joins), cached until the next write."""
+        with self.lock:
+            key = (name, column)
+            found = self._indexes.get(key)
+            if found is None or found[0] != self.version:
+                by_value: dict[Any, list[Row]] = {}
+                for row in self.table(name):
+                    value = row.get(column)
+                    if value is not None:
+                        by_value.setdefault(value, []).append(row)
+                found = self._indexes[key] = (self.version, by_value)
+            return found[1]
+
     def tables(self) -> set[str]:
         """Every table SuiteQL can read."""
         with self.lock:
@@ -109,6 +125,10 @@ class NetSuiteStore:
                     tables.setdefault(table, []).extend(rows)
         tables["transaction"].sort(key=lambda r: r["id"])
         tables["deletedrecord"] = list(self.deleted)
+        tables["customfield"] = [
+            {"id": n, "scriptid": script_id, "fieldtype": kind, "name": label, "isinactive": "F"}
+            for n, (script_id, kind, label) in enumerate(CUSTOM_FIELDS, start=1)
+        ]
         self._tables = tables
         return tables
 
@@ -156,19 +176,43 @@ class NetSuiteStore:
             record.setdefault("createdDate" if kind.is_transaction else "dateCreated", stamp)
             if kind.name in _PAYMENT_KINDS and old is not None:
                 self._add_paid(old, -1)
+                self._touch_applied(old, stamp)
             self.records[kind.name][record_id] = record
             if kind.name in _PAYMENT_KINDS:
                 self._add_paid(record, 1)
+                self._touch_applied(record, stamp)
             self._changed(kind, record_id)
             return record
 
+    def dependents(self, kind: RecordKind, record_id: int) -> list[str]:
+        """What keeps a record from being deleted (as NetSuite refuses): payments applied to a
+        document, transactions of a vendor or customer."""
+        with self.lock:
+            if kind.name in ("vendorBill", "invoice", "vendorCredit", "creditMemo"):
+                return [
+                    f"{name} {p['id']}"
+                    for name in _PAYMENT_KINDS
+                    for p in self.records[name].values()
+                    if any(a.get("doc") == record_id for a in p.get("apply") or ())
+                ]
+            if kind.name in _ENTITY_KINDS:
+                return [
+                    f"{k.name} {r['id']}"
+                    for k in KINDS.values()
+                    if k.is_transaction
+                    for r in self.records[k.name].values()
+                    if r.get("entity") == record_id
+                ][:5]
+            return []
+
     def delete(self, kind: RecordKind, record_id: int, at: datetime | None = None) -> Record:
-        """Remove a record and log it in `deletedrecord`."""
+        """Remove a record and log it in `deletedrecord` (callers check `dependents` first)."""
         with self.lock:
             record = self.records[kind.name].pop(record_id)
+            stamp = (at or self.now()).astimezone(UTC).replace(microsecond=0)
             if kind.name in _PAYMENT_KINDS:
                 self._add_paid(record, -1)
-            stamp = (at or self.now()).astimezone(UTC).replace(microsecond=0)
+                self._touch_applied(record, stamp)
             self.deleted.append(
                 {
                     "recordid": record_id,
@@ -189,6 +233,16 @@ class NetSuiteStore:
     def copy(self, record: Record) -> Record:
         """A deep copy to change before `put`."""
         return copy.deepcopy(record)
+
+    def _touch_applied(self, payment: Record, stamp: datetime) -> None:
+        # A payment changes what the documents it applies to have paid: NetSuite moves their
+        # lastModifiedDate with it.
+        for applied in payment.get("apply") or ():
+            for name in ("vendorBill", "invoice"):
+                doc = self.records[name].get(applied["doc"])
+                if doc is not None:
+                    doc["lastModifiedDate"] = max(doc["lastModifiedDate"], stamp)
+                    self._row_cache.pop((name, doc["id"]), None)
 
     def _add_paid(self, payment: Record, sign: int) -> None:
         for applied in payment.get("apply") or ():
@@ -225,5 +279,6 @@ _EMPTY_TABLES = frozenset(
         "classification",
         "location",
         "item",
+        "customfield",
     }
 )

@@ -11,6 +11,7 @@ Anything else is a `SuiteQLError` (400 INVALID_PARAMETER, as NetSuite answers a 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from connectors.netsuite.sandbox.sqltime import as_moment, parse_account_date, t
 
 __all__ = ["Query", "SuiteQLError", "parse", "run"]
 
-Env = dict[str, dict[str, Any]]
+Env = tuple[Any, ...]
+"""One joined row: the row of each table in FROM/JOIN order (None for an unmatched LEFT JOIN)."""
 Expr = Callable[[Env], Any]
 _TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<id>[A-Za-z_][A-Za-z0-9_$]*)"
@@ -97,6 +99,10 @@ class Query:
     tables: list[tuple[str, str, str, Expr | None, tuple[str, str, str, str] | None]]
     where: list[tuple[frozenset[str], Expr]]
     order: list[tuple[Expr, bool]]
+    key_after: tuple[str, Decimal] | None = None
+    """`(op, n)` of a `key > n` / `key >= n` condition on the leading ORDER BY key, taken out
+    of `where` so that the rest of the query (its `shape`) can be cached and paged by key."""
+    shape: str = ""
 
 
 class _Parser:
@@ -182,11 +188,13 @@ class _Parser:
             self.i += 1
             where = self.conjuncts()
         order: list[tuple[Expr, bool]] = []
+        order_columns: list[tuple[str, str] | None] = []
         if self.word("order"):
             self.i += 1
             self.expect_word("by")
             while True:
                 expr, _ = self.expr()
+                order_columns.append(self._last_column)
                 descending = False
                 if self.word("asc", "desc"):
                     descending = self.take().text.lower() == "desc"
@@ -200,7 +208,16 @@ class _Parser:
         self.i = start
         select = self.select_list(select_end)
         self.i = end
-        return Query(select, distinct, tables, where, order)
+        key_after, shape = None, [t.text for t in self.toks]
+        if order and not order[0][1] and order_columns[0] is not None:
+            for conjunct in where:
+                key = getattr(conjunct[1], "key_range", None)
+                if key is not None and key[0] == order_columns[0]:
+                    where.remove(conjunct)
+                    key_after = (key[1], key[2])
+                    shape[key[3]] = "?"
+                    break
+        return Query(select, distinct, tables, where, order, key_after, " ".join(shape))
 
     def table_name(self) -> tuple[str, str]:
         tok = self.take()
@@ -362,11 +379,21 @@ class _Parser:
         elif self.op("=", "<", ">", "<=", ">=", "<>", "!="):
             op = self.take().text
             left_col = self._last_column
+            literal_at = self.i
             right, _ = self.expr()
             right_col = self._last_column
-            result = _comparison(left, right, op, self.zone)
+            compared: Any = _comparison(left, right, op, self.zone)
+            result = compared
             if op == "=" and left_col and right_col and left_col[0] != right_col[0]:
-                result.equi = (*left_col, *right_col)  # type: ignore[attr-defined]
+                compared.equi = (*left_col, *right_col)
+            literal = self.toks[literal_at]
+            if (
+                op in (">", ">=")
+                and left_col
+                and literal.kind == "num"
+                and self.i == literal_at + 1
+            ):
+                compared.key_range = (left_col, op, Decimal(literal.text), literal_at)
         else:
             found = self.peek()
             raise SuiteQLError(
@@ -386,8 +413,8 @@ class _Parser:
         self._last_column = None
         tok = self.take()
         if tok.kind == "str":
-            value = tok.text[1:-1].replace("''", "'")
-            return (lambda env: value), None
+            literal = tok.text[1:-1].replace("''", "'")
+            return (lambda env: literal), None
         if tok.kind == "num":
             number = Decimal(tok.text)
             return (lambda env: number), None
@@ -413,7 +440,13 @@ class _Parser:
         self._check_column(alias, column)
         self.used.add(alias)
         self._last_column = (alias, column)
-        return (lambda env: env[alias].get(column) if env.get(alias) is not None else None), column
+        position = list(self.aliases).index(alias)
+
+        def column_value(env: Env) -> Any:
+            row = env[position] if position < len(env) else None
+            return None if row is None else row.get(column)
+
+        return column_value, column
 
     def _owner(self, column: str) -> str:
         owners = [a for a, t in self.aliases.items() if column in self.columns(t)]
@@ -525,6 +558,7 @@ def _cmp(left: Any, right: Any, op: str, zone: ZoneInfo) -> bool:
 
 
 def _comparison(left: Expr, right: Expr, op: str, zone: ZoneInfo) -> Any:
+    # The comparison is a callable object so the parser can note what it compares on it.
     def compare(env: Env) -> bool:
         return _cmp(left(env), right(env), op, zone)
 
@@ -564,62 +598,112 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 def run(query: Query, table: Callable[[str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Every result row of a query, ordered."""
+    result = run_keyed(query, table)
+    return result.rows(start_after(result.keys, query.key_after))
+
+
+def start_after(keys: Sequence[Any], key_after: tuple[str, Decimal] | None) -> int:
+    """Where the rows after a `key > n` (or `>= n`) condition start, in rows sorted by key."""
+    if key_after is None:
+        return 0
+    op, value = key_after
+    finder = bisect.bisect_right if op == ">" else bisect.bisect_left
+    return finder(keys, value, key=lambda k: _sort_key(k)[1] if k is not None else value + 1)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A query's joined, filtered and ordered rows, projected (SELECT) only when read."""
+
+    envs: list[Env]
+    keys: list[Any]
+    project: Callable[[Env], dict[str, Any]]
+
+    def __len__(self) -> int:
+        return len(self.envs)
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
+        """The selected columns of rows `start` to `stop`."""
+        return [self.project(env) for env in self.envs[start:stop]]
+
+
+def run_keyed(
+    query: Query,
+    table: Callable[[str], list[dict[str, Any]]],
+    index_of: Callable[[str, str], dict[Any, list[dict[str, Any]]]] | None = None,
+) -> Result:
+    """Every result row of a query, ordered, with each row's leading ORDER BY value."""
     first_table, first_alias = query.tables[0][0], query.tables[0][1]
     pending = list(query.where)
     available = {first_alias}
-    envs: list[Env] = [{first_alias: row} for row in table(first_table)]
+    positions = {t[1]: n for n, t in enumerate(query.tables)}
+    envs: list[Env] = [(row,) for row in table(first_table)]
     envs = _filter(envs, pending, available)
     for name, alias, how, on, equi in query.tables[1:]:
         available.add(alias)
         rows = table(name)
         joined: list[Env] = []
-        index: dict[Any, list[dict[str, Any]]] | None = None
+        join_index: dict[Any, list[dict[str, Any]]] | None = None
         outer_key: tuple[str, str] | None = None
         if equi is not None:
             a1, c1, a2, c2 = equi
             inner_col = c1 if a1 == alias else c2 if a2 == alias else None
             outer_key = (a2, c2) if a1 == alias else (a1, c1) if a2 == alias else None
             if inner_col is not None and outer_key is not None:
-                index = {}
-                for candidate in rows:
-                    key = candidate.get(inner_col)
-                    if key is not None:
-                        index.setdefault(_sort_key(key)[1], []).append(candidate)
+                if index_of is not None:
+                    join_index = index_of(name, inner_col)
+                else:
+                    join_index = {}
+                    for candidate in rows:
+                        key = candidate.get(inner_col)
+                        if key is not None:
+                            join_index.setdefault(_sort_key(key)[1], []).append(candidate)
         for env in envs:
-            if index is not None and outer_key is not None:
-                outer = env.get(outer_key[0])
+            if join_index is not None and outer_key is not None:
+                outer = env[positions[outer_key[0]]]
                 value = outer.get(outer_key[1]) if outer is not None else None
-                candidates = index.get(_sort_key(value)[1], []) if value is not None else []
-                matched = [r for r in candidates if on is None or on({**env, alias: r})]
+                candidates = join_index.get(_sort_key(value)[1], []) if value is not None else []
+                # The index answered the ON condition, which is exactly this equality.
+                matched = candidates
             else:
-                matched = [r for r in rows if on is None or on({**env, alias: r})]
+                matched = [r for r in rows if on is None or on((*env, r))]
             if matched:
-                joined.extend({**env, alias: r} for r in matched)
+                joined.extend((*env, r) for r in matched)
             elif how == "left":
-                joined.append({**env, alias: None})  # type: ignore[dict-item]
+                joined.append((*env, None))
         envs = _filter(joined, pending, available)
     for _, expr in pending:
         envs = [env for env in envs if expr(env)]
     for expr, descending in reversed(query.order):
         envs.sort(key=lambda env: _sort_key(expr(env)), reverse=descending)
-    out: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
-    for env in envs:
-        row: dict[str, Any]
-        if query.select is None:
-            row = {}
-            for alias_row in env.values():
+    leading = query.order[0][0] if query.order else None
+    select = query.select
+
+    def project(env: Env) -> dict[str, Any]:
+        if select is None:
+            row: dict[str, Any] = {}
+            for alias_row in env:
                 if alias_row is not None:
                     row.update(alias_row)
-        else:
-            row = {name: expr(env) for name, expr in query.select}
-        if query.distinct:
-            key = tuple(sorted((k, str(v)) for k, v in row.items()))
-            if key in seen:
-                continue
-            seen.add(key)
-        out.append(row)
-    return out
+            return row
+        return {name: expr(env) for name, expr in select}
+
+    if query.distinct:
+        kept: list[Env] = []
+        seen: set[tuple[Any, ...]] = set()
+        for env in envs:
+            row = project(env)
+            marker = tuple(sorted((k, str(v)) for k, v in row.items()))
+            if marker not in seen:
+                seen.add(marker)
+                kept.append((*env, row))
+        envs = kept
+
+        def project(env: Env) -> dict[str, Any]:
+            return dict(env[-1])
+
+    keys = [leading(env) for env in envs] if leading is not None else []
+    return Result(envs, keys, project)
 
 
 def _filter(

@@ -46,7 +46,7 @@ _DOC_FIELDS = {
     "otherRefNum": _TEXT,
     "subsidiary": "subsidiary",
     "externalId": _TEXT,
-    "approved": _BOOL,
+    "approvalStatus": "approval",
 }
 _DIMENSIONS = {"department": "department", "class": "classification", "location": "location"}
 _LINE_FIELDS: dict[str, dict[str, str]] = {
@@ -195,6 +195,11 @@ def _value(store: NetSuiteStore, kind: str, value: Any, path: str) -> Any:
         if not isinstance(value, bool):
             raise _bad(path)
         return value
+    if kind == "approval":
+        ident = value.get("id") if isinstance(value, dict) else value
+        if str(ident) not in {"1", "2", "3"}:
+            raise _bad(path)
+        return str(ident)
     if kind == _INT:
         try:
             return int(value)
@@ -321,6 +326,8 @@ def build_record(
         if sublist in body:
             record[sublist] = _lines(store, sublist, body[sublist], strict)
     _custom(record, body, ("custbody_", "custentity_"))
+    if "approvalStatus" in record:
+        record["approved"] = record.pop("approvalStatus") == "2"
     if kind.name in ("vendor", "customer") and "addressBook" in body:
         record["addressBook"] = _addresses(body["addressBook"])
     if existing is None:

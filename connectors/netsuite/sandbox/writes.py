@@ -76,6 +76,14 @@ def _apply(
         if method == "DELETE":
             assert ident is not None
             record = find_record(store, kind, ident)
+            blockers = store.dependents(kind, record["id"])
+            if blockers:
+                raise SandboxError(
+                    400,
+                    "USER_ERROR",
+                    "This record cannot be deleted because it has dependent records: "
+                    + ", ".join(blockers),
+                )
             store.delete(kind, record["id"])
             return 204, None
         existing: dict[str, Any] | None = None

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from connectors.sandbox.jsonenc import loads
+from connectors.sap.sandbox.batch import batch_endpoint
 from connectors.sap.sandbox.edm import EntitySet, Service, metadata_xml
 from connectors.sap.sandbox.errors import json_response, odata_error
 from connectors.sap.sandbox.query import (
@@ -343,6 +344,7 @@ class _Service:
             Route(self.root, self.service_document, methods=_READ),
             Route(f"{self.root}/", self.service_document, methods=_READ),
             Route(f"{self.root}/$metadata", self.metadata_document, methods=_READ),
+            Route(f"{self.root}/$batch", batch_endpoint(self.state, self.root), methods=["POST"]),
         ]
         for fn in self.svc.functions:
             out.append(

@@ -162,3 +162,17 @@ class Store:
         """Empty every table."""
         for table in self.tables.values():
             table.clear()
+
+    def snapshot(self) -> dict[tuple[str, str], tuple[dict[Key, Row], list[Key]]]:
+        """What every table holds now (rows are replaced, not edited, by writes)."""
+        with self.lock:
+            return {name: (dict(t.rows), list(t._sorted)) for name, t in self.tables.items()}
+
+    def restore(self, snapshot: dict[tuple[str, str], tuple[dict[Key, Row], list[Key]]]) -> None:
+        """Back to a snapshot (a change set that failed is undone)."""
+        with self.lock:
+            for name, (rows, ordered) in snapshot.items():
+                table = self.tables[name]
+                table.rows, table._sorted = dict(rows), list(ordered)
+                table._indexes.clear()
+                table.touch()

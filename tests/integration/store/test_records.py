@@ -232,3 +232,34 @@ def test_a_record_of_another_object_is_refused_in_apply_page(
 
     with pytest.raises(ValueError, match="page of customer"):
         store.records.apply_page(connection_id, "customer", suppliers(store, connection_id, 1))
+
+
+def test_records_deleted_outright_are_marked_deleted_once_with_their_last_content(
+    store: Store, connection_id: str
+) -> None:
+    store.records.apply_resource_page(
+        connection_id, "vendors", suppliers(store, connection_id, 2), "c-1"
+    )
+    store.outbox.mark_dispatched([e.seq for e in store.outbox.pending()])
+    # The ERP's deletion log names S1 (and an id the hub never stored): no payload comes with it.
+    page = store.records.apply_resource_page(
+        connection_id,
+        "vendors",
+        [],
+        "c-2",
+        deleted=[("supplier", "S1"), ("supplier", "S9")],
+    )
+    assert (page.deleted, page.events) == (1, 1)
+    gone = store.records.get_by_remote(connection_id, "supplier", "S1")
+    assert gone is not None
+    assert gone.version == 2
+    assert gone.data["remote_deleted"] is True
+    assert gone.data["name"] == "Supplier 1"
+    assert store.records.get_by_remote(connection_id, "supplier", "S9") is None
+    assert store.records.get_cursor(connection_id, "vendors") == "c-2"
+    (event,) = store.outbox.pending()
+    assert (event.type, event.data["remote_id"]) == ("supplier.deleted", "S1")
+    again = store.records.apply_resource_page(
+        connection_id, "vendors", [], "c-3", deleted=[("supplier", "S1")]
+    )
+    assert (again.deleted, again.events) == (0, 0)
