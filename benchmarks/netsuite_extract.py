@@ -31,6 +31,7 @@ import httpx
 from pydantic import SecretStr
 
 from connectors.base import ConnectionConfig, Connector, FetchedPage, Resource
+from connectors.ids import StableIds
 from connectors.netsuite.client import NetSuiteConnector
 from connectors.netsuite.resources import PAGE_SIZE, READS
 from connectors.netsuite.sandbox import NetSuiteSandboxConfig, create_app
@@ -114,8 +115,13 @@ def connector(
         },
         options={"custom_fields": "custbody_project_code,custcol_cost_center"},
     )
+    # As `hub extract`: hub ids derived, none remembered (memory stays flat).
+    ids = StableIds(config.connection_id, remember=False)
     return cls(
-        config, limiter=limiter or MemoryRateLimiter(Budget.unlimited()), transport=transport
+        config,
+        limiter=limiter or MemoryRateLimiter(Budget.unlimited()),
+        transport=transport,
+        ids=ids,
     )
 
 
@@ -315,12 +321,12 @@ def measure_concurrency(
 ) -> dict[str, Any]:
     """Readers share one limiter with the account's concurrency; the sandbox enforces the same
     limit and answers every call `slow` seconds late. Used share = time-averaged requests in
-    flight / the limit, over the time the queue of pages lasts."""
+    flight / the limit, while at least `concurrency` readers are still reading."""
     sandbox = Sandbox(records, concurrency=concurrency, slow=slow)
     limiter = MemoryRateLimiter(Budget(windows=(), concurrency=concurrency))
     transport = _InFlight()
-    small = tuple(replace(r, page_size=20) for r in NetSuiteConnector.RESOURCES)
-    cls = type("NetSuitePages20", (NetSuiteConnector,), {"RESOURCES": small})
+    small = tuple(replace(r, page_size=10) for r in NetSuiteConnector.RESOURCES)
+    cls = type("NetSuitePages10", (NetSuiteConnector,), {"RESOURCES": small})
     work: Queue[str] = Queue()
     for name in (
         "vendor_bills",
@@ -348,10 +354,11 @@ def measure_concurrency(
     try:
         for thread in threads:
             thread.start()
-        # The share is measured while every reader still has work: the first 70% of the run.
-        time.sleep(0.2)
-        while all(t.is_alive() for t in threads) and not work.empty():
-            time.sleep(0.05)
+        # The share is measured while demand exceeds the limit: as long as at least as many
+        # readers as the account has slots are still reading.
+        time.sleep(0.05)
+        while sum(t.is_alive() for t in threads) >= concurrency:
+            time.sleep(0.02)
         transport._tick(0)
         elapsed = transport.last - (transport.first or transport.last)
         share = transport.area / (concurrency * elapsed) if elapsed else 0.0

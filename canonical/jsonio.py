@@ -46,9 +46,10 @@ class Encoded:
     """JSON text `dumps` wrote once, written again as is: one document stored in two places
     (a record's row and its outbox event) is encoded once."""
 
-    __slots__ = ("text",)
+    __slots__ = ("data", "text")
 
     def __init__(self, data: Any) -> None:
+        self.data = data  # kept for writers that must rewrite the text (hub.store.nul)
         self.text = dumps(data)
 
 

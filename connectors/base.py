@@ -660,7 +660,16 @@ class Connector(ABC):
         """Records translated from ERP `item`, with the connection's mapping applied."""
         if not self.mapping:
             return records
-        return [self.mapping.read(record, item) for record in records]
+        doc = self.mapping_document(item)
+        return [self.mapping.read(record, doc) for record in records]
+
+    def mapping_document(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The ERP record as mapping specs read it: the item itself, unless the adapter says.
+
+        An adapter whose raw lists hold more than the canonical lists (NetSuite's main line)
+        returns a view in which element i of a list is the source of canonical element i.
+        """
+        return item
 
     def answered(self, records: list[Record], item: Mapping[str, Any]) -> list[Record]:
         """`incoming` for the records an ERP sends back after a write, which has happened.

@@ -39,6 +39,7 @@ from connectors.errors import (
     RateLimited,
     TransientError,
 )
+from connectors.netguard import direct_loopback_mounts
 from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter
 
 log = logging.getLogger("ledgerhub.http")
@@ -232,6 +233,8 @@ class ErpHttpClient:
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
+            # A proxy from the environment never carries requests to this machine's loopback.
+            mounts=None if transport is not None else direct_loopback_mounts(),
         )
         self._classify = classify
         self._limiter: RateLimiter = limiter or MemoryRateLimiter(Budget.unlimited())

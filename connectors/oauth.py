@@ -37,6 +37,7 @@ from pydantic import SecretStr
 from connectors.context import current_correlation_id
 from connectors.errors import AuthError, ConnectorError, RateLimited, TransientError
 from connectors.http import CORRELATION_HEADER, DEFAULT_TIMEOUT, ErrorTable, Failure, parse_json
+from connectors.netguard import direct_loopback_mounts
 from connectors.tokens import TokenSet, TokenStore
 
 log = logging.getLogger("ledgerhub.oauth")
@@ -178,7 +179,7 @@ class OAuth2Flow:
         )
         self.scope = scope
         self.redirect_uri = redirect_uri
-        self._http = http or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._http = http or httpx.Client(timeout=DEFAULT_TIMEOUT, mounts=direct_loopback_mounts())
         self._extra = dict(extra_token_params or {})
         self.token_calls = 0
 

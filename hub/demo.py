@@ -4,13 +4,9 @@ It validates the sample documents, starts the embedded broker and store, starts 
 ERP sandbox, connects each through its OAuth flow (authorization code with PKCE), backfills
 through real dramatiq worker processes, makes changes in the sandboxes and shows the incremental
 sync pick up exactly those, writes a bill and shows that replaying the request changes nothing,
-<<<<<<< HEAD
 binds a tenant's custom fields to each ERP's own places and shows them written and read back,
-and ends with a summary. The data stays in the data directory for `hub records list`.
-=======
 delivers every event to a local webhook receiver that verifies each signature, and ends with a
 summary. The data stays in the data directory for `hub records list`.
->>>>>>> main
 """
 
 from __future__ import annotations

@@ -237,7 +237,7 @@ def preview_records(
                     raw = record.remote_data or {}
                     built_in = record.model_dump(mode="json", exclude={"remote_data"})
                     try:
-                        mapped = mapping.read(record, raw)
+                        mapped = mapping.read(record, connector.mapping_document(raw))
                         result = mapped.model_dump(mode="json", exclude={"remote_data"})
                         out.append(Preview(record.remote_id, raw, built_in, result, None))
                     except MappingApplyError as exc:

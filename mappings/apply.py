@@ -267,6 +267,16 @@ class ConnectionMapping:
         """The version of the spec that shapes `object_name`, or None (built-in only)."""
         return self.versions.get(object_name)
 
+    def field_names(self) -> set[str]:
+        """The last names of every ERP path the specs read or write (`custbody_project`)."""
+        out: set[str] = set()
+        for spec in self.specs.values():
+            for rule in spec.rules:
+                for path in (*rule.origins(), rule.write_source or ""):
+                    if path:
+                        out.add(parse(path).steps[-1].name)
+        return out
+
     def read(self, record: R, doc: Mapping[str, Any]) -> R:
         """The record with the object's spec applied to what the ERP sent (`doc`)."""
         spec = self.specs.get(record.OBJECT)

@@ -17,7 +17,9 @@ skew. Deletions come from the `deletedrecord` log.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
@@ -35,7 +37,7 @@ from connectors.base import (
     Resource,
     WriteResult,
 )
-from connectors.errors import ConnectorError, ErpRejected
+from connectors.errors import ConnectorError, ErpRejected, TransientError
 from connectors.http import RetryPolicy, parse_json
 from connectors.ids import IdResolver
 from connectors.netsuite.auth import (
@@ -51,7 +53,7 @@ from connectors.netsuite.auth import (
 )
 from connectors.netsuite.errors import classify
 from connectors.netsuite.queries import local_stamp
-from connectors.netsuite.resources import PAGE_SIZE, READS, RESOURCES, Read
+from connectors.netsuite.resources import CUSTOM_FIELD_PLACES, PAGE_SIZE, READS, RESOURCES, Read
 from connectors.netsuite.suiteql import DELETED
 from connectors.netsuite.translate_common import (
     DIMENSION_KINDS,
@@ -69,6 +71,8 @@ __all__ = ["NetSuiteConnector", "group_rows"]
 
 DEFAULT_ZONE = "America/Los_Angeles"
 DEFAULT_CONCURRENCY = 5
+JOB_TIMEOUT = 120.0
+"""Seconds an asynchronous write's job may take before the write counts as failed."""
 
 
 def group_rows(
@@ -214,7 +218,7 @@ class NetSuiteConnector(Connector):
     ERRORS = classify
     WRITE_BATCH: ClassVar[int] = 1
     """The record API takes one record a request."""
-    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = ()
+    CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = CUSTOM_FIELD_PLACES
     """Where NetSuite keeps custom fields (`custentity_`, `custbody_`, `custcol_`)."""
     CUSTOM_PREFIXES: ClassVar[Mapping[str, tuple[str, ...]]] = {
         name: READS[name].query.custom_prefixes for name in READS
@@ -339,6 +343,15 @@ class NetSuiteConnector(Connector):
             if scope and scope != resource:
                 continue
             if not script_id.startswith(prefixes) or not script_id.replace("_", "").isalnum():
+                continue
+            alias = "tl" if script_id.startswith("custcol_") else read.query.alias
+            out.append((f"{alias}.{script_id}", script_id))
+        # The fields the connection's mapping binds are read too (custom-field bindings).
+        chosen = {name for _, name in out}
+        for script_id in sorted(self.mapping.field_names() if self.mapping else ()):
+            if script_id in chosen or not script_id.startswith(prefixes):
+                continue
+            if not script_id.replace("_", "").isalnum():
                 continue
             alias = "tl" if script_id.startswith("custcol_") else read.query.alias
             out.append((f"{alias}.{script_id}", script_id))
@@ -520,6 +533,35 @@ class NetSuiteConnector(Connector):
                 return out
             after = str(rows[-1]["id"])
 
+    def mapping_document(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A transaction's `lines` without its main line: line i is canonical line i."""
+        lines = item.get("lines")
+        if not isinstance(lines, list):
+            return item
+        return {**item, "lines": [row for row in lines if not _is_main(row)]}
+
+    def outgoing(self, record: Record, payload: dict[str, Any]) -> dict[str, Any]:
+        """The mapping run backwards over the body, with line fields put on the right sublist.
+
+        Reads answer a document's lines as one list (`lines[]`), in the canonical lines'
+        order; the record API takes them split into sublists (`expense`, `item`, `line`). The
+        mapping writes `lines[i]` of a virtual list, and each line's fields go to the element of
+        its sublist that the translation made from canonical line i.
+        """
+        lines = getattr(record, "lines", None)
+        if not self.mapping or not lines:
+            return super().outgoing(record, payload)
+        out = super().outgoing(record, {**payload, "lines": [{} for _ in lines]})
+        virtual = out.pop("lines", [])
+        seen: dict[str, int] = {}
+        for line, fields in zip(lines, virtual, strict=False):
+            sublist = _sublist_of(line, payload)
+            n = seen.get(sublist, 0)
+            seen[sublist] = n + 1
+            if fields and sublist in out:
+                out[sublist]["items"][n].update(fields)
+        return out
+
     def write_batch(
         self, object_name: str, records: Sequence[Record], idempotency_key: str
     ) -> list[WriteResult]:
@@ -538,32 +580,94 @@ class NetSuiteConnector(Connector):
     ) -> WriteResult:
         ctx = self.context()
         write = to_netsuite(object_name, record, ctx, self.lookups())
+        write = replace(write, body=self.outgoing(record, write.body))
+        resource = _WRITE_RESOURCES[write.record_type]
+        read = READS[resource]
         remote = record.remote_id or self.ids.remote_id(object_name, record.id)
         if remote:
-            path = f"/record/v1/{write.record_type}/{remote}"
-            self.http.request("PATCH", path, idempotent_write=True, **_content(write.body))
-            where = f"{READS[_WRITE_RESOURCES[write.record_type]].query.key} = {int(remote)}"
+            method, path, body = "PATCH", f"/record/v1/{write.record_type}/{remote}", write.body
+            where = f"{read.query.key} = {int(remote)}"
         else:
+            # An upsert by external id (the hub's write id): sent twice, still one record.
+            method = "PUT"
             path = f"/record/v1/{write.record_type}/eid:{external_id}"
             body = {**write.body, "externalId": external_id}
-            # An upsert by external id: sent again after a lost answer, it is still one record.
-            self.http.request("PUT", path, idempotent_write=True, **_content(body))
-            alias = READS[_WRITE_RESOURCES[write.record_type]].query.alias
-            where = f"{alias}.externalid = '{external_id}'"
-        read = READS[_WRITE_RESOURCES[write.record_type]]
-        resource = _WRITE_RESOURCES[write.record_type]
-        text = read.query.sql(custom=self.custom_columns(resource), extra=(where,))
-        found, _ = self.suiteql(text)
-        items = group_rows(found.get("items") or [], read.query.key_name, read.children)
-        if not items:
+            where = f"{read.query.alias}.externalid = '{external_id}'"
+        try:
+            self._send(method, path, body, external_id, resend=False)
+        except ConnectorError as exc:
+            if exc.status is not None and exc.status < 500:
+                raise
+            # The answer was lost (or NetSuite failed mid-way): the record may be there. Look it
+            # up by its external id before sending anything again.
+            if self._read_back(read, resource, where) is None:
+                self._send(method, path, body, external_id, resend=True)
+        item = self._read_back(read, resource, where)
+        if item is None:
             raise ErpRejected(f"NetSuite took the {write.record_type} but it does not read back")
-        item = items[0]
-        translated = read.translate(read.model.model_validate(item), ctx, item)
+        translated = self.answered(read.translate(read.model.model_validate(item), ctx, item), item)
         return WriteResult(
             index,
             remote_id=str(item[read.query.key_name]),
             record=translated[0] if translated else None,
         )
+
+    def _read_back(self, read: Read, resource: str, where: str) -> dict[str, Any] | None:
+        """The record a write names, read as the resource reads it (None: not there)."""
+        text = read.query.sql(custom=self.custom_columns(resource), extra=(where,))
+        found, _ = self.suiteql(text)
+        items = group_rows(found.get("items") or [], read.query.key_name, read.children)
+        return items[0] if items else None
+
+    def _send(
+        self, method: str, path: str, body: dict[str, Any], key: str, *, resend: bool
+    ) -> None:
+        """One record API write: synchronous, or (option `async_writes`) an asynchronous
+        request carrying `X-NetSuite-Idempotency-Key`, whose job is followed to its result."""
+        content = _content(body)
+        if self.config.options.get("async_writes", "").lower() not in {"1", "true", "yes"}:
+            self.http.request(method, path, idempotent_write=resend, **content)
+            return
+        headers = {
+            **content["headers"],
+            "Prefer": "respond-async",
+            "X-NetSuite-Idempotency-Key": key,
+        }
+        try:
+            response = self.http.request(
+                method, path, content=content["content"], headers=headers, idempotent_write=True
+            )
+            job = response.headers.get("Location", "")
+        except ErpRejected as exc:
+            if exc.erp_code != "IDEMPOTENCY_ERROR" or not exc.details:
+                raise
+            job = exc.details[0]  # the key was used: follow the first request's job
+        self._finish_job(job)
+
+    def _finish_job(self, job: str) -> None:
+        """Wait for an asynchronous request's job; its result raises NetSuite's error if any."""
+        deadline = time.monotonic() + JOB_TIMEOUT
+        while True:
+            state = self.http.read_json("GET", job)
+            if isinstance(state, dict) and state.get("completed"):
+                break
+            if time.monotonic() > deadline:
+                raise TransientError(f"NetSuite's job {job} did not complete in {JOB_TIMEOUT} s")
+            time.sleep(0.5)
+        task = str(state.get("id", ""))
+        self.http.request("GET", f"{job}/task/{task}/result")
+
+
+def _is_main(row: Any) -> bool:
+    flag = row.get("mainline") if isinstance(row, dict) else None
+    return flag is True or str(flag).upper() in ("T", "TRUE")
+
+
+def _sublist_of(line: Any, payload: Mapping[str, Any]) -> str:
+    """The record API sublist a canonical line went to (see `translate_write`)."""
+    if "line" in payload:  # journal entries
+        return "line"
+    return "item" if getattr(line, "item_code", None) else "expense"
 
 
 def _content(body: dict[str, Any]) -> dict[str, Any]:

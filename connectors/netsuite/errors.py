@@ -89,6 +89,14 @@ def _refused(failure: Failure) -> ConnectorError | None:
         return limited
     details = error_details(failure.body)
     code = _code(failure)
+    if code == "IDEMPOTENCY_ERROR":
+        # The key was used before: NetSuite names the first request's job in Location.
+        return ErpRejected(
+            f"NetSuite already took a request with this idempotency key ({failure.detail})",
+            erp_code=code,
+            details=[failure.response.headers.get("Location", "")],
+            **failure.fields(),
+        )
     paths = [f"{d.get('o:errorPath')}: {d.get('detail')}" for d in details if d.get("o:errorPath")]
     where = (
         f" (field {details[0]['o:errorPath']})" if details and details[0].get("o:errorPath") else ""

@@ -24,6 +24,7 @@ from connectors.netsuite.models import (
 )
 from connectors.netsuite.queries import Query
 from connectors.netsuite.translate_common import TranslateContext
+from mappings.customfields import Place
 
 __all__ = ["PAGE_SIZE", "READS", "RESOURCES", "Read"]
 
@@ -192,3 +193,48 @@ RESOURCES: tuple[Resource, ...] = (
     _resource("classes", ("dimension",), "Classes as the class dimension", "isInactive"),
     _resource("locations", ("dimension",), "Locations as the location dimension", "isInactive"),
 )
+
+
+CUSTOM_FIELD_PLACES: tuple[Place, ...] = (
+    Place(
+        name="custbody",
+        label="transaction body field",
+        paths={
+            ("invoice", "header"): "{param}",
+            ("payment", "header"): "{param}",
+            ("journal_entry", "header"): "{param}",
+        },
+        param="field id",
+        param_pattern=r"custbody[a-z0-9_]{1,40}",
+        example="custbody_project_code",
+        example_value="PRJ-42",
+        prefixes=("custbody",),
+        description="A custom transaction body field (Customization > Transaction Body Fields).",
+    ),
+    Place(
+        name="custcol",
+        label="transaction line field",
+        paths={
+            ("invoice", "line"): "lines[].{param}",
+            ("journal_entry", "line"): "lines[].{param}",
+        },
+        param="field id",
+        param_pattern=r"custcol[a-z0-9_]{1,40}",
+        example="custcol_cost_center",
+        example_value="CC-100",
+        prefixes=("lines[].custcol",),
+        description="A custom transaction column field, on each line.",
+    ),
+    Place(
+        name="custentity",
+        label="entity field",
+        paths={("supplier", "header"): "{param}", ("customer", "header"): "{param}"},
+        param="field id",
+        param_pattern=r"custentity[a-z0-9_]{1,40}",
+        example="custentity_vendor_tier",
+        example_value="gold",
+        prefixes=("custentity",),
+        description="A custom entity field on vendors and customers.",
+    ),
+)
+"""Where NetSuite keeps tenant custom fields (`hub custom-fields bind --place ...`)."""

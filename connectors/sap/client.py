@@ -309,11 +309,21 @@ class SapConnector(Connector):
             refs["customer"] = [str(i["SoldToParty"]) for i in items if i.get("SoldToParty")]
         return refs
 
+    def prepare_read(self, resource: Resource) -> None:
+        """The company code's currency and chart, read once before the first page."""
+        if resource.objects:
+            self.context()
+
+    def prepare_write(self, object_name: str) -> None:
+        """The company code's context, read once before the first write."""
+        self.context()
+
     def translate_item(self, resource: Resource, item: dict[str, Any]) -> list[Record]:
         """Translate one SAP entity (or one document's items) into canonical records."""
         if not resource.objects:
             return []
-        return translate.to_canonical(resource.name, item, self.context())
+        # Loaded by prepare_read: translation sends no request of its own.
+        return translate.to_canonical(resource.name, item, self._context or self.context())
 
     # -- writes ----------------------------------------------------------------------------------
     def write_batch(

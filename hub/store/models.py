@@ -128,6 +128,8 @@ class StoredRecord(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "object", "remote_id"),
         Index(None, "connection_id", "object", "updated_at"),
+        # The API lists an object's records in hub-id order, a page at a time.
+        Index(None, "object", "hub_id"),
     )
     hub_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     connection_id: Mapped[str] = mapped_column(String(40))

@@ -49,7 +49,8 @@ def dumps(data: Any) -> str:
     text = jsonio.dumps(data)
     # json.dumps escapes both: a NUL as \u0000, the mark as \ufdd0 (ASCII output).
     if "\\u0000" in text or "\\ufdd0" in text:
-        text = jsonio.dumps(_walk(data, _seal))
+        source = data.data if isinstance(data, jsonio.Encoded) else data  # text encoded earlier
+        text = jsonio.dumps(_walk(source, _seal))
     return text
 
 

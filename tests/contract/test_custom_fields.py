@@ -21,7 +21,7 @@ from connectors.registry import adapters
 from mappings.apply import ConnectionMapping
 from mappings.customfields import Binding, CustomFieldDef, binding_rules, check_binding
 from mappings.spec import MappingSpec
-from tests.contract.adapter_fixtures import SAP, XERO, ErpUnderTest, read_all
+from tests.contract.adapter_fixtures import NETSUITE, SAP, XERO, ErpUnderTest, read_all
 
 pytestmark = pytest.mark.contract
 
@@ -118,7 +118,44 @@ def _sap_bill(connector: Connector) -> Record:
     )
 
 
+def _netsuite_bill(connector: Connector) -> Record:
+    found = read_all(connector, ["vendors", "accounts"]).lines
+    vendor = next(line["record"] for line in found if line["object"] == "supplier")
+    expense = next(
+        line["record"]["code"]
+        for line in found
+        if line["object"] == "account" and line["record"]["type"] == "expense"
+    )
+    lines = [
+        {"description": what, "net_amount": amount, "account_code": expense,
+         "custom_fields": {"cost_center": cc}}
+        for what, amount, cc in (("Lab time", "100.00", "Research"), ("Demo kit", "50.00", "Sales"))
+    ]  # fmt: skip
+    return Invoice.parse(
+        {
+            "direction": "payable",
+            "number": "CF-ROUND-TRIP-1",
+            "party_id": vendor["id"],
+            "issue_date": "2026-03-15",
+            "due_date": "2026-04-14",
+            "currency": "USD",
+            "status": "authorised",
+            "tax_mode": "no_tax",
+            "custom_fields": {"project": "PRJ-42"},
+            "lines": lines,
+        }
+    )
+
+
 CASES: dict[str, Case] = {
+    "netsuite": Case(
+        erp=NETSUITE,
+        bindings=(
+            Binding(key="cost_center", place="custcol", param="custcol_cost_center"),
+            Binding(key="project", place="custbody", param="custbody_project_code"),
+        ),
+        bill=_netsuite_bill,
+    ),
     "sap": Case(
         erp=SAP,
         bindings=(
@@ -152,7 +189,7 @@ def _mapping(connector: Connector, case: Case) -> ConnectionMapping:
 def test_every_erp_with_custom_field_places_has_a_round_trip_case() -> None:
     with_places = {name for name, spec in adapters().items() if spec.connector.CUSTOM_FIELD_PLACES}
     assert with_places <= set(CASES), f"no custom-field round trip for {with_places - set(CASES)}"
-    assert {"xero", "sap"} <= with_places
+    assert {"xero", "sap", "netsuite"} <= with_places
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -342,6 +342,26 @@ def test_writes_upsert_by_external_id_and_read_back_as_canonical(sandboxes: Any)
     assert sandbox.counts()["vendor"]["total"] == vendors_before + 1  # the replay made none
 
 
+def test_async_writes_carry_an_idempotency_key_and_a_repeat_runs_once(sandboxes: Any) -> None:
+    sandbox = sandboxes(seed=SEED, records=SMALL)
+    vendors_before = sandbox.counts()["vendor"]["total"]
+    async_erp = NETSUITE.__class__(
+        **{**NETSUITE.__dict__, "options": {**NETSUITE.options, "async_writes": "true"}}
+    )
+    supplier = Supplier.parse({"name": "Async Supplies", "email": "ap@async.example"})
+    with async_erp.connector(sandbox) as connector:
+        (first,) = connector.write("supplier", [supplier], idempotency_key="wrq-async-1")
+        (again,) = connector.write("supplier", [supplier], idempotency_key="wrq-async-1")
+    assert first.ok, first.error
+    assert again.ok, again.error
+    assert first.remote_id == again.remote_id
+    routes = sandbox.stats()["by_route"]
+    assert routes["PUT /services/rest/record/v1/{type}/{id}"] == 2
+    assert routes["GET /services/rest/async/v1/job/{job}"] == 2  # the second followed the first
+    assert sandbox.stats()["by_status"]["400"] == 1  # IDEMPOTENCY_ERROR, the work ran once
+    assert sandbox.counts()["vendor"]["total"] == vendors_before + 1
+
+
 def test_a_refused_write_is_erp_rejected_with_netsuites_code_and_field(sandboxes: Any) -> None:
     sandbox = sandboxes(seed=SEED, records=SMALL)
     with NETSUITE.connector(sandbox) as connector:

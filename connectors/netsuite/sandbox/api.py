@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from connectors.netsuite.sandbox import suiteql
@@ -212,6 +212,8 @@ class SuiteQLService:
                 )
             try:
                 body = loads(await request.body() or b"{}")
+            except ClientDisconnect:
+                return Response(status_code=400)  # the client gave up before sending its query
             except ValueError as exc:
                 raise SandboxError(400, "INVALID_CONTENT", "The body is not valid JSON.") from exc
             text = body.get("q") if isinstance(body, dict) else None

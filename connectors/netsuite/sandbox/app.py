@@ -168,12 +168,7 @@ def create_app(config: NetSuiteSandboxConfig | None = None) -> Starlette:
         skew=config.timestamp_skew,
     )
     checker = AssertionChecker(config.client_id, config.certificates)
-    limits = RateLimits(
-        per_window=10**9,
-        per_day=10**9,
-        app_per_window=10**9,
-        concurrent=config.concurrency,
-    )
+    limits = RateLimits.concurrency_only(config.concurrency)
     runtime = SandboxRuntime(
         name="netsuite",
         reset_data=store.reset,

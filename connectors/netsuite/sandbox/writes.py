@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -51,7 +51,10 @@ def _validation_mode(request: Request) -> str:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+    try:
+        raw = await request.body()
+    except ClientDisconnect as exc:
+        raise SandboxError(400, "INVALID_CONTENT", "The client closed the request.") from exc
     try:
         body = loads(raw or b"{}")
     except ValueError as exc:

@@ -67,14 +67,37 @@ FAST_JOBS = {
 # --------------------------------------------------------------------------- Redis database
 
 
+def _claim_is_stale(admin: redis.Redis, key: str) -> bool:
+    """True when the session that claimed `key` is a process of this machine that is gone."""
+    owner = admin.get(key)
+    try:
+        pid = int(owner or 0)
+    except ValueError:
+        return False
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 @pytest.fixture(scope="session")
 def redis_db() -> Iterator[int]:
     """A Redis database number this session alone uses (claimed in database 0)."""
     admin = redis.Redis.from_url(f"{REDIS_SERVER}/0")
     claimed = None
     for number in range(15, 0, -1):
-        if admin.set(f"ledgerhub-test:claim:{number}", os.getpid(), nx=True, ex=3600):
+        key = f"ledgerhub-test:claim:{number}"
+        if admin.set(key, os.getpid(), nx=True, ex=3600):
             claimed = number
+            break
+        if _claim_is_stale(admin, key):
+            claimed = number  # a killed session's claim (its process is gone): taken over
+            admin.set(key, os.getpid(), ex=3600)
             break
     if claimed is None:
         pytest.fail("every Redis database 1..15 is claimed by another test session")

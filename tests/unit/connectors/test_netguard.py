@@ -251,3 +251,25 @@ def test_a_body_is_read_up_to_its_cap(receiver: str) -> None:
     assert body.truncated
     assert small.content == b"ok"
     assert not small.truncated
+
+
+def test_the_erp_client_reaches_loopback_despite_an_environment_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from connectors.http import ErpHttpClient
+
+    _Receiver.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        client = ErpHttpClient(
+            f"http://127.0.0.1:{server.server_address[1]}", classify=lambda response: None
+        )
+        assert client._client.get("/ping").text == "ok"
+        assert _Receiver.hits == [("/ping", f"127.0.0.1:{server.server_address[1]}")]
+    finally:
+        server.shutdown()
+        server.server_close()
