@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Protocol
 
 from canonical.ids import PREFIXES, ulid_text
@@ -33,6 +34,19 @@ class IdResolver(Protocol):
         ...
 
 
+@lru_cache(maxsize=8192)
+def stable_hub_id(connection_id: str, object_name: str, remote_id: str) -> str:
+    """The hub id derived from a hash of (connection, object, remote id).
+
+    A pure function, so its recent answers are kept (a bounded cache): the contacts and
+    invoices a page refers to again and again are derived once.
+    """
+    key = f"{connection_id}\x1f{object_name}\x1f{remote_id}".encode()
+    digest = int.from_bytes(hashlib.sha256(key).digest()[:16], "big")
+    # The top bit cleared keeps the ULID's timestamp within its 48-bit range.
+    return f"{PREFIXES[object_name]}_{ulid_text(digest & _ULID_RANGE)}"
+
+
 class StableIds:
     """Hub ids derived from a hash of (connection, object, remote id): the same on every run.
 
@@ -48,10 +62,7 @@ class StableIds:
 
     def hub_id(self, object_name: str, remote_id: str) -> str:
         """A deterministic hub id for `remote_id`."""
-        key = f"{self.connection_id}\x1f{object_name}\x1f{remote_id}".encode()
-        digest = int.from_bytes(hashlib.sha256(key).digest()[:16], "big")
-        # The top bit cleared keeps the ULID's timestamp within its 48-bit range.
-        hub_id = f"{PREFIXES[object_name]}_{ulid_text(digest & _ULID_RANGE)}"
+        hub_id = stable_hub_id(self.connection_id, object_name, remote_id)
         if self.remember:
             self._reverse[hub_id] = remote_id
         return hub_id

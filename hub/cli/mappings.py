@@ -235,8 +235,9 @@ def evaluate(
 ) -> None:
     """Leave-one-system-out: fit on all systems but one, measure on it, for each.
 
-    Prints every held-out system's figures, the pooled figures and the mean over systems
-    (pooled figures hide weak systems). Example: hub mappings eval --mistakes 5
+    Prints each held-out system's figures, the pooled ones and the mean over systems.
+
+    Example: hub mappings eval --mistakes 5
     """
     if not data.is_dir():
         _fail(f"labelled data folder '{data}' does not exist")

@@ -7,7 +7,7 @@ from hashlib import sha256
 from ulid import ULID
 
 from canonical.ids import check_id
-from connectors.ids import StableIds
+from connectors.ids import StableIds, stable_hub_id
 
 
 def by_definition(connection: str, object_name: str, prefix: str, remote_id: str) -> str:
@@ -32,3 +32,14 @@ def test_remembering_resolves_back_and_a_read_only_run_keeps_nothing() -> None:
     assert remembering.remote_id("invoice", hub_ids[7]) == "r7"
     assert forgetting.remote_id("invoice", hub_ids[7]) is None
     assert len(forgetting._reverse) == 0
+
+
+def test_derivations_are_cached_within_a_bound() -> None:
+    stable_hub_id.cache_clear()
+    ids = StableIds("con_cache", remember=False)
+    first = [ids.hub_id("supplier", f"c{n}") for n in range(100)]
+    assert [ids.hub_id("supplier", f"c{n}") for n in range(100)] == first
+    info = stable_hub_id.cache_info()
+    assert (info.hits, info.misses) == (100, 100)
+    assert info.maxsize == 8192
+    assert first[3] == by_definition("con_cache", "supplier", "sup", "c3")
