@@ -14,12 +14,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, Protocol
 
 from connectors.base import Capabilities, Connector
 from connectors.ratelimit import Budget
 
 GROUP = "ledgerhub.connectors"
+
+
+class SandboxStarter(Protocol):
+    """Starts an adapter's sandbox in this process: its URL and how to stop it."""
+
+    def __call__(
+        self,
+        *,
+        seed: int,
+        records: int,
+        client_id: str,
+        client_secret: str,
+        no_limits: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> tuple[str, Callable[[], None]]:
+        """Serve on `host:port` (0: a free port) seeded with `seed` and about `records`."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -30,7 +48,7 @@ class AdapterSpec:
     title: str
     connector: type[Connector]
     budget: Budget
-    sandbox: Callable[..., Any] | None = None
+    sandbox: SandboxStarter | None = None
     default_scopes: tuple[str, ...] = ()
     notes: str = ""
     extras: dict[str, Any] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -195,7 +196,7 @@ def _wait_runs(
 
 
 def _enqueue_all(runtime: Runtime, erps: list[ErpDemo], full: bool) -> dict[tuple[str, str], str]:
-    from hub.jobs.sender import send_full_sync, send_sync
+    from hub.jobs.sender import send_sync
 
     runs: dict[tuple[str, str], str] = {}
     for erp in erps:
@@ -205,7 +206,7 @@ def _enqueue_all(runtime: Runtime, erps: list[ErpDemo], full: bool) -> dict[tupl
                 runtime,
                 erp.connection.id,
                 resource,
-                send_full_sync if full else send_sync,
+                partial(send_sync, full=full),
                 full=full,
             )
             if run_id:
@@ -250,7 +251,7 @@ def _bill_payload(runtime: Runtime, connection_id: str) -> dict[str, Any]:
 
 
 def _write_bill(runtime: Runtime, erp: ErpDemo, console: Console, seed: int) -> None:
-    from hub.jobs.sender import send_write
+    from hub.jobs.sender import enqueue_write
     from hub.jobs.writes import submit_write
 
     assert erp.connection is not None
@@ -258,7 +259,7 @@ def _write_bill(runtime: Runtime, erp: ErpDemo, console: Console, seed: int) -> 
     key = f"demo-bill-{erp.connection.id}-{seed}"
     before = _sandbox_counts(erp.url)
     request, created = submit_write(runtime, erp.connection.id, "invoice", payload, key)
-    send_write(request.id)
+    enqueue_write(request.id)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         request = runtime.store.writes.get(request.id)
@@ -270,7 +271,7 @@ def _write_bill(runtime: Runtime, erp: ErpDemo, console: Console, seed: int) -> 
         f"remote id {request.remote_id}, hub id {request.hub_id}"
     )
     replay, replay_created = submit_write(runtime, erp.connection.id, "invoice", payload, key)
-    send_write(replay.id)  # even a resent job finds the request done and writes nothing
+    enqueue_write(replay.id)  # even a resent job finds the request done and writes nothing
     time.sleep(1.0)
     after = _sandbox_counts(erp.url)
     grew = {k: after.get(k, 0) - before.get(k, 0) for k in after if after.get(k) != before.get(k)}

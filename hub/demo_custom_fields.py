@@ -49,7 +49,7 @@ def round_trip(
     wait_sync: Any,
 ) -> dict[str, Any]:
     """Bind, write, sync, read back; returns {field: (written, read back)}."""
-    from hub.jobs.sender import send_write
+    from hub.jobs.sender import enqueue_write
     from hub.jobs.writes import submit_write
 
     store = runtime.store
@@ -86,7 +86,7 @@ def round_trip(
     request, _ = submit_write(
         runtime, connection_id, "invoice", body, f"demo-custom-fields-{connection_id}"
     )
-    send_write(request.id)
+    enqueue_write(request.id)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         request = store.writes.get(request.id)

@@ -22,9 +22,16 @@ SANDBOX_ACCOUNT = "1234567_SB1"
 
 
 def start_sandbox(
-    *, seed: int, records: int, client_id: str, client_secret: str, no_limits: bool = False
+    *,
+    seed: int,
+    records: int,
+    client_id: str,
+    client_secret: str,
+    no_limits: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 0,
 ) -> tuple[str, Callable[[], None]]:
-    """Start a NetSuite sandbox on a free loopback port: its URL and how to stop it.
+    """Start a NetSuite sandbox on `host:port` (0: a free port): its URL and how to stop it.
 
     `client_id`/`client_secret` are the integration record's (OAuth 2.0 client, and the TBA
     consumer key/secret); the account is `SANDBOX_ACCOUNT`.
@@ -43,7 +50,7 @@ def start_sandbox(
         client_secret=SecretStr(client_secret),
         no_limits=no_limits,
     )
-    handle = run_in_thread(create_app(config))
+    handle = run_in_thread(create_app(config), host=host, port=port)
     return handle.url, handle.stop
 
 

@@ -1,20 +1,17 @@
 """JSON for sandboxes: Decimal amounts written as exact JSON numbers, and Microsoft dates.
 
 The standard library can only write a Decimal by converting it to float, which rounds. ERPs send
-amounts as JSON numbers with exact decimals, so the sandboxes need an encoder that writes
-`Decimal("0.10")` as `0.10`. Records are encoded once and cached by the stores, so speed matters
-less than exactness here.
+amounts as JSON numbers with exact decimals (`Decimal("0.10")` as `0.10`): the sandboxes write
+through `canonical.jsonio`, the project's one exact-JSON encoder.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from json.encoder import encode_basestring
 from typing import Any
 
+from canonical import jsonio
 from canonical.jsonio import loads
 
 __all__ = [
@@ -29,51 +26,9 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _encode(value: Any, out: list[str]) -> None:
-    # bool before int: bool is a subclass of int.
-    if isinstance(value, str):
-        out.append(encode_basestring(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"cannot encode non-finite Decimal {value!r} as JSON")
-        out.append(format(value, "f"))
-    elif isinstance(value, float):
-        out.append(float.__repr__(value))
-    elif isinstance(value, Mapping):
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            if not first:
-                out.append(",")
-            first = False
-            out.append(encode_basestring(str(key)))
-            out.append(":")
-            _encode(item, out)
-        out.append("}")
-    elif isinstance(value, list | tuple):
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _encode(item, out)
-        out.append("]")
-    else:
-        raise TypeError(f"cannot encode {type(value).__name__} as JSON")
-
-
 def dumps(value: Any) -> str:
-    """Encode to compact JSON text, writing Decimals exactly as they are stored."""
-    out: list[str] = []
-    _encode(value, out)
-    return "".join(out)
+    """Compact JSON text with Decimals written exactly (the one encoder: `canonical.jsonio`)."""
+    return jsonio.dumps(value)
 
 
 def dumps_bytes(value: Any) -> bytes:

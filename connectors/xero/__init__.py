@@ -17,9 +17,16 @@ __all__ = ["ADAPTER", "XeroConnector"]
 
 
 def start_sandbox(
-    *, seed: int, records: int, client_id: str, client_secret: str, no_limits: bool = False
+    *,
+    seed: int,
+    records: int,
+    client_id: str,
+    client_secret: str,
+    no_limits: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 0,
 ) -> tuple[str, Callable[[], None]]:
-    """Start a Xero sandbox on a free loopback port: its URL and how to stop it."""
+    """Start a Xero sandbox on `host:port` (0: a free port): its URL and how to stop it."""
     from pydantic import SecretStr
 
     from connectors.sandbox.runner import run_in_thread
@@ -33,7 +40,7 @@ def start_sandbox(
         client_secret=SecretStr(client_secret),
         no_limits=no_limits,
     )
-    handle = run_in_thread(create_app(config))
+    handle = run_in_thread(create_app(config), host=host, port=port)
     return handle.url, handle.stop
 
 

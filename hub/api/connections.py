@@ -51,8 +51,18 @@ class ConnectionIn(BaseModel):
 
     erp: str = Field(description="The adapter, e.g. `xero`.", min_length=1, max_length=40)
     base_url: str = Field(min_length=1, max_length=500)
-    client_id: str = Field(min_length=1, max_length=500)
-    client_secret: SecretStr = Field(min_length=1)
+    client_id: str | None = Field(None, min_length=1, max_length=500)
+    client_secret: SecretStr | None = Field(None, min_length=1)
+    auth_mode: str | None = Field(
+        None,
+        description="One of the adapter's auth modes (`hub connections add --help` lists "
+        "them); default: the one `grant` names.",
+    )
+    credentials: dict[str, SecretStr] | None = Field(
+        None,
+        description="The auth mode's credentials fields by name (client_id and client_secret "
+        "are a shorthand for an OAuth client's). Never echoed back.",
+    )
     grant: Literal["client_credentials", "authorization_code"] = "client_credentials"
     redirect_uri: str | None = Field(
         None,
@@ -126,6 +136,13 @@ def list_connections(rt: Rt, caller: Reader) -> ConnectionList:
     return ConnectionList(data=[connection_out(rt, v) for v in views])
 
 
+_VALUE_PATHS = (
+    ("credentials for", "credentials"),
+    ("base URL", "base_url"),
+    ("redirect", "redirect_uri"),
+)
+
+
 @router.post("", status_code=201, summary="Create a connection")
 def create_connection(
     body: ConnectionIn, request: Request, rt: Rt, caller: Writer
@@ -143,22 +160,40 @@ def create_connection(
             f"erp: unknown adapter '{body.erp}' (installed: {known})",
             errors=[{"path": "erp", "reason": f"not one of {known}"}],
         )
+    from hub.connect import auth_mode_of
+
+    try:
+        mode = auth_mode_of(body.erp, body.auth_mode, None if body.auth_mode else body.grant)
+    except ValueError as exc:
+        raise Problem(
+            422, f"auth_mode: {exc}", errors=[{"path": "auth_mode", "reason": str(exc)}]
+        ) from None
     redirect = body.redirect_uri
-    if body.grant == "authorization_code" and not redirect:
+    if mode.interactive and not redirect:
         redirect = str(request.url_for("oauth_callback"))
-    view = create(
-        rt,
-        erp=body.erp,
-        base_url=body.base_url,
-        client_id=body.client_id,
-        client_secret=body.client_secret.get_secret_value(),
-        display_name=body.display_name,
-        grant=body.grant,
-        remote_tenant_id=body.remote_tenant_id,
-        redirect_uri=redirect,
-        tenant_id=caller.tenant_id,
-    )
-    if body.grant == "client_credentials":
+    values = {k: v.get_secret_value() for k, v in (body.credentials or {}).items()}
+    try:
+        view = create(
+            rt,
+            erp=body.erp,
+            base_url=body.base_url,
+            credentials=values,
+            auth_mode=mode.name,
+            client_id=body.client_id,
+            client_secret=body.client_secret.get_secret_value() if body.client_secret else None,
+            display_name=body.display_name,
+            remote_tenant_id=body.remote_tenant_id,
+            redirect_uri=redirect,
+            tenant_id=caller.tenant_id,
+        )
+    except ValueError as exc:  # bad credentials, base URL or redirect URI, named in the text
+        text = str(exc)
+        path = next(
+            (p for key, p in _VALUE_PATHS if key in text),
+            "body",
+        )
+        raise Problem(422, f"{path}: {text}", errors=[{"path": path, "reason": text}]) from None
+    if not mode.interactive:
         try:
             view = authorize_client_credentials(rt, view.id)
         except ConnectorError as exc:

@@ -129,7 +129,7 @@ def _submit(
     operation: str,
 ) -> Response:
     """The idempotent write: claim the key, validate, store, enqueue, keep the answer."""
-    from hub.jobs.enqueue import send_write
+    from hub.jobs.enqueue import enqueue_write
     from hub.jobs.writes import submit_write
 
     key = (idempotency_key or "").strip()
@@ -166,7 +166,7 @@ def _submit(
             correlation_id=request.state.request_id, operation=operation,
         )  # fmt: skip
         if created:
-            send_write(rt, view.id)
+            enqueue_write(rt, view.id)
     except BaseException:
         rt.store.idempotency.abandon(begun.record_id)  # nothing was written: the key is free
         raise

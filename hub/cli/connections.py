@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -180,10 +181,10 @@ def add(
             raise
         if sync:
             from hub.jobs.scheduler import enqueue_sync, syncable_resources
-            from hub.jobs.sender import send_full_sync
+            from hub.jobs.sender import send_sync
 
             for resource in syncable_resources(view.erp):
-                enqueue_sync(runtime, view.id, resource, send_full_sync, full=True)
+                enqueue_sync(runtime, view.id, resource, partial(send_sync, full=True), full=True)
     if as_json:
         print_json(view)
     else:

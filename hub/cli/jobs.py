@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import threading
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -179,9 +180,9 @@ def sync(
                     }
                 )
             else:
-                from hub.jobs.sender import send_full_sync, send_sync
+                from hub.jobs.sender import send_sync
 
-                send = send_full_sync if full else send_sync
+                send = partial(send_sync, full=full)
                 run_id = enqueue_sync(runtime, connection_id, name, send, full=full)
                 results.append({"resource": name, "run_id": run_id, "queued": run_id is not None})
     if as_json:

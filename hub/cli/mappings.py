@@ -249,7 +249,24 @@ def evaluate(
         _fail(f"labelled data in '{data}' is malformed: {exc}")
     if len({o.system for o in objects}) < 2:
         _fail(f"need labelled field lists of at least two systems in '{data}'")
-    results = leave_one_system_out(objects, epochs=epochs, folds=folds or None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("held out: {task.fields[system]:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("eval", total=len({o.system for o in objects}), system="")
+
+        def on_system(system: str, index: int, total: int) -> None:
+            progress.update(task, completed=index, system=system)
+
+        results = leave_one_system_out(
+            objects, epochs=epochs, folds=folds or None, on_system=on_system
+        )
     if output is OutputFormat.json:
         payload = {
             name: {

@@ -177,9 +177,9 @@ def records_submit(
             raise ValueError(f"--file: {exc}") from None
         if not wait:
             if created or request.status == "pending":
-                from hub.jobs.sender import send_write
+                from hub.jobs.sender import enqueue_write
 
-                send_write(request.id)
+                enqueue_write(request.id)
         else:
             request = _send_here(runtime, request.id)
     if as_json:
@@ -215,10 +215,10 @@ def _content_key(object_name: str, operation: str, payload: dict[str, object]) -
 def _send_here(runtime: Runtime, request_id: str) -> WriteRequestView:
     """Send the write in this process; a refusal fails the request and opens its case."""
     from connectors.errors import ConnectorError
-    from hub.jobs.writes import send_write
+    from hub.jobs.writes import perform_write
 
     try:
-        return send_write(runtime, request_id)
+        return perform_write(runtime, request_id)
     except ConnectorError as exc:
         request = runtime.store.writes.fail(
             request_id, error=str(exc), category=exc.category, final=True

@@ -15,6 +15,62 @@ app = typer.Typer(
 )
 
 
+@app.command("start")
+def start(
+    erp: Annotated[str, typer.Argument(help="Any installed adapter with a sandbox, e.g. xero.")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: a free one).")] = 0,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+    records: Annotated[int, typer.Option(help="Documents to seed.")] = 200,
+    client_id: Annotated[str, typer.Option(help="Client id to accept.")] = "sandbox-client",
+    client_secret: Annotated[
+        str, typer.Option(help="Client secret to accept.", envvar="LEDGERHUB_SANDBOX_SECRET")
+    ] = "sandbox-secret",  # noqa: S107 - the sandbox's own fictional default
+    no_limits: Annotated[
+        bool, typer.Option("--no-limits", help="Never refuse for budget.")
+    ] = False,
+    seconds: Annotated[
+        float | None, typer.Option(help="Stop after this many seconds (default: Ctrl-C).")
+    ] = None,
+) -> None:
+    """Serve the sandbox of any installed adapter, with the options every sandbox shares.
+
+    Example: hub sandbox start xero --port 8790 --seed 7 --records 1000 --no-limits
+
+    The ERP's own command (hub sandbox xero, sap, netsuite) has its further options: limits,
+    faults, token lifetimes. An adapter declares its sandbox in its AdapterSpec.sandbox.
+    """
+    import threading
+
+    from connectors.registry import adapters, get_adapter
+
+    try:
+        spec = get_adapter(erp)
+    except KeyError as exc:
+        typer.echo(f"error: {exc.args[0]}", err=True)
+        raise typer.Exit(2) from None
+    if spec.sandbox is None:
+        with_sandbox = ", ".join(n for n, s in adapters().items() if s.sandbox) or "none"
+        typer.echo(f"error: {erp} has no sandbox (with one: {with_sandbox})", err=True)
+        raise typer.Exit(2)
+    url, stop = spec.sandbox(
+        seed=seed,
+        records=records,
+        client_id=client_id,
+        client_secret=client_secret,
+        no_limits=no_limits,
+        host=host,
+        port=port,
+    )
+    typer.echo(f"{spec.title} sandbox on {url} ({records} records, seed {seed})", err=True)
+    try:
+        threading.Event().wait(seconds)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+
+
 @app.command("xero")
 def xero(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

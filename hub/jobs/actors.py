@@ -120,11 +120,11 @@ def backfill(
 )
 def write(request_id: str) -> None:
     """Send one write request to its ERP, exactly once."""
-    from hub.jobs.writes import send_write
+    from hub.jobs.writes import perform_write
 
     started = time.perf_counter()
     with log_context(job_id=request_id):
-        request = send_write(get_runtime(), request_id)
+        request = perform_write(get_runtime(), request_id)
         log.info(
             "write %s %s %s: %s, remote id %s, %.1f s",
             request.connection_id,

@@ -51,7 +51,7 @@ def sync_sender(runtime: Runtime, *, full: bool = False) -> Enqueue:
     return partial(_sync, runtime, full)
 
 
-def send_write(runtime: Runtime, request_id: str) -> None:
+def enqueue_write(runtime: Runtime, request_id: str) -> None:
     """Enqueue the sending of a write request."""
     enqueue(runtime, "write", "write", {"request_id": request_id})
 

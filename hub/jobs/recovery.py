@@ -12,7 +12,7 @@ from hub.store import JOB_REF, DeadLetterView
 
 def retry_case(runtime: Runtime, case_id: str, correlation_id: str | None = None) -> int:
     """Re-enqueue the jobs of a case's open records; the number of jobs sent."""
-    from hub.jobs.enqueue import send_write, sync_sender
+    from hub.jobs.enqueue import enqueue_write, sync_sender
     from hub.jobs.scheduler import enqueue_sync
 
     case, refs = runtime.store.cases.retry_refs(case_id)
@@ -20,7 +20,7 @@ def retry_case(runtime: Runtime, case_id: str, correlation_id: str | None = None
     for ref in refs:
         if case.source == "write" and ref.startswith("wrq_"):
             runtime.store.writes.retry(ref)
-            send_write(runtime, ref)
+            enqueue_write(runtime, ref)
             count += 1
         elif case.connection_id and case.object and (case.source == "sync" or ref == JOB_REF):
             sent = enqueue_sync(

@@ -63,7 +63,7 @@ def submit_write(
     )
 
 
-def send_write(runtime: Runtime, request_id: str) -> WriteRequestView:
+def perform_write(runtime: Runtime, request_id: str) -> WriteRequestView:
     """Send one write request; raises the connector's error when the ERP does not take it."""
     store = runtime.store
     request = store.writes.begin_attempt(request_id)

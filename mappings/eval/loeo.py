@@ -8,7 +8,7 @@ figures, because pooled figures hide the weak systems.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mappings.eval.dataset import LabelledObject
@@ -271,14 +271,22 @@ def mean_metrics(per_system: Sequence[Metrics]) -> Metrics:
 
 
 def leave_one_system_out(
-    objects: Sequence[LabelledObject], epochs: int = EPOCHS, folds: int | None = CALIBRATION_FOLDS
+    objects: Sequence[LabelledObject],
+    epochs: int = EPOCHS,
+    folds: int | None = CALIBRATION_FOLDS,
+    on_system: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Metrics]:
-    """Fit on all systems but one, measure on that one, for each; plus `pooled` and `mean`."""
+    """Fit on all systems but one, measure on that one, for each; plus `pooled` and `mean`.
+
+    `on_system(system, index, total)` is called as each held-out system starts (progress).
+    """
     prepared = prepare(objects)
     names = sorted({p.system for p in prepared})
     per: dict[str, Metrics] = {}
     pooled: list[Outcome] = []
-    for held in names:
+    for index, held in enumerate(names):
+        if on_system is not None:
+            on_system(held, index, len(names))
         weights = fit([p for p in prepared if p.system != held], epochs, folds)
         results = outcomes(Engine(weights), [p for p in prepared if p.system == held])
         per[held] = metrics(results)

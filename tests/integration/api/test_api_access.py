@@ -180,3 +180,19 @@ def test_the_default_rate_limit_lets_ordinary_use_through(api: Api) -> None:
     acme = api.tenant()
     codes = {api.client.get("/v1/suppliers", headers=acme.auth()).status_code for _ in range(50)}
     assert codes == {200}
+
+
+def test_a_connection_with_bad_credentials_is_refused_naming_the_field(api: Api) -> None:
+    answer = api.client.post(
+        "/v1/connections",
+        headers=api.tenant().auth("admin"),
+        json={
+            "erp": "xero",
+            "base_url": "http://127.0.0.1:9",
+            "auth_mode": "client_credentials",
+            "credentials": {"client_id": "a"},
+        },
+    )
+    assert answer.status_code == 422, answer.text
+    assert "client_secret" in answer.text
+    assert answer.json()["errors"][0]["path"] == "credentials"

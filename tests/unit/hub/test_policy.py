@@ -15,6 +15,7 @@ from connectors.errors import RateLimited, TransientError, ValidationError
 from hub.jobs.policy import SUBJECTS, FailurePolicy, JobSubject
 from hub.jobs.runtime import Runtime
 from hub.settings import Settings
+from hub.store.cases import ACTIONS, GAVE_UP_ACTION
 from tests import services
 
 
@@ -80,6 +81,10 @@ def test_a_transient_failure_is_retried_then_dead_lettered_with_a_case(
     assert (case.category, case.connection_id, case.object) == ("transient", "con_test", "invoices")
     assert letter.case_id == case.id
     assert case.attempts == 3
+    # Retries ran out: the case says what a person does now, not "none needed".
+    assert case.action == GAVE_UP_ACTION
+    assert "hub dlq replay" in case.action
+    assert case.cause == "ERP answered 503"  # the ERP's words, values and all
 
 
 def test_a_permanent_failure_is_not_retried_and_opens_a_case_at_once(
@@ -101,7 +106,7 @@ def test_a_permanent_failure_is_not_retried_and_opens_a_case_at_once(
     assert runtime.store.dead_letters.list() == []
     (case,) = runtime.store.cases.list()
     assert case.category == "validation"
-    assert case.action
+    assert case.action == ACTIONS["validation"]
     assert len(given_up) == 1
     assert isinstance(given_up[0], ValidationError)
 

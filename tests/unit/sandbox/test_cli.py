@@ -20,3 +20,22 @@ def test_fault_shares_above_one_are_refused_before_serving():
     )
     assert result.exit_code == 2
     assert "more than 1" in result.output
+
+
+def test_start_serves_any_installed_adapters_sandbox() -> None:
+    import re
+
+    for erp, title in (("xero", "Xero"), ("sap", "SAP S/4HANA")):
+        result = CliRunner().invoke(
+            app, ["sandbox", "start", erp, "--records", "12", "--seed", "3", "--seconds", "0"]
+        )
+        assert result.exit_code == 0, result.output
+        assert re.search(
+            rf"{re.escape(title)} sandbox on http://127\.0\.0\.1:\d+ \(12 records", result.output
+        )
+
+
+def test_start_names_the_adapters_when_the_erp_is_unknown() -> None:
+    result = CliRunner().invoke(app, ["sandbox", "start", "nosuch", "--seconds", "0"])
+    assert result.exit_code == 2
+    assert "no adapter 'nosuch' is installed" in result.output
