@@ -223,12 +223,17 @@ def test_several_readers_share_the_accounts_concurrency_and_get_no_429(sandboxes
 
 def test_over_the_concurrency_limit_reads_back_off_and_complete(sandboxes: Any) -> None:
     sandbox = sandboxes(seed=SEED, records=60, no_limits=False, limits=RateLimits(concurrent=1))
-    sandbox.faults(slow_rate=1.0, slow_seconds=0.05)
+    # Slow answers, and both readers released at once: their requests overlap at the sandbox
+    # however busy the machine is.
+    sandbox.faults(slow_rate=1.0, slow_seconds=0.3)
     unlimited = MemoryRateLimiter(Budget.unlimited())
     outcomes: list[tuple[int, float, int]] = []
+    start = threading.Barrier(2, timeout=30)
 
     def reader(name: str) -> None:
         with NETSUITE.connector(sandbox, limiter=unlimited) as connector:
+            connector.authorize()  # the token first: only the reads race
+            start.wait()
             result = read_all(connector, [name])
             stats = connector.http.stats
             outcomes.append((stats.by_status[429], stats.retry_wait, result.fetched[name]))
