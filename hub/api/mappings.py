@@ -268,7 +268,14 @@ def list_fields(rt: Rt, caller: Reader) -> dict[str, list[CustomFieldDef]]:
     return {"data": rt.store.mappings.fields(caller.tenant_id)}
 
 
-@router.put("/v1/custom-fields/{key}", summary="Define or replace a custom field")
+@router.put(
+    "/v1/custom-fields/{key}",
+    summary="Define or replace a custom field",
+    responses={
+        200: {"description": "Replaced: the definition as stored."},
+        201: {"description": "Created: the definition as stored.", "model": CustomFieldDef},
+    },
+)
 def put_field(
     key: str, body: dict[str, Any], rt: Rt, caller: Writer, response: Response
 ) -> CustomFieldDef:
