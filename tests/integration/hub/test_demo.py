@@ -22,6 +22,8 @@ def test_the_demo_runs_on_embedded_defaults_and_every_step_holds(
     for name in [n for n in os.environ if n.startswith("LEDGERHUB_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("LEDGERHUB_DATA_DIR", str(tmp_path / "data"))
+    # What `hub demo` (hub/cli/demo.py) sets before the runtime exists: its sandboxes are local.
+    monkeypatch.setenv("LEDGERHUB_ERP_ALLOWED_HOSTS", "127.0.0.1")
     reset_settings()
     reset_runtime()
     console = Console(file=io.StringIO(), width=120)
