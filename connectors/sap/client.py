@@ -261,6 +261,39 @@ class SapConnector(Connector):
                 return rows
             params["$skip"] = str(len(rows))
 
+    def fetch_keys(self, resource: Resource, token: str | None) -> FetchedPage:
+        """A page of every key of `resource`: `$select` of the key fields, in key order, paged
+        by key (`key gt last`), so rows deleted during the listing never shift one out of it."""
+        read = self.READS[resource.name]
+        top = self.page_size(resource)
+        filters = [read.filter] if read.filter else []
+        if token:
+            after = json.loads(token)
+            ors = [
+                " and ".join(
+                    [
+                        f"{f} eq {string_literal(v)}"
+                        for f, v in zip(read.keys[:i], after, strict=False)
+                    ]
+                    + [f"{read.keys[i]} gt {string_literal(after[i])}"]
+                )
+                for i in range(len(read.keys))
+            ]
+            filters.append(" or ".join(f"({o})" for o in ors))
+        params = {
+            "$select": ",".join(read.keys),
+            "$orderby": ",".join(read.keys),
+            "$top": str(top),
+        }
+        if filters:
+            params["$filter"] = " and ".join(f"({f})" for f in filters)
+        query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
+        items, next_link, _ = collection(self.http.get_json(f"{resource.path}?{query}"))
+        if not items or (len(items) < top and not next_link):
+            return FetchedPage(items=items, last=True)
+        following = json.dumps([str(items[-1][k]) for k in read.keys])
+        return FetchedPage(items=items, last=False, next_token=following)
+
     def _by_keys(
         self, resource: Resource, read: SapRead, keys: list[list[str]]
     ) -> tuple[list[dict[str, Any]], str | None]:

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from connectors.sandbox.jsonenc import ms_date
 from connectors.sandbox.seeding import BASE_DATE, Fake
 from connectors.xero.sandbox.catalog import SPECS
 from connectors.xero.sandbox.config import XeroSandboxConfig
@@ -28,6 +27,7 @@ from connectors.xero.sandbox.shapes import (
     apply_payment,
 )
 from connectors.xero.sandbox.store import Store
+from connectors.xero.wire import format_ms_datetime as ms_date
 
 __all__ = ["seed_store"]
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connectors.sandbox.jsonenc import dumps_bytes, ms_date
+from connectors.sandbox.jsonenc import dumps_bytes
 from connectors.xero.sandbox.query import Condition, Sort, sort_key, value_at
+from connectors.xero.wire import format_ms_datetime as ms_date
 
 __all__ = ["Collection", "Page", "Record", "Spec", "Store", "ViewKey"]
 
