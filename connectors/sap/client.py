@@ -307,12 +307,29 @@ class SapConnector(Connector):
             + ")"
             for key in batch
         )
-        params = {"$filter": ors, "$top": str(len(batch))}
+        # A grouped document is several rows (journal entry items): as many as SAP gives.
+        top = PAGE if read.group else len(batch)
+        params = {"$filter": f"({read.filter}) and ({ors})" if read.filter else ors}
+        params["$top"] = str(top)
         if read.expand:
             params["$expand"] = read.expand
         query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
         items, _, _ = collection(self.http.get_json(f"{resource.path}?{query}"))
         return items, json.dumps({"keys": rest}) if rest else None
+
+    def fetch_items(
+        self, resource: Resource, remote_ids: Sequence[str]
+    ) -> list[dict[str, Any]] | None:
+        """The entities with these remote ids (records that failed to translate), 40 a request;
+        ones SAP no longer has are left out."""
+        read = self.READS[resource.name]
+        rest = [parts for rid in remote_ids if len(parts := rid.split("/")) == len(read.keys)]
+        items: list[dict[str, Any]] = []
+        while rest:
+            page, following = self._by_keys(resource, read, rest)
+            items.extend(page)
+            rest = json.loads(following)["keys"] if following else []
+        return self._grouped(read, items) if read.group else items
 
     @staticmethod
     def _grouped(read: SapRead, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
