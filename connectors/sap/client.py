@@ -27,7 +27,7 @@ from connectors.sap.auth import CsrfAuth, sap_budget
 from connectors.sap.errors import SAP_ERRORS
 from connectors.sap.resources import CUSTOM_FIELD_PLACES, PAGE, RESOURCES, SAP_READS, SapRead
 from connectors.sap.soap import SOAP_PATH
-from connectors.sap.translate_common import SapContext, remote_id
+from connectors.sap.translate_common import SapContext, account_groups, remote_id
 from connectors.sap.wire import (
     collection,
     date_literal,
@@ -136,6 +136,7 @@ class SapConnector(Connector):
                 chart_of_accounts=str(data.get("ChartOfAccounts") or "YCOA"),
                 language=self.config.options.get("language", "EN"),
                 profit_center_kind=self.config.options.get("profit_center_kind", "profit_center"),
+                account_groups=account_groups(self.config.options.get("account_groups")),
             )
         return self._context
 
