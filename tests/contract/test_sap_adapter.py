@@ -247,3 +247,22 @@ def test_a_key_scan_lists_every_key_by_key_pages_and_misses_an_invoice_deleted_o
     assert all(u.params["$select"] == "SupplierInvoice,FiscalYear" for u in scans)
     assert all("$expand" not in u.params and "$skip" not in u.params for u in scans)
     assert "gt" in scans[1].params["$filter"]
+
+
+@pytest.mark.parametrize("name", ["supplier_invoices", "journal_entries", "payments"])
+def test_records_read_by_key_equal_the_same_records_of_a_full_read(
+    sandbox: tuple[ServerHandle, SapSandboxState], name: str
+) -> None:
+    server, _ = sandbox
+    with _connector(server) as connector:
+        full = [r for page in connector.read(name) for r in page.records]
+        wanted = sorted({r.remote_id for r in full if r.remote_id})[::3]
+        page = connector.read_ids(name, [*wanted, "9999999999/2025", "1010/2025/0000000000"], "")
+    assert wanted
+    assert page is not None
+    assert page.failures == []
+    by_key = sorted(page.records, key=lambda r: (r.remote_id or "", type(r).OBJECT))
+    expected = sorted(
+        (r for r in full if r.remote_id in wanted), key=lambda r: (r.remote_id or "", r.OBJECT)
+    )
+    assert [r.to_json_dict() for r in by_key] == [r.to_json_dict() for r in expected]

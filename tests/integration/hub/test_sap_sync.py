@@ -1,6 +1,10 @@
-"""Deletions no ERP reports: SAP deletes a parked supplier invoice outright, with no status, log
-or change stamp left behind. A sync of a key-scan resource ends with the complete list of its
-keys, and the hub deletes the stored records of that resource whose key is not in it."""
+"""SAP through the hub's sync: deletions no ERP reports, and records read again by id.
+
+SAP deletes a parked supplier invoice outright, with no status, log or change stamp left behind.
+A sync of a key-scan resource ends with the complete list of its keys, and the hub deletes the
+stored records of that resource whose key is not in it. A supplier invoice that fails to
+translate has no change stamp to bring it back either: each sync reads it again by its key until
+it translates, and its case closes."""
 
 from __future__ import annotations
 
@@ -126,3 +130,39 @@ def test_a_parked_invoice_deleted_outright_is_deleted_by_the_next_sync(
     assert third.run.deleted == 0
     assert _live(runtime, connection) == after
     assert all(after[rid] == before[rid] for rid in billing)
+
+
+def test_an_invoice_that_failed_to_translate_is_read_again_by_key_until_it_does(
+    runtime: Runtime, sap: tuple[ServerHandle, SapSandboxState]
+) -> None:
+    server, state = sap
+    connection = _connect(runtime, server)
+    table = state.store.table(*SI)
+    victim = next(r for r in table.in_key_order() if r["SupplierInvoiceStatus"] == "5")
+    rid = f"{victim['SupplierInvoice']}/{victim['FiscalYear']}"
+    table.put({**victim, "InvoicingParty": ""})  # no supplier: it cannot become an invoice
+
+    first = sync_resource(runtime, connection, "supplier_invoices", full=True)
+    assert first.run is not None
+    assert first.run.status == "succeeded"
+    assert first.failed == 1
+    (case,) = runtime.store.cases.list(status="open", connection_id=connection)
+    assert runtime.store.cases.retry_refs(case.id)[1] == [rid]
+    assert runtime.store.records.get_by_remote(connection, "invoice", rid) is None
+
+    # Still broken: the incremental sync reads it by key (its creation date is long past) and
+    # the case stays open.
+    second = sync_resource(runtime, connection, "supplier_invoices")
+    assert second.failed == 1
+    assert [c.id for c in runtime.store.cases.list(status="open", connection_id=connection)] == [
+        case.id
+    ]
+
+    table.put(victim)  # fixed in SAP, without any change stamp
+    third = sync_resource(runtime, connection, "supplier_invoices")
+    assert third.failed == 0
+    assert runtime.store.cases.list(status="open", connection_id=connection) == []
+    assert runtime.store.cases.get(case.id)[0].resolved_by == "auto"
+    stored = runtime.store.records.get_by_remote(connection, "invoice", rid)
+    assert stored is not None
+    assert stored.data["party_id"] is not None
