@@ -222,9 +222,10 @@ class SapConnector(Connector):
         """Keys of supplier invoices changed since `since` without a change stamp of their own.
 
         A supplier invoice has no change stamp, but what changes it leaves new documents behind:
-        a reversal document (`IsReversal`, created now) names the invoice it reversed, and
-        posting a parked invoice writes a journal entry that refers to it (`RMRP`). New
-        invoices were read by their creation date already (`seen`).
+        a reversal document (`IsReversal`, created now) names the invoice it reversed, posting a
+        parked invoice writes a journal entry that refers to it (`RMRP`), and paying one clears
+        that journal entry's supplier item (`ClearingDate`). New invoices were read by their
+        creation date already (`seen`).
         """
         day = date_literal(since.date())
         reversals = self._all(
@@ -239,7 +240,8 @@ class SapConnector(Connector):
             "/API_JOURNALENTRYITEMBASIC_SRV/A_JournalEntryItemBasic",
             {
                 "$filter": (
-                    f"AccountingDocumentCreationDate ge {day} and ReferenceDocumentType eq 'RMRP'"
+                    f"ReferenceDocumentType eq 'RMRP' and (AccountingDocumentCreationDate ge {day}"
+                    f" or (FinancialAccountType eq 'K' and ClearingDate ge {day}))"
                 ),
                 "$select": "OriginalReferenceDocument",
             },
@@ -330,6 +332,7 @@ class SapConnector(Connector):
             page, following = self._by_keys(resource, read, rest)
             items.extend(page)
             rest = json.loads(following)["keys"] if following else []
+        self._add_clearings(read, items)
         return self._grouped(read, items) if read.group else items
 
     @staticmethod
@@ -344,7 +347,37 @@ class SapConnector(Connector):
     ) -> FetchedPage:
         """The page `token` names (None: the first); the next page's token comes back with it."""
         items, following = self.read_token(resource, since, token)
+        self._add_clearings(self.READS[resource.name], items)
         return FetchedPage(items=items, last=following is None, next_token=following)
+
+    def _add_clearings(self, read: SapRead, items: list[dict[str, Any]]) -> None:
+        """Give each supplier invoice of a page its `to_Clearing` (None: open), from the supplier
+        items of the journal entries the invoices posted (`RMRP`, `OriginalReferenceDocument` =
+        invoice + fiscal year) that a payment cleared: one request for the page's key range."""
+        if not read.clearing or not items:
+            return
+        refs = {f"{i['SupplierInvoice']}{i['FiscalYear']}": i for i in items}
+        cleared = self._all(
+            "/API_JOURNALENTRYITEMBASIC_SRV/A_JournalEntryItemBasic",
+            {
+                "$filter": (
+                    "ReferenceDocumentType eq 'RMRP' and FinancialAccountType eq 'K' and "
+                    f"ClearingJournalEntry ne '' and OriginalReferenceDocument ge "
+                    f"{string_literal(min(refs))} and OriginalReferenceDocument le "
+                    f"{string_literal(max(refs))}"
+                ),
+                "$select": (
+                    "OriginalReferenceDocument,ClearingJournalEntry,"
+                    "ClearingJournalEntryFiscalYear,ClearingDate"
+                ),
+            },
+        )
+        fields = ("ClearingJournalEntry", "ClearingJournalEntryFiscalYear", "ClearingDate")
+        clearings = {
+            str(c.get("OriginalReferenceDocument")): {f: c.get(f) for f in fields} for c in cleared
+        }
+        for ref, item in refs.items():
+            item["to_Clearing"] = clearings.get(ref)
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation asks for: its own and the parties it names."""
