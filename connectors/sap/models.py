@@ -286,6 +286,7 @@ class GLAccount(SapModel):
     ChartOfAccounts: str
     GLAccount: str
     GLAccountType: Text = None
+    GLAccountGroup: Text = None
     IsBalanceSheetAccount: bool | None = None
     AccountIsBlockedForPosting: bool | None = None
     AccountIsMarkedForDeletion: bool | None = None

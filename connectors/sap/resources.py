@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from connectors.base import Resource
+from connectors.base import KEY_SCAN, Resource
 from connectors.sap import models as m
 from mappings.customfields import Place
 
@@ -51,6 +51,7 @@ def _resource(
     objects: tuple[str, ...],
     deletes: str | None,
     description: str,
+    deletions: str | None = None,
 ) -> Resource:
     return Resource(
         name=name,
@@ -64,6 +65,7 @@ def _resource(
         page_size=PAGE,
         deletes=deletes,
         description=description,
+        deletions=deletions,
     )
 
 
@@ -180,11 +182,13 @@ RESOURCES: tuple[Resource, ...] = (
         SAP_READS["supplier_invoices"],
         m.SupplierInvoice,
         ("invoice",),
-        "IsReversed (reversal document)",
+        "IsReversed (reversal document); parked ones deleted outright: key scan",
         (
             "Supplier invoices (payable) with G/L and tax lines; new ones by creation date, "
-            "reversed and posted ones through the documents they leave."
+            "reversed and posted ones through the documents they leave, deleted parked ones by "
+            "a key-only scan."
         ),
+        KEY_SCAN,
     ),
     _resource(
         "billing_documents",

@@ -5,7 +5,9 @@ Changes are deterministic for the seed and the number of earlier calls. Objects:
 create: a new organisation supplier), `supplier_invoices` (update: a parked invoice posted;
 delete: a posted invoice reversed; create: a new posted invoice - SAP keeps no change stamp on
 supplier invoices: each change leaves a new document behind instead),
-`billing_documents` (update: stamp now; delete: cancelled with an S1 document).
+`parked_supplier_invoices` (delete only: a parked invoice deleted outright with its items,
+leaving nothing behind - only a key scan notices), `billing_documents` (update: stamp now;
+delete: cancelled with an S1 document).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ BP, SI, BD, JE = (
 OBJECTS = (
     "business_partners",
     "supplier_invoices",
+    "parked_supplier_invoices",
     "billing_documents",
     "payments",
     "journal_entries",
@@ -216,6 +219,21 @@ def make_changes(
                 },
             )
             result["created"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")
+    elif obj == "parked_supplier_invoices":
+        if update or create:
+            raise ValueError(f"{obj} can only be deleted (outright, as SAP deletes them)")
+        table = state.store.table(SI, "A_SupplierInvoice")
+        parked = [r for r in table.in_key_order() if r["SupplierInvoiceStatus"] == "A"]
+        if len(parked) < delete:
+            raise ValueError(f"only {len(parked)} parked supplier invoices are left to delete")
+        for row in _pick(fake, parked, delete):
+            key = (row["SupplierInvoice"], row["FiscalYear"])
+            for child in ("A_SupplierInvoiceItemGLAcct", "A_SupplierInvoiceTax"):
+                items = state.store.table(SI, child)
+                for item in items.lookup(("SupplierInvoice", "FiscalYear"), key):
+                    items.delete(items.es.key_of(item))
+            table.delete(key)
+            result["deleted"].append(f"{key[0]}/{key[1]}")
     elif obj in ("payments", "journal_entries"):
         if update or delete:
             raise ValueError(
