@@ -14,6 +14,8 @@ from typing import Any
 
 import dramatiq
 import redis
+from dramatiq.broker import Consumer
+from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Retries, default_middleware
 
 from connectors.base import ConnectionConfig, Connector
@@ -39,6 +41,20 @@ def budget_for(options: dict[str, Any], default: Budget) -> Budget:
         concurrency=int(concurrency) if concurrency else None,
         window_seconds=float(limits.get("window_seconds", 60)),
     )
+
+
+class _PromptRedisBroker(RedisBroker):
+    """dramatiq's Redis broker whose idle consumers look at their queue at least every
+    `poll_ms` (dramatiq backs off up to its worker timeout, 1 s): a job sent to an idle
+    worker — the sync an ERP's webhook asks for, a retry falling due — starts within it."""
+
+    def __init__(self, poll_ms: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+        self.poll_ms = poll_ms
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
+        """A consumer whose idle back-off stops at `poll_ms`."""
+        return super().consume(queue_name, prefetch, min(timeout, self.poll_ms))
 
 
 class Runtime:
@@ -69,9 +85,8 @@ class Runtime:
         middleware.append(FailurePolicy(self))
         url = broker_url(self.settings)
         if broker_kind(url) == "redis":
-            from dramatiq.brokers.redis import RedisBroker
-
-            return RedisBroker(  # type: ignore[no-untyped-call]
+            return _PromptRedisBroker(
+                self.settings.job_poll_ms,
                 url=url,
                 middleware=middleware,
                 heartbeat_timeout=self.settings.job_heartbeat_timeout_ms,
