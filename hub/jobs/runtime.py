@@ -9,6 +9,7 @@ process shares it.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -63,6 +64,7 @@ class Runtime:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self._connectors: dict[str, Connector] = {}
+        self._built: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     @cached_property
@@ -104,12 +106,14 @@ class Runtime:
         return MemoryRateLimiter(budget)
 
     def connector(self, connection_id: str) -> Connector:
-        """The connection's connector, built once per process."""
+        """The connection's connector, built once per process, and again once the stored
+        connection changed (a new base URL, credentials or options from another process)."""
         with self._lock:
-            found = self._connectors.get(connection_id)
-            if found is not None:
-                return found
             view = self.store.connections.get(connection_id)
+            found = self._connectors.get(connection_id)
+            if found is not None and self._built.get(connection_id) == view.updated_at:
+                return found
+            # A stale one is dropped, not closed: a job of another thread may still be using it.
             credentials = self.store.connections.credentials(connection_id)
             if credentials is None or view.base_url is None:
                 from connectors.errors import AuthError
@@ -136,6 +140,7 @@ class Runtime:
                 transport=erp_transport(self.settings),
             )
             self._connectors[connection_id] = connector
+            self._built[connection_id] = view.updated_at
             return connector
 
     def forget(self, connection_id: str) -> None:
