@@ -246,16 +246,21 @@ def _store_page(
     records = runtime.store.records
     # Records the ERP deleted outright (a deletion log): their stored records become deleted.
     deleted = [(d.object, d.remote_id) for d in page.deleted]
+    # A slice before a page's last leaves the cursor where it is (at the page before) and the
+    # page uncounted: the page is reached with its last slice.
+    cursor = None if page.partial else page.cursor
+    pages = 0 if page.partial else 1
     try:
         records.apply_resource_page(
             connection_id,
             page.resource,
             page.records,
-            page.cursor,
+            cursor,
             run_id,
             cid,
             versions,
             deleted=deleted,
+            pages=pages,
         )
         return []
     except DataError as exc:
@@ -276,6 +281,6 @@ def _store_page(
             refused.append(RecordFailure(page.resource, record.remote_id, error))
     # The cursor, the deletions and the run's page count, once every storable record is in.
     records.apply_resource_page(
-        connection_id, page.resource, [], page.cursor, run_id, cid, deleted=deleted
+        connection_id, page.resource, [], cursor, run_id, cid, deleted=deleted, pages=pages
     )
     return refused

@@ -100,13 +100,16 @@ class RecordRepository:
         correlation_id: str = "",
         mapping_versions: Mapping[str, int | None] | None = None,
         deleted: Sequence[tuple[str, str]] = (),
+        *,
+        pages: int = 1,
     ) -> PageResult:
         """Store one page of an ERP resource, whose records may be of several objects.
 
         One transaction, as `apply_page`; each record goes to its own object (a Xero contact
         page holds suppliers and customers), its raw payload is its `remote_data`, and the
         cursor is kept under the resource's name. `deleted` lists (object, remote id) of records
-        the ERP deleted outright: their stored records become `remote_deleted`.
+        the ERP deleted outright: their stored records become `remote_deleted`. `pages` is what
+        the run's page count grows by (0 for a slice of a page that is not its last).
         """
         return self._commit(
             connection_id,
@@ -117,6 +120,7 @@ class RecordRepository:
             correlation_id,
             mapping_versions,
             deleted,
+            pages=pages,
         )
 
     def apply_records(
@@ -141,6 +145,8 @@ class RecordRepository:
         correlation_id: str,
         mapping_versions: Mapping[str, int | None] | None = None,
         deleted: Sequence[tuple[str, str]] = (),
+        *,
+        pages: int = 1,
     ) -> PageResult:
         correlation_id = correlation_id or new_id("cor")
         versions = mapping_versions or {}
@@ -170,7 +176,7 @@ class RecordRepository:
                         updated=SyncRun.updated + total.updated,
                         unchanged=SyncRun.unchanged + total.unchanged,
                         deleted=SyncRun.deleted + total.deleted,
-                        pages=SyncRun.pages + 1,
+                        pages=SyncRun.pages + pages,
                     )
                 )
         return total
