@@ -50,6 +50,9 @@ from mappings.customfields import Place
 
 log = logging.getLogger("ledgerhub.connectors")
 
+KEY_SCAN = "key_scan"
+"""`Resource.deletions`: deletions are found by listing every key (see `Resource`)."""
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -62,6 +65,12 @@ class Resource:
     `collection` key); `id_fields` names a composite key (SAP: company code, document, fiscal
     year), else `id_field` the single one; `deletes` says how a deletion shows (a status, an
     archive flag, a log) for the capability listing.
+
+    `deletions="key_scan"` is for an ERP that removes records outright and says nothing (no
+    status, no log, no change stamp): each complete pass carries the complete list of the
+    resource's keys on its last page (`Page.present`) and the hub deletes the stored records of
+    the resource whose key is not in it. A full pass collects the keys it read; any other pass
+    ends with a key-only listing (`Connector.fetch_keys`).
     """
 
     name: str
@@ -81,10 +90,13 @@ class Resource:
     body: Mapping[str, Any] | None = None
     records: str | None = None
     id_fields: tuple[str, ...] = ()
+    deletions: str | None = None
 
     def __post_init__(self) -> None:
         if not (self.id_field or self.id_fields):
             raise ValueError(f"resource {self.name}: declare id_field or id_fields")
+        if self.deletions not in (None, KEY_SCAN):
+            raise ValueError(f"resource {self.name}: deletions must be None or '{KEY_SCAN}'")
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -172,6 +184,8 @@ class Page:
     partial: bool = False
     """A slice of a fetched page that is not its last (`Connector.SLICE`): its cursor says to
     read the page again, and the page counts as read with its last slice."""
+    present: frozenset[str] | None = None
+    """On the last page of a complete pass of a key-scan resource: every key the ERP holds."""
 
 
 @dataclass(frozen=True)
@@ -554,6 +568,11 @@ class Connector(ABC):
         self.prepare_read(resource)
         previous_ids: set[str] = set()
         number = state.page
+        # A key-scan resource read in full from its first page lists every key as it goes.
+        scanning = resource.deletions == KEY_SCAN
+        seen: set[str] | None = (
+            set() if scanning and state.since is None and not state.page else None
+        )
         while True:
             number += 1
             requested = token
@@ -595,6 +614,13 @@ class Connector(ABC):
                     deleted if final else [],
                     partial=not final,
                 )
+                if final and seen is not None:
+                    seen |= ids
+                if final and last and scanning:
+                    # Listed only now that the pass is complete: a pass that fails before this
+                    # point carries no key list, and the hub deletes nothing.
+                    keys = seen if seen is not None else self.scan_keys(resource)
+                    page.present = frozenset(keys)
                 # Hold no slice while translating the next, nor a page while fetching the next:
                 # the consumer has it, and memory stays at one slice's records and one page's
                 # raw items, whatever the size of the collection.
@@ -605,6 +631,24 @@ class Connector(ABC):
             del items, deleted
             if last:
                 return
+
+    def scan_keys(self, resource: Resource) -> set[str]:
+        """Every key of `resource` the ERP holds now, from a complete key-only listing."""
+        keys: set[str] = set()
+        token: str | None = None
+        while True:
+            fetched = self.fetch_keys(resource, token)
+            keys.update(k for item in fetched.items if (k := resource.remote_id(item)) is not None)
+            if fetched.last:
+                return keys
+            if fetched.next_token in (None, token):
+                raise ErpRejected(f"{self.TITLE} {resource.name}: the key listing does not advance")
+            token = fetched.next_token
+
+    def fetch_keys(self, resource: Resource, token: str | None) -> FetchedPage:
+        """One page of a listing of every item of `resource` (no change filter): by default a
+        page of a full read; adapters ask for the key fields only."""
+        return self.fetch_page(resource, None, token)
 
     def fetch_items(
         self, resource: Resource, remote_ids: Sequence[str]

@@ -1,9 +1,10 @@
 """One error tree for every adapter, named by what the caller should do about it.
 
     ConnectorError
-    ├── AuthError            re-authorize (invalid_grant, revoked consent, 401 after refresh)
+    ├── AuthError            re-authorize (invalid_grant, revoked consent, a 401 no refresh cures)
     ├── RateLimited          wait `retry_after` seconds; `scope` names the budget (minute, day)
-    ├── TransientError       retry with backoff (5xx, timeouts, dropped connections, ERP offline)
+    ├── TransientError       retry with backoff (5xx, timeouts, dropped connections, ERP offline,
+    │                        a 401 to a token just refreshed)
     ├── ValidationError      the record is wrong: fix the data
     ├── MappingError         the mapping produced something the ERP cannot take: fix the mapping
     ├── ErpRejected          the ERP refused for its own reason: show its words (`code`, `message`)

@@ -50,6 +50,9 @@ Classifier = Callable[[httpx.Response], ConnectorError | None]
 CORRELATION_HEADER = "X-Correlation-Id"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=30.0, pool=10.0)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RESENT_WITH_FRESH_TOKEN = "ledgerhub.resent_with_fresh_token"  # noqa: S105 - a key, no secret
+"""Request extension an auth flow sets when it resent the request with a token it had just
+refreshed (or found refreshed): a 401 to that resend is not proof the consent is gone."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,31 @@ class RetryPolicy:
     max_retry_after: float = 120.0
 
 
+def _refused_fresh_token(response: httpx.Response, error: ConnectorError) -> ConnectorError:
+    """A 401 to a resend that carried a token just refreshed is retried, not an `AuthError`.
+
+    The token endpoint has just accepted the connection's grant, so its consent is live: an ERP
+    refusing the token it issued a moment ago is passing (propagation, clock skew, a token
+    expired by the ERP at that instant). The next attempt reads the token again and refreshes
+    once more; a grant that is really gone fails that refresh with `invalid_grant`, which is
+    an `AuthError`. A 401 that persists exhausts the retries like any transient failure.
+    """
+    if not (
+        isinstance(error, AuthError)
+        and response.status_code == 401
+        and response.request.extensions.get(RESENT_WITH_FRESH_TOKEN)
+    ):
+        return error
+    return TransientError(
+        "the ERP refused the access token it had just issued (401 after a refresh): retried; "
+        "if this persists, re-authorize the connection",
+        erp_message=error.erp_message,
+        erp_code=error.erp_code,
+        status=error.status,
+        correlation_id=error.correlation_id,
+    )
+
+
 class ErpHttpClient:
     """A connection's HTTP client: budget, correlation id, classification and retries."""
 
@@ -289,7 +317,7 @@ class ErpHttpClient:
         error = self._classify(response)
         if error is not None:
             error.correlation_id = error.correlation_id or headers[CORRELATION_HEADER]
-            raise error
+            raise _refused_fresh_token(response, error)
         return response
 
     def _transport_error(

@@ -36,7 +36,14 @@ from pydantic import SecretStr
 
 from connectors.context import current_correlation_id
 from connectors.errors import AuthError, ConnectorError, RateLimited, TransientError
-from connectors.http import CORRELATION_HEADER, DEFAULT_TIMEOUT, ErrorTable, Failure, parse_json
+from connectors.http import (
+    CORRELATION_HEADER,
+    DEFAULT_TIMEOUT,
+    RESENT_WITH_FRESH_TOKEN,
+    ErrorTable,
+    Failure,
+    parse_json,
+)
 from connectors.netguard import direct_loopback_mounts
 from connectors.tokens import TokenSet, TokenStore
 
@@ -358,11 +365,17 @@ class OAuth2Auth(httpx.Auth):
             return fresh
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Send with the current token; on a 401, refresh once and send again."""
+        """Send with the current token; on a 401, refresh once and send again.
+
+        The resend is marked (`RESENT_WITH_FRESH_TOKEN`): a 401 to it is then retried by the
+        connection's client instead of ending the connection, since the refresh just proved
+        the grant is live (an expiry injected on the resend itself is a passing fault).
+        """
         tokens = self.current_token()
         request.headers["Authorization"] = f"Bearer {tokens.access_token.get_secret_value()}"
         response = yield request
         if response.status_code == 401:
             tokens = self.refresh_once(stale=tokens)
             request.headers["Authorization"] = f"Bearer {tokens.access_token.get_secret_value()}"
+            request.extensions[RESENT_WITH_FRESH_TOKEN] = True
             yield request

@@ -27,7 +27,7 @@ from connectors.sap.auth import CsrfAuth, sap_budget
 from connectors.sap.errors import SAP_ERRORS
 from connectors.sap.resources import CUSTOM_FIELD_PLACES, PAGE, RESOURCES, SAP_READS, SapRead
 from connectors.sap.soap import SOAP_PATH
-from connectors.sap.translate_common import SapContext, remote_id
+from connectors.sap.translate_common import SapContext, account_groups, remote_id
 from connectors.sap.wire import (
     collection,
     date_literal,
@@ -136,6 +136,7 @@ class SapConnector(Connector):
                 chart_of_accounts=str(data.get("ChartOfAccounts") or "YCOA"),
                 language=self.config.options.get("language", "EN"),
                 profit_center_kind=self.config.options.get("profit_center_kind", "profit_center"),
+                account_groups=account_groups(self.config.options.get("account_groups")),
             )
         return self._context
 
@@ -221,9 +222,10 @@ class SapConnector(Connector):
         """Keys of supplier invoices changed since `since` without a change stamp of their own.
 
         A supplier invoice has no change stamp, but what changes it leaves new documents behind:
-        a reversal document (`IsReversal`, created now) names the invoice it reversed, and
-        posting a parked invoice writes a journal entry that refers to it (`RMRP`). New
-        invoices were read by their creation date already (`seen`).
+        a reversal document (`IsReversal`, created now) names the invoice it reversed, posting a
+        parked invoice writes a journal entry that refers to it (`RMRP`), and paying one clears
+        that journal entry's supplier item (`ClearingDate`). New invoices were read by their
+        creation date already (`seen`).
         """
         day = date_literal(since.date())
         reversals = self._all(
@@ -238,7 +240,8 @@ class SapConnector(Connector):
             "/API_JOURNALENTRYITEMBASIC_SRV/A_JournalEntryItemBasic",
             {
                 "$filter": (
-                    f"AccountingDocumentCreationDate ge {day} and ReferenceDocumentType eq 'RMRP'"
+                    f"ReferenceDocumentType eq 'RMRP' and (AccountingDocumentCreationDate ge {day}"
+                    f" or (FinancialAccountType eq 'K' and ClearingDate ge {day}))"
                 ),
                 "$select": "OriginalReferenceDocument",
             },
@@ -261,6 +264,39 @@ class SapConnector(Connector):
                 return rows
             params["$skip"] = str(len(rows))
 
+    def fetch_keys(self, resource: Resource, token: str | None) -> FetchedPage:
+        """A page of every key of `resource`: `$select` of the key fields, in key order, paged
+        by key (`key gt last`), so rows deleted during the listing never shift one out of it."""
+        read = self.READS[resource.name]
+        top = self.page_size(resource)
+        filters = [read.filter] if read.filter else []
+        if token:
+            after = json.loads(token)
+            ors = [
+                " and ".join(
+                    [
+                        f"{f} eq {string_literal(v)}"
+                        for f, v in zip(read.keys[:i], after, strict=False)
+                    ]
+                    + [f"{read.keys[i]} gt {string_literal(after[i])}"]
+                )
+                for i in range(len(read.keys))
+            ]
+            filters.append(" or ".join(f"({o})" for o in ors))
+        params = {
+            "$select": ",".join(read.keys),
+            "$orderby": ",".join(read.keys),
+            "$top": str(top),
+        }
+        if filters:
+            params["$filter"] = " and ".join(f"({f})" for f in filters)
+        query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
+        items, next_link, _ = collection(self.http.get_json(f"{resource.path}?{query}"))
+        if not items or (len(items) < top and not next_link):
+            return FetchedPage(items=items, last=True)
+        following = json.dumps([str(items[-1][k]) for k in read.keys])
+        return FetchedPage(items=items, last=False, next_token=following)
+
     def _by_keys(
         self, resource: Resource, read: SapRead, keys: list[list[str]]
     ) -> tuple[list[dict[str, Any]], str | None]:
@@ -274,12 +310,30 @@ class SapConnector(Connector):
             + ")"
             for key in batch
         )
-        params = {"$filter": ors, "$top": str(len(batch))}
+        # A grouped document is several rows (journal entry items): as many as SAP gives.
+        top = PAGE if read.group else len(batch)
+        params = {"$filter": f"({read.filter}) and ({ors})" if read.filter else ors}
+        params["$top"] = str(top)
         if read.expand:
             params["$expand"] = read.expand
         query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
         items, _, _ = collection(self.http.get_json(f"{resource.path}?{query}"))
         return items, json.dumps({"keys": rest}) if rest else None
+
+    def fetch_items(
+        self, resource: Resource, remote_ids: Sequence[str]
+    ) -> list[dict[str, Any]] | None:
+        """The entities with these remote ids (records that failed to translate), 40 a request;
+        ones SAP no longer has are left out."""
+        read = self.READS[resource.name]
+        rest = [parts for rid in remote_ids if len(parts := rid.split("/")) == len(read.keys)]
+        items: list[dict[str, Any]] = []
+        while rest:
+            page, following = self._by_keys(resource, read, rest)
+            items.extend(page)
+            rest = json.loads(following)["keys"] if following else []
+        self._add_clearings(read, items)
+        return self._grouped(read, items) if read.group else items
 
     @staticmethod
     def _grouped(read: SapRead, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -293,7 +347,37 @@ class SapConnector(Connector):
     ) -> FetchedPage:
         """The page `token` names (None: the first); the next page's token comes back with it."""
         items, following = self.read_token(resource, since, token)
+        self._add_clearings(self.READS[resource.name], items)
         return FetchedPage(items=items, last=following is None, next_token=following)
+
+    def _add_clearings(self, read: SapRead, items: list[dict[str, Any]]) -> None:
+        """Give each supplier invoice of a page its `to_Clearing` (None: open), from the supplier
+        items of the journal entries the invoices posted (`RMRP`, `OriginalReferenceDocument` =
+        invoice + fiscal year) that a payment cleared: one request for the page's key range."""
+        if not read.clearing or not items:
+            return
+        refs = {f"{i['SupplierInvoice']}{i['FiscalYear']}": i for i in items}
+        cleared = self._all(
+            "/API_JOURNALENTRYITEMBASIC_SRV/A_JournalEntryItemBasic",
+            {
+                "$filter": (
+                    "ReferenceDocumentType eq 'RMRP' and FinancialAccountType eq 'K' and "
+                    f"ClearingJournalEntry ne '' and OriginalReferenceDocument ge "
+                    f"{string_literal(min(refs))} and OriginalReferenceDocument le "
+                    f"{string_literal(max(refs))}"
+                ),
+                "$select": (
+                    "OriginalReferenceDocument,ClearingJournalEntry,"
+                    "ClearingJournalEntryFiscalYear,ClearingDate"
+                ),
+            },
+        )
+        fields = ("ClearingJournalEntry", "ClearingJournalEntryFiscalYear", "ClearingDate")
+        clearings = {
+            str(c.get("OriginalReferenceDocument")): {f: c.get(f) for f in fields} for c in cleared
+        }
+        for ref, item in refs.items():
+            item["to_Clearing"] = clearings.get(ref)
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation asks for: its own and the parties it names."""

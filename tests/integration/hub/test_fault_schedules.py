@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from connectors.errors import ConnectorError
@@ -101,6 +101,9 @@ rates = st.floats(min_value=0.0, max_value=0.15)
     expired=rates,
     seed=st.integers(min_value=0, max_value=2**31),
 )
+# The schedule CI found: the resend after a refresh is itself answered 401 (seed 43 gives the
+# first two API requests an expired-token fault).
+@example(error=0.0, unavailable=0.0, throttle=0.0, drop=0.0, malformed=0.0, expired=0.15, seed=43)
 def test_a_sync_under_random_faults_stores_exactly_what_a_clean_sync_stores(
     clean: tuple[Sandbox, dict[tuple[str, str], Any]],
     tmp_path_factory: pytest.TempPathFactory,

@@ -13,6 +13,7 @@ import respx
 from pydantic import SecretStr
 
 from connectors.errors import AuthError, TransientError
+from connectors.http import ErpHttpClient, ErrorTable, RetryPolicy
 from connectors.oauth import ClientCredentials, OAuth2Auth, OAuth2Flow, OAuthEndpoints
 from connectors.tokens import FileTokenStore, MemoryTokenStore, TokenSet
 
@@ -168,6 +169,89 @@ def test_a_401_triggers_one_refresh_and_one_resend(respx_mock: respx.MockRouter)
         assert client.get(f"{API}/x").status_code == 200
     assert api.call_count == 2
     assert api.calls.last.request.headers["Authorization"] == "Bearer a2"
+
+
+def _client_with(store: MemoryTokenStore, **kw: object) -> ErpHttpClient:
+    return ErpHttpClient(
+        API,
+        classify=ErrorTable("Test"),
+        auth=OAuth2Auth(store, "con_1", flow()),
+        sleep=lambda _s: None,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _valid(access: str = "a1") -> TokenSet:
+    return TokenSet(
+        access_token=SecretStr(access),
+        refresh_token=SecretStr("r0"),
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+    )
+
+
+def test_a_401_to_the_resend_after_a_refresh_is_retried_not_an_auth_failure(
+    respx_mock: respx.MockRouter,
+) -> None:
+    """The schedule the fault property found: the resend with the fresh token is refused too."""
+    issued = iter(["a2", "a3"])
+    token = respx_mock.post(TOKEN_URL).mock(
+        side_effect=lambda _r: httpx.Response(
+            200, json={"access_token": next(issued), "expires_in": 1800}
+        )
+    )
+    expired = httpx.Response(401, json={"Detail": "TokenExpired"})
+    api = respx_mock.get(f"{API}/x").mock(
+        side_effect=[expired, expired, expired, httpx.Response(200, json={"ok": True})]
+    )
+    store = MemoryTokenStore()
+    store.save("con_1", _valid())
+    with _client_with(store) as client:
+        assert client.get_json("/x") == {"ok": True}
+        assert client.stats.retries == 1
+    assert api.call_count == 4
+    assert token.call_count == 2  # one refresh per 401 to the token it was sent with
+    assert api.calls.last.request.headers["Authorization"] == "Bearer a3"
+
+
+def test_a_401_after_a_refresh_that_persists_ends_as_a_retryable_error(
+    respx_mock: respx.MockRouter,
+) -> None:
+    respx_mock.post(TOKEN_URL).mock(
+        return_value=httpx.Response(200, json={"access_token": "a2", "expires_in": 1800})
+    )
+    api = respx_mock.get(f"{API}/x").mock(return_value=httpx.Response(401))
+    store = MemoryTokenStore()
+    store.save("con_1", _valid())
+    with (
+        _client_with(store, retry=RetryPolicy(attempts=3)) as client,
+        pytest.raises(TransientError, match="re-authorize") as caught,
+    ):
+        client.get_json("/x")
+    assert caught.value.status == 401
+    assert api.call_count == 6  # three attempts, each a send and a resend
+
+
+def test_a_401_whose_refresh_is_refused_is_an_auth_failure(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).mock(
+        return_value=httpx.Response(400, json={"error": "invalid_grant"})
+    )
+    api = respx_mock.get(f"{API}/x").mock(return_value=httpx.Response(401))
+    store = MemoryTokenStore()
+    store.save("con_1", _valid())
+    with _client_with(store) as client, pytest.raises(AuthError, match="re-authorized"):
+        client.get_json("/x")
+    assert api.call_count == 1
+
+
+def test_a_401_without_an_oauth_refresh_stays_an_auth_failure(
+    respx_mock: respx.MockRouter,
+) -> None:
+    respx_mock.get(f"{API}/x").mock(return_value=httpx.Response(401))
+    with (
+        ErpHttpClient(API, classify=ErrorTable("Test"), sleep=lambda _s: None) as client,
+        pytest.raises(AuthError),
+    ):
+        client.get_json("/x")
 
 
 def test_authorization_request_uses_pkce_s256_and_a_fresh_state() -> None:
