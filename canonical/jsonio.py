@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -53,11 +54,36 @@ class Encoded:
         self.text = dumps(data)
 
 
-def dumps(data: Any) -> str:
-    """JSON text with every Decimal written exactly as a JSON number (never through float)."""
+def _refuse_floats(data: Any) -> None:
+    if type(data) is float:
+        raise TypeError("a float cannot hold an exact amount; use Decimal")
+    if isinstance(data, dict):
+        for item in data.values():
+            _refuse_floats(item)
+    elif isinstance(data, list | tuple):
+        for item in data:
+            _refuse_floats(item)
+
+
+def dumps(data: Any, *, default: Callable[[Any], Any] | None = None, floats: bool = True) -> str:
+    """JSON text with every Decimal written exactly as a JSON number (never through float).
+
+    `default` writes values JSON has no type for before the standard rules (an ERP's own date
+    format, say); it returns `NotImplemented` to leave a value to them. `floats=False` refuses
+    any float in `data` with a TypeError (a wire format whose amounts must be exact).
+    """
     if type(data) is Encoded:
         return data.text
-    text = json.dumps(data, default=_default, separators=(",", ":"))
+    if not floats:
+        _refuse_floats(data)
+    encode = _default
+    if default is not None:
+
+        def encode(value: Any) -> Any:
+            written = default(value)
+            return _default(value) if written is NotImplemented else written
+
+    text = json.dumps(data, default=encode, separators=(",", ":"))
     if _TOKEN not in text:
         return text
     # Each marked Decimal reads `"<marker><digits>"`: drop the marker, then the closing quote

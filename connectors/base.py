@@ -50,6 +50,9 @@ from mappings.customfields import Place
 
 log = logging.getLogger("ledgerhub.connectors")
 
+KEY_SCAN = "key_scan"
+"""`Resource.deletions`: deletions are found by listing every key (see `Resource`)."""
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -62,6 +65,12 @@ class Resource:
     `collection` key); `id_fields` names a composite key (SAP: company code, document, fiscal
     year), else `id_field` the single one; `deletes` says how a deletion shows (a status, an
     archive flag, a log) for the capability listing.
+
+    `deletions="key_scan"` is for an ERP that removes records outright and says nothing (no
+    status, no log, no change stamp): each complete pass carries the complete list of the
+    resource's keys on its last page (`Page.present`) and the hub deletes the stored records of
+    the resource whose key is not in it. A full pass collects the keys it read; any other pass
+    ends with a key-only listing (`Connector.fetch_keys`).
     """
 
     name: str
@@ -81,10 +90,13 @@ class Resource:
     body: Mapping[str, Any] | None = None
     records: str | None = None
     id_fields: tuple[str, ...] = ()
+    deletions: str | None = None
 
     def __post_init__(self) -> None:
         if not (self.id_field or self.id_fields):
             raise ValueError(f"resource {self.name}: declare id_field or id_fields")
+        if self.deletions not in (None, KEY_SCAN):
+            raise ValueError(f"resource {self.name}: deletions must be None or '{KEY_SCAN}'")
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -165,6 +177,8 @@ class Page:
     last: bool
     fetched: int
     deleted: list[Deletion] = field(default_factory=list)
+    present: frozenset[str] | None = None
+    """On the last page of a complete pass of a key-scan resource: every key the ERP holds."""
 
 
 @dataclass(frozen=True)
@@ -543,6 +557,11 @@ class Connector(ABC):
         self.prepare_read(resource)
         previous_ids: set[str] = set()
         number = state.page
+        # A key-scan resource read in full from its first page lists every key as it goes.
+        scanning = resource.deletions == KEY_SCAN
+        seen: set[str] | None = (
+            set() if scanning and state.since is None and not state.page else None
+        )
         while True:
             number += 1
             requested = token
@@ -552,6 +571,8 @@ class Connector(ABC):
                 state = state.model_copy(update={"next_since": started - self.OVERLAP})
             records, failures, ids = self._translate_page(resource, fetched.items, previous_ids)
             previous_ids = ids
+            if seen is not None:
+                seen |= ids
             last = fetched.last
             token = None if last else fetched.next_token
             if not last and token is None and resource.paginator is None:
@@ -571,6 +592,10 @@ class Connector(ABC):
                 len(fetched.items),
                 list(fetched.deleted),
             )
+            if last and scanning:
+                # Listed only now that the pass is complete: a pass that fails before this point
+                # carries no key list, and the hub deletes nothing.
+                page.present = frozenset(seen if seen is not None else self.scan_keys(resource))
             # Hold no page while fetching the next: the consumer has it, and memory stays at one
             # page whatever the size of the collection.
             del records, failures, fetched
@@ -578,6 +603,24 @@ class Connector(ABC):
             del page
             if last:
                 return
+
+    def scan_keys(self, resource: Resource) -> set[str]:
+        """Every key of `resource` the ERP holds now, from a complete key-only listing."""
+        keys: set[str] = set()
+        token: str | None = None
+        while True:
+            fetched = self.fetch_keys(resource, token)
+            keys.update(k for item in fetched.items if (k := resource.remote_id(item)) is not None)
+            if fetched.last:
+                return keys
+            if fetched.next_token in (None, token):
+                raise ErpRejected(f"{self.TITLE} {resource.name}: the key listing does not advance")
+            token = fetched.next_token
+
+    def fetch_keys(self, resource: Resource, token: str | None) -> FetchedPage:
+        """One page of a listing of every item of `resource` (no change filter): by default a
+        page of a full read; adapters ask for the key fields only."""
+        return self.fetch_page(resource, None, token)
 
     def fetch_items(
         self, resource: Resource, remote_ids: Sequence[str]

@@ -35,8 +35,12 @@ class SandboxStarter(Protocol):
         no_limits: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
+        **options: Any,
     ) -> tuple[str, Callable[[], None]]:
-        """Serve on `host:port` (0: a free port) seeded with `seed` and about `records`."""
+        """Serve on `host:port` (0: a free port) seeded with `seed` and about `records`.
+
+        `options` are further fields of the ERP's sandbox configuration (limits, faults, ...).
+        """
         ...
 
 

@@ -8,8 +8,9 @@ so importing the sandbox alone does not pull in the client.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from connectors.lazy import lazy_exports, sandbox_starter
 
 if TYPE_CHECKING:
     from connectors.netsuite.client import NetSuiteConnector
@@ -20,38 +21,10 @@ __all__ = ["ADAPTER", "NetSuiteConnector"]
 SANDBOX_ACCOUNT = "1234567_SB1"
 """The account id of a sandbox started by `start_sandbox`."""
 
-
-def start_sandbox(
-    *,
-    seed: int,
-    records: int,
-    client_id: str,
-    client_secret: str,
-    no_limits: bool = False,
-    host: str = "127.0.0.1",
-    port: int = 0,
-) -> tuple[str, Callable[[], None]]:
-    """Start a NetSuite sandbox on `host:port` (0: a free port): its URL and how to stop it.
-
-    `client_id`/`client_secret` are the integration record's (OAuth 2.0 client, and the TBA
-    consumer key/secret); the account is `SANDBOX_ACCOUNT`.
-    """
-    from pydantic import SecretStr
-
-    from connectors.netsuite.sandbox.app import create_app
-    from connectors.netsuite.sandbox.config import NetSuiteSandboxConfig
-    from connectors.sandbox.runner import run_in_thread
-
-    config = NetSuiteSandboxConfig(
-        seed=seed,
-        records=records,
-        account_id=SANDBOX_ACCOUNT,
-        client_id=client_id,
-        client_secret=SecretStr(client_secret),
-        no_limits=no_limits,
-    )
-    handle = run_in_thread(create_app(config), host=host, port=port)
-    return handle.url, handle.stop
+start_sandbox = sandbox_starter(
+    "connectors.netsuite.sandbox", "NetSuiteSandboxConfig", account_id=SANDBOX_ACCOUNT
+)
+"""Start a sandbox on `host:port` (0: a free port): its URL and how to stop it."""
 
 
 def _adapter() -> AdapterSpec:
@@ -85,11 +58,4 @@ def _adapter() -> AdapterSpec:
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ADAPTER":
-        return _adapter()
-    if name == "NetSuiteConnector":
-        from connectors.netsuite.client import NetSuiteConnector
-
-        return NetSuiteConnector
-    raise AttributeError(name)
+__getattr__ = lazy_exports(ADAPTER=_adapter, NetSuiteConnector="connectors.netsuite.client")

@@ -8,7 +8,7 @@ shapes on these pieces:
 - `SandboxRuntime`: stats, faults, limiter, idempotency replays and reset for one sandbox;
 - `OAuthServer`, `token_endpoint`, `authorize_endpoint`: OAuth 2.0 grants and endpoints;
 - `RateLimiter`/`RateLimits`, `FaultInjector`/`FaultConfig`: budgets and injected faults;
-- `Fake`: deterministic fictional data; `dumps`/`ms_date`: exact-decimal JSON;
+- `Fake`: deterministic fictional data; `dumps`/`loads`: exact-decimal JSON (`canonical.jsonio`);
 - `run_in_thread`: serve any sandbox on a free loopback port for tests and benchmarks.
 """
 
@@ -16,14 +16,7 @@ from connectors.sandbox.app import build_sandbox_app
 from connectors.sandbox.control import CONTROL_PREFIX, SandboxRuntime, control_routes
 from connectors.sandbox.faults import FaultConfig, FaultInjector, FaultKind, FaultPlan
 from connectors.sandbox.idempotency import IdempotencyCache, StoredResponse
-from connectors.sandbox.jsonenc import (
-    dumps,
-    dumps_bytes,
-    loads,
-    ms_date,
-    parse_http_or_iso_datetime,
-    parse_ms_or_iso_date,
-)
+from connectors.sandbox.jsonenc import dumps, dumps_bytes, loads, parse_http_or_iso_datetime
 from connectors.sandbox.limiter import Decision, Problem, RateLimiter, RateLimits
 from connectors.sandbox.middleware import ErrorRenderer, Stats
 from connectors.sandbox.oauth import (
@@ -68,9 +61,7 @@ __all__ = [
     "dumps",
     "dumps_bytes",
     "loads",
-    "ms_date",
     "parse_http_or_iso_datetime",
-    "parse_ms_or_iso_date",
     "pkce_s256",
     "run_in_thread",
     "token_endpoint",

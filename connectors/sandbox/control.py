@@ -7,13 +7,20 @@ GET    /_sandbox/faults          the fault configuration in force
 POST   /_sandbox/faults          replace it (JSON body: FaultConfig fields, all optional)
 DELETE /_sandbox/faults          no faults
 POST   /_sandbox/expire-tokens   every issued access token expires now
+
+and, through `change_routes`, the two every ERP's sandbox fills with its own data:
+
+POST   /_sandbox/changes   {"object": KIND, "update": n, "delete": n, "create": n[, "at": ISO]}
+GET    /_sandbox/counts    records per kind, with the ERP's own breakdowns
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -26,7 +33,7 @@ from connectors.sandbox.limiter import RateLimiter
 from connectors.sandbox.middleware import Stats
 from connectors.sandbox.oauth import OAuthServer
 
-__all__ = ["CONTROL_PREFIX", "SandboxRuntime", "control_routes"]
+__all__ = ["CONTROL_PREFIX", "SandboxRuntime", "change_routes", "control_routes"]
 
 CONTROL_PREFIX = "/_sandbox/"
 
@@ -92,4 +99,44 @@ def control_routes(runtime: SandboxRuntime) -> list[Route]:
         Route(f"{CONTROL_PREFIX}reset", reset, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}faults", faults, methods=["GET", "POST", "DELETE"]),
         Route(f"{CONTROL_PREFIX}expire-tokens", expire_tokens, methods=["POST"]),
+    ]
+
+
+def _change_request(body: Any) -> tuple[str, dict[str, Any]]:
+    """The kind and keyword arguments of a `/_sandbox/changes` body (ValueError when wrong)."""
+    if not isinstance(body, dict) or "object" not in body:
+        raise ValueError('the body must be {"object": ..., "update": n, ...}')
+    amounts: dict[str, Any] = {k: int(body.get(k, 0)) for k in ("update", "delete", "create")}
+    if any(v < 0 for v in amounts.values()):
+        raise ValueError("counts must not be negative")
+    if body.get("at"):
+        at = datetime.fromisoformat(str(body["at"]).replace("Z", "+00:00"))
+        amounts["at"] = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return str(body["object"]), amounts
+
+
+def change_routes(
+    make_changes: Callable[..., Mapping[str, Any]], counts: Callable[[], Mapping[str, Any]]
+) -> list[Route]:
+    """`POST /_sandbox/changes` and `GET /_sandbox/counts` over an ERP's own data.
+
+    `make_changes(kind, update=n, delete=n, create=n[, at=datetime])` changes seeded records
+    deterministically and returns the touched ids (an `at` is passed only when the body has
+    one); `counts()` reports records per kind. A wrong body or kind answers 400.
+    """
+
+    async def changes(request: Request) -> Response:
+        try:
+            kind, amounts = _change_request(json.loads(await request.body() or b"{}"))
+            result = make_changes(kind, **amounts)
+        except (ValueError, TypeError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(dict(result))
+
+    async def count(_: Request) -> Response:
+        return JSONResponse(dict(counts()))
+
+    return [
+        Route(f"{CONTROL_PREFIX}changes", changes, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}counts", count, methods=["GET"]),
     ]

@@ -1,84 +1,42 @@
-"""JSON for sandboxes: Decimal amounts written as exact JSON numbers, and Microsoft dates.
+"""JSON and dates for sandboxes: exact-decimal JSON (`canonical.jsonio`) and HTTP dates.
 
 The standard library can only write a Decimal by converting it to float, which rounds. ERPs send
 amounts as JSON numbers with exact decimals (`Decimal("0.10")` as `0.10`): the sandboxes write
-through `canonical.jsonio`, the project's one exact-JSON encoder.
+through `canonical.jsonio`, the project's one exact-JSON encoder. An ERP's own date formats
+(Xero's Microsoft dates, SAP's `/Date()/`) live in its package.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
-from canonical import jsonio
-from canonical.jsonio import loads
+from canonical.jsonio import dumps, loads
 
-__all__ = [
-    "dumps",
-    "dumps_bytes",
-    "loads",
-    "ms_date",
-    "parse_http_or_iso_datetime",
-    "parse_ms_or_iso_date",
-]
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON text with Decimals written exactly (the one encoder: `canonical.jsonio`)."""
-    return jsonio.dumps(value)
+__all__ = ["dumps", "dumps_bytes", "loads", "parse_http_or_iso_datetime"]
 
 
 def dumps_bytes(value: Any) -> bytes:
-    """Encode to compact UTF-8 JSON bytes (see `dumps`)."""
+    """Compact UTF-8 JSON bytes with Decimals written exactly (`canonical.jsonio.dumps`)."""
     return dumps(value).encode("utf-8")
 
 
-def ms_date(moment: datetime | date) -> str:
-    """Microsoft JSON date as Xero writes it: `/Date(1518685950940+0000)/` (UTC, milliseconds)."""
-    if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, time(), tzinfo=UTC)
-    delta = moment.astimezone(UTC) - _EPOCH
-    millis = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
-    return f"/Date({millis}+0000)/"
+def parse_http_or_iso_datetime(
+    text: str, erp_format: Callable[[str], datetime] | None = None
+) -> datetime:
+    """Parse the ERP's own format (`erp_format`, tried first), ISO 8601 or an HTTP date
+    (`Wed, 21 Oct 2015 07:28:00 GMT`) into aware UTC, as in an `If-Modified-Since` header.
 
-
-_MS_RE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
-
-
-def parse_ms_or_iso_date(text: str) -> datetime:
-    """Parse `/Date(ms[+zzzz])/`, `YYYY-MM-DD` or an ISO 8601 date-time into an aware UTC datetime.
-
-    Raises ValueError on anything else.
+    Naive values are taken as UTC, as the ERPs do. Raises ValueError on anything else.
     """
     text = text.strip()
-    match = _MS_RE.match(text)
-    if match:
-        return _EPOCH + timedelta(milliseconds=int(match.group(1)))
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def parse_http_or_iso_datetime(text: str) -> datetime:
-    """Parse an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`) or ISO 8601 into aware UTC.
-
-    Naive ISO values are taken as UTC, as the ERPs do. Raises ValueError on anything else.
-    """
-    text = text.strip()
-    try:
-        return parse_ms_or_iso_date(text)
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"not a date: {text!r}") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    parsers: list[Callable[[str], datetime]] = [datetime.fromisoformat, parsedate_to_datetime]
+    for parse in [erp_format, *parsers] if erp_format else parsers:
+        try:
+            parsed = parse(text)
+        except (TypeError, ValueError):
+            continue
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    raise ValueError(f"not a date: {text!r}")

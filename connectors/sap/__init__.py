@@ -6,8 +6,9 @@ so importing the sandbox alone does not pull in the client.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from connectors.lazy import lazy_exports, sandbox_starter
 
 if TYPE_CHECKING:
     from connectors.registry import AdapterSpec
@@ -16,32 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["ADAPTER", "SapConnector"]
 
 
-def start_sandbox(
-    *,
-    seed: int,
-    records: int,
-    client_id: str,
-    client_secret: str,
-    no_limits: bool = False,
-    host: str = "127.0.0.1",
-    port: int = 0,
-) -> tuple[str, Callable[[], None]]:
-    """Start an SAP sandbox on `host:port` (0: a free port): its URL and how to stop it."""
-    from pydantic import SecretStr
-
-    from connectors.sandbox.runner import run_in_thread
-    from connectors.sap.sandbox.app import create_app
-    from connectors.sap.sandbox.config import SapSandboxConfig
-
-    config = SapSandboxConfig(
-        seed=seed,
-        records=records,
-        client_id=client_id,
-        client_secret=SecretStr(client_secret),
-        no_limits=no_limits,
-    )
-    handle = run_in_thread(create_app(config), host=host, port=port)
-    return handle.url, handle.stop
+start_sandbox = sandbox_starter("connectors.sap.sandbox", "SapSandboxConfig")
+"""Start a sandbox on `host:port` (0: a free port): its URL and how to stop it."""
 
 
 def _adapter() -> AdapterSpec:
@@ -67,11 +44,4 @@ def _adapter() -> AdapterSpec:
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ADAPTER":
-        return _adapter()
-    if name == "SapConnector":
-        from connectors.sap.client import SapConnector
-
-        return SapConnector
-    raise AttributeError(name)
+__getattr__ = lazy_exports(ADAPTER=_adapter, SapConnector="connectors.sap.client")

@@ -176,8 +176,17 @@ class InvoiceTax(SapModel):
     TaxBaseAmountInTransCrcy: ODataDecimal = None
 
 
+class Clearing(SapModel):
+    """The clearing of a supplier invoice's supplier item (a journal entry item): its payment."""
+
+    ClearingJournalEntry: Text = None
+    ClearingJournalEntryFiscalYear: Text = None
+    ClearingDate: ODataDate = None
+
+
 class SupplierInvoice(SapModel):
-    """`A_SupplierInvoice` with its G/L account lines and tax lines."""
+    """`A_SupplierInvoice` with its G/L account lines and tax lines, and `to_Clearing`: the
+    clearing of its supplier item, read from the journal entry items (None: open)."""
 
     SupplierInvoice: str
     FiscalYear: str
@@ -199,6 +208,7 @@ class SupplierInvoice(SapModel):
     ReverseDocument: Text = None
     to_SupplierInvoiceItemGLAcct: Many[GLLine] = []
     to_SupplierInvoiceTax: Many[InvoiceTax] = []
+    to_Clearing: One[Clearing] = None
 
 
 class BillingItem(SapModel):
@@ -286,6 +296,7 @@ class GLAccount(SapModel):
     ChartOfAccounts: str
     GLAccount: str
     GLAccountType: Text = None
+    GLAccountGroup: Text = None
     IsBalanceSheetAccount: bool | None = None
     AccountIsBlockedForPosting: bool | None = None
     AccountIsMarkedForDeletion: bool | None = None

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from connectors.base import Resource
+from connectors.base import KEY_SCAN, Resource
+from connectors.paging import NextLinks
 from connectors.sap import models as m
 from mappings.customfields import Place
 
@@ -16,6 +17,9 @@ __all__ = ["PAGE", "RESOURCES", "SAP_READS", "SapRead"]
 
 PAGE = 5000
 """Rows per request: the most an SAP service gives in one page (RAP caps at 5,000)."""
+_PAGES = NextLinks("d.__next", "$top", "$skip", "d.__count")
+"""OData V2 paging: `$top/$skip` with `$inlinecount`, and the server's `__next` when it pages
+below `$top` (SAP's RAP services give 100 rows without `$top`)."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,9 @@ class SapRead:
     (a date-only stamp: the day of `since` is read again, and the store's content hash makes
     that change nothing) or None (no change stamp: read in full each pass). `touched` adds the
     entities that changed without a stamp but left a new document behind (supplier invoices:
-    reversed, or parked and then posted), read by key after the stamped ones. `group` names the
+    reversed, parked and then posted, or paid), read by key after the stamped ones; `clearing`
+    reads with each page the clearings of its documents' supplier items (whether each is paid,
+    which only the journal entry items say). `group` names the
     item fields whose equal values make one record (journal entries and payments are several
     journal entry items each); `keys` the fields of the remote id.
     """
@@ -42,6 +48,7 @@ class SapRead:
     orderby: str = ""
     select: str = ""
     touched: bool = False
+    clearing: bool = False
 
 
 def _resource(
@@ -51,6 +58,7 @@ def _resource(
     objects: tuple[str, ...],
     deletes: str | None,
     description: str,
+    deletions: str | None = None,
 ) -> Resource:
     return Resource(
         name=name,
@@ -58,12 +66,14 @@ def _resource(
         collection=read.entity_set,
         model=model,
         objects=objects,
-        id_field="__group" if read.group else read.keys[0] if len(read.keys) == 1 else "",
-        id_fields=() if read.group or len(read.keys) == 1 else read.keys,
+        id_fields=read.keys,
         cursor="+".join(read.stamp_fields) if read.stamp else None,
         page_size=PAGE,
+        paginator=_PAGES,
+        records="d.results",
         deletes=deletes,
         description=description,
+        deletions=deletions,
     )
 
 
@@ -101,6 +111,7 @@ SAP_READS: dict[str, SapRead] = {
         stamp="date",
         stamp_fields=("CreationDate",),
         touched=True,
+        clearing=True,
     ),
     "billing_documents": SapRead(
         "API_BILLING_DOCUMENT_SRV",
@@ -180,11 +191,13 @@ RESOURCES: tuple[Resource, ...] = (
         SAP_READS["supplier_invoices"],
         m.SupplierInvoice,
         ("invoice",),
-        "IsReversed (reversal document)",
+        "IsReversed (reversal document); parked ones deleted outright: key scan",
         (
             "Supplier invoices (payable) with G/L and tax lines; new ones by creation date, "
-            "reversed and posted ones through the documents they leave."
+            "reversed and posted ones through the documents they leave, deleted parked ones by "
+            "a key-only scan."
         ),
+        KEY_SCAN,
     ),
     _resource(
         "billing_documents",

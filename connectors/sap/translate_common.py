@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from canonical.enums import AccountType
+from connectors.errors import ValidationError
 from connectors.ids import IdResolver
 from connectors.mapping import text
 
 __all__ = [
     "DEFAULT_PAYMENT_TERMS",
     "SapContext",
+    "account_groups",
     "dimensions",
     "join_stamp",
     "record_base",
@@ -43,6 +46,8 @@ class SapContext:
     language: str = "EN"
     profit_center_kind: str = "profit_center"
     payment_terms: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PAYMENT_TERMS))
+    account_groups: Mapping[str, str] = field(default_factory=dict)
+    """G/L account group -> canonical account type, the tenant's own (option `account_groups`)."""
 
     def terms_days(self, key: str | None) -> int | None:
         """Days of a payment terms key, when it is known or of the `NTnn` form."""
@@ -53,6 +58,23 @@ class SapContext:
             return self.payment_terms[key]
         match = _NET_DAYS.match(key)
         return int(match.group(1)) if match else None
+
+
+def account_groups(option: str | None) -> dict[str, str]:
+    """`GROUP=type,GROUP=type` (option `account_groups`) as a mapping; a ValidationError names
+    an entry whose type is not a canonical account type."""
+    groups: dict[str, str] = {}
+    for part in (option or "").split(","):
+        if not part.strip():
+            continue
+        group, _, kind = part.partition("=")
+        if kind.strip() not in {t.value for t in AccountType}:
+            known = ", ".join(t.value for t in AccountType)
+            raise ValidationError(
+                f"the account_groups option: '{part.strip()}' needs GROUP=type (types: {known})"
+            )
+        groups[group.strip()] = kind.strip()
+    return groups
 
 
 def remote_id(*parts: str | None) -> str:

@@ -1,8 +1,12 @@
 """SAP's ledger into canonical records: G/L accounts, cost and profit centers, journal entries
 and payments (both from journal entry items), and journal entries back to SAP.
 
-- A G/L account's type comes from its number's first digit in the chart of accounts (1 asset,
-  2 liability, 3 equity, 4 revenue, 5-8 expense, as in SAP's reference chart YCOA); its name
+- A G/L account's type: the tenant's own classification of its account group
+  (`GLAccountGroup`, option `account_groups`) when given; else its statement from the master
+  (`IsBalanceSheetAccount`, `GLAccountType`: `X` balance sheet, `C` cash, `P`/`N`/`S` profit
+  and loss), placed within that statement by the number ranges of SAP's reference chart YCOA
+  (1 asset, 2 liability, 3 equity on the balance sheet, asset otherwise; 4 revenue in the P&L,
+  expense otherwise). The number alone decides only when the master says neither. Its name
   is the text in the connection's language. Marked for deletion is `archived` and
   `remote_deleted`; blocked for posting is `archived`.
 - Cost centers become dimensions of kind `cost_center`, profit centers of the context's
@@ -17,7 +21,7 @@ and payments (both from journal entry items), and journal entries back to SAP.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -35,13 +39,35 @@ from connectors.sap.translate_common import (
 __all__ = [
     "JOURNAL_FIELDS",
     "account_to_canonical",
+    "account_type",
     "cost_center_to_canonical",
     "journal_to_canonical",
     "payment_to_canonical",
     "profit_center_to_canonical",
 ]
 
-_TYPES = {"1": "asset", "2": "liability", "3": "equity", "4": "revenue"}
+_RANGES = {"1": "asset", "2": "liability", "3": "equity", "4": "revenue"}
+_BALANCE_SHEET = {"asset", "liability", "equity"}
+
+
+def account_type(account: GLAccount, groups: Mapping[str, str]) -> str:
+    """The canonical type of a G/L account (see the module's rules)."""
+    grouped = groups.get(account.GLAccountGroup or "")
+    if grouped:
+        return grouped
+    by_number = _RANGES.get(account.GLAccount.lstrip("0")[:1])
+    balance = account.IsBalanceSheetAccount
+    if balance is None and account.GLAccountType:
+        balance = account.GLAccountType in ("X", "C")
+    if balance is None:
+        return by_number or "expense"
+    if account.GLAccountType == "C":
+        return "asset"  # a cash account: the bank
+    if balance:
+        return by_number if by_number in _BALANCE_SHEET else "asset"
+    return "revenue" if by_number == "revenue" else "expense"
+
+
 JOURNAL_FIELDS = {
     "journal_entry.posting_date": "PostingDate",
     "journal_entry.currency": "TransactionCurrency",
@@ -68,7 +94,7 @@ def account_to_canonical(
     who = subject("A_GLAccountInChartOfAccounts", rid)
     texts = sorted(account.to_Text, key=lambda t: t.Language != ctx.language)
     name = (text(texts[0].GLAccountLongName) or text(texts[0].GLAccountName)) if texts else None
-    kind = _TYPES.get(rid.lstrip("0")[:1], "expense")
+    kind = account_type(account, ctx.account_groups)
     deleted = bool(account.AccountIsMarkedForDeletion)
     data = {
         **record_base(ctx, "account", rid, raw),

@@ -8,17 +8,15 @@ through float, and `dumps_xero` writes JSON whose numbers are exact.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from canonical.jsonio import ExactJsonModel, number_text
+from canonical import jsonio
+from canonical.jsonio import ExactJsonModel
 from canonical.types import to_decimal
 
 # ---------------------------------------------------------------------------------------------
@@ -87,8 +85,8 @@ def parse_ms_date(value: Any) -> dt.date:
     return parse_ms_datetime(value).date()
 
 
-def format_ms_datetime(value: dt.datetime) -> str:
-    """`/Date(ms+0000)/` for a datetime (naive ones are taken as UTC)."""
+def format_ms_datetime(value: dt.datetime | dt.date) -> str:
+    """`/Date(ms+0000)/` for a datetime (naive ones are taken as UTC), or a date's midnight UTC."""
     moment = parse_ms_datetime(value)
     return f"/Date({(moment - _EPOCH) // _MS}+0000)/"
 
@@ -124,26 +122,19 @@ XeroDecimal = Annotated[Decimal, PlainValidator(to_decimal), WithJsonSchema({"ty
 """An exact number (amount, quantity, rate): Decimal, int or numeric text; float is refused."""
 
 
+def _xero_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return format_ms_datetime(value)
+    if isinstance(value, dt.date):
+        return format_ms_date(value)
+    return NotImplemented
+
+
 def dumps_xero(data: Any) -> str:
-    """JSON text for Xero with every Decimal written as an exact JSON number (never via float)."""
+    """JSON text for Xero: exact numbers (`canonical.jsonio`), dates as `/Date()/`, no float."""
     if isinstance(data, BaseModel):
         data = data.model_dump(by_alias=True, exclude_none=True)
-    if isinstance(data, Decimal):
-        return number_text(data)
-    if isinstance(data, Mapping):
-        items = (f"{json.dumps(str(k))}:{dumps_xero(v)}" for k, v in data.items())
-        return "{" + ",".join(items) + "}"
-    if isinstance(data, Sequence) and not isinstance(data, str | bytes):
-        return "[" + ",".join(dumps_xero(v) for v in data) + "]"
-    if isinstance(data, dt.datetime):
-        return json.dumps(format_ms_datetime(data))
-    if isinstance(data, dt.date):
-        return json.dumps(format_ms_date(data))
-    if isinstance(data, StrEnum):
-        return json.dumps(data.value)
-    if isinstance(data, float):
-        raise TypeError("a float cannot hold an exact amount; use Decimal")
-    return json.dumps(data)
+    return jsonio.dumps(data, default=_xero_value, floats=False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from connectors.ratelimit import Budget, MemoryRateLimiter, RateLimiter, RedisRa
 from connectors.registry import get_adapter
 from hub.broker import broker_kind, broker_url, locks_redis_url, redis_client
 from hub.erpnet import erp_transport
+from hub.jobs.policy import FailurePolicy
 from hub.settings import Settings, get_settings
 from hub.store import Store
 
@@ -63,10 +64,8 @@ class Runtime:
     @cached_property
     def broker(self) -> dramatiq.Broker:
         """The dramatiq broker with our failure policy in place of dramatiq's Retries."""
-        from hub.jobs.policy import FailurePolicy
-
         middleware = [m() for m in default_middleware if m is not Retries]
-        middleware.append(FailurePolicy(self))
+        middleware.append(FailurePolicy(self.settings, lambda: self.store))
         url = broker_url(self.settings)
         if broker_kind(url) == "redis":
             from dramatiq.brokers.redis import RedisBroker

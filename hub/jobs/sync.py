@@ -244,7 +244,8 @@ def _store_page(
     """Commit the page; if the database refuses its data, commit it record by record and return
     the records it refuses as failures (their own cases), so one record never blocks a page."""
     records = runtime.store.records
-    # Records the ERP deleted outright (a deletion log): their stored records become deleted.
+    # Records the ERP deleted outright (a deletion log, or keys a complete key scan no longer
+    # lists): their stored records become deleted.
     deleted = [(d.object, d.remote_id) for d in page.deleted]
     try:
         records.apply_resource_page(
@@ -256,6 +257,7 @@ def _store_page(
             cid,
             versions,
             deleted=deleted,
+            present=page.present,
         )
         return []
     except DataError as exc:
@@ -276,6 +278,13 @@ def _store_page(
             refused.append(RecordFailure(page.resource, record.remote_id, error))
     # The cursor, the deletions and the run's page count, once every storable record is in.
     records.apply_resource_page(
-        connection_id, page.resource, [], page.cursor, run_id, cid, deleted=deleted
+        connection_id,
+        page.resource,
+        [],
+        page.cursor,
+        run_id,
+        cid,
+        deleted=deleted,
+        present=page.present,
     )
     return refused

@@ -85,9 +85,11 @@ class PageWriter:
         object_name: str,
         corr: str,
         mapping_version: int | None = None,
+        resource: str | None = None,
     ) -> None:
         self.session = session
         self.mapping_version = mapping_version
+        self.resource = resource  # the resource that read the records (None: a write's answer)
         self.connection_id = connection_id
         self.object = object_name
         self.correlation_id = corr
@@ -168,6 +170,7 @@ class PageWriter:
                     StoredRecord.remote_deleted,
                     StoredRecord.created_at,
                     StoredRecord.mapping_version,
+                    StoredRecord.resource,
                 ).where(
                     StoredRecord.connection_id == self.connection_id,
                     StoredRecord.object == self.object,
@@ -207,6 +210,7 @@ class PageWriter:
                     "remote_updated_at": record.remote_updated_at,
                     "remote_deleted": record.remote_deleted,
                     "mapping_version": self.mapping_version,
+                    "resource": self.resource,
                     "created_at": self.now,
                     "updated_at": self.now,
                 }
@@ -232,15 +236,17 @@ class PageWriter:
         # Optimistic: write version n+1 only over version n. When another worker got there
         # first, read the row again: it either holds this very content (unchanged) or another
         # one, which this page then replaces. One statement per change in the usual case.
+        owner = {"resource": self.resource} if self.resource else {}
         for _ in range(MAX_RACES):
             if new_hash == row.content_hash:
                 self.counts["unchanged"] += 1
-                if row.mapping_version != self.mapping_version:
-                    # Same content from another spec version: say which one read it last.
+                # Same content from another spec version, or first read by this resource (a
+                # write's answer, a record stored before records knew their resource): say so.
+                fix = {"mapping_version": self.mapping_version, **owner}
+                fix = {k: v for k, v in fix.items() if getattr(row, k) != v}
+                if fix:
                     self.session.execute(
-                        update(table)
-                        .where(table.c.hub_id == row.hub_id)
-                        .values(mapping_version=self.mapping_version)
+                        update(table).where(table.c.hub_id == row.hub_id).values(**fix)
                     )
                 return
             doc["version"] = row.version + 1
@@ -257,6 +263,7 @@ class PageWriter:
                     remote_deleted=record.remote_deleted,
                     mapping_version=self.mapping_version,
                     updated_at=self.now,
+                    **owner,
                 )
             )
             if getattr(result, "rowcount", 0) == 1:

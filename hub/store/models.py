@@ -130,6 +130,8 @@ class StoredRecord(Base):
         Index(None, "connection_id", "object", "updated_at"),
         # The API lists an object's records in hub-id order, a page at a time.
         Index(None, "object", "hub_id"),
+        # A key scan lists the stored records one resource of a connection read.
+        Index(None, "connection_id", "resource"),
     )
     hub_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     connection_id: Mapped[str] = mapped_column(String(40))
@@ -142,6 +144,7 @@ class StoredRecord(Base):
     remote_updated_at: Mapped[datetime | None]
     remote_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     mapping_version: Mapped[int | None]  # the connection's spec version that shaped it
+    resource: Mapped[str | None] = mapped_column(String(60))  # the resource that last read it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -12,7 +12,7 @@ nothing to do; on SQLite `BEGIN IMMEDIATE` serialises the writers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -100,13 +100,17 @@ class RecordRepository:
         correlation_id: str = "",
         mapping_versions: Mapping[str, int | None] | None = None,
         deleted: Sequence[tuple[str, str]] = (),
+        present: Collection[str] | None = None,
     ) -> PageResult:
         """Store one page of an ERP resource, whose records may be of several objects.
 
         One transaction, as `apply_page`; each record goes to its own object (a Xero contact
-        page holds suppliers and customers), its raw payload is its `remote_data`, and the
-        cursor is kept under the resource's name. `deleted` lists (object, remote id) of records
-        the ERP deleted outright: their stored records become `remote_deleted`.
+        page holds suppliers and customers), its raw payload is its `remote_data`, the records
+        remember the resource, and the cursor is kept under the resource's name. `deleted`
+        lists (object, remote id) of records the ERP deleted outright: their stored records
+        become `remote_deleted`. `present` is the complete list of the resource's keys in the
+        ERP (the last page of a key-scan pass): every stored record of the resource whose key is
+        not in it becomes `remote_deleted` too.
         """
         return self._commit(
             connection_id,
@@ -117,6 +121,8 @@ class RecordRepository:
             correlation_id,
             mapping_versions,
             deleted,
+            resource=resource,
+            present=present,
         )
 
     def apply_records(
@@ -141,6 +147,9 @@ class RecordRepository:
         correlation_id: str,
         mapping_versions: Mapping[str, int | None] | None = None,
         deleted: Sequence[tuple[str, str]] = (),
+        *,
+        resource: str | None = None,
+        present: Collection[str] | None = None,
     ) -> PageResult:
         correlation_id = correlation_id or new_id("cor")
         versions = mapping_versions or {}
@@ -151,9 +160,17 @@ class RecordRepository:
         with self._sessions.begin() as session:
             for object_name, items in groups.items():
                 page = PageWriter(
-                    session, connection_id, object_name, correlation_id, versions.get(object_name)
+                    session,
+                    connection_id,
+                    object_name,
+                    correlation_id,
+                    versions.get(object_name),
+                    resource,
                 )
                 total = total + page.apply(items)
+            if present is not None and resource is not None:
+                for object_name, remote_id in _vanished(session, connection_id, resource, present):
+                    gone.setdefault(object_name, []).append(remote_id)
             for object_name, remote_ids in gone.items():
                 page = PageWriter(
                     session, connection_id, object_name, correlation_id, versions.get(object_name)
@@ -237,6 +254,22 @@ class RecordRepository:
         """Set (or with None, clear so the next sync is full) the cursor."""
         with self._sessions.begin() as session:
             _save_cursor(session, connection_id, object_name, value)
+
+
+def _vanished(
+    session: Session, connection_id: str, resource: str, present: Collection[str]
+) -> list[tuple[str, str]]:
+    """(object, remote id) of the live stored records `resource` read whose key the ERP no
+    longer lists (records stored before they knew their resource are left alone)."""
+    keys = present if isinstance(present, (set, frozenset)) else set(present)
+    rows = session.execute(
+        select(StoredRecord.object, StoredRecord.remote_id).where(
+            StoredRecord.connection_id == connection_id,
+            StoredRecord.resource == resource,
+            StoredRecord.remote_deleted.is_(False),
+        )
+    )
+    return sorted((obj, rid) for obj, rid in rows if rid not in keys)
 
 
 def _add(items: Items, record: Record, payload: dict[str, Any] | None) -> None:

@@ -12,6 +12,7 @@ from mappings.suggest.features import (
     Candidate,
     FieldView,
     candidates,
+    lift_scalars,
     null_features,
     object_tokens,
     pair_features,
@@ -103,16 +104,18 @@ class Engine:
         obj = object_tokens(field_list.object)
         views = [view(spec, obj) for spec in field_list.fields]
         source_kinds = frozenset(v.context.kind for v in views if v.context.depth)
+        all_scored = [[(c, pair_features(fv, c, source_kinds)) for c in cands] for fv in views]
+        lifted = lift_scalars(all_scored)
         out: list[ScoredField] = []
         for i, fv in enumerate(views):
-            scored = [(c, pair_features(fv, c, source_kinds)) for c in cands]
+            scored = all_scored[i]
             scored.sort(key=lambda cv: prefilter_score(cv[1]), reverse=True)
             short = scored[: self.shortlist]
             forced = keep[i] if i < len(keep) else None
             if forced is not None and all(c.path != forced for c, _ in short):
                 short += [cv for cv in scored if cv[0].path == forced]
             opts = [Option(c, v) for c, v in short]
-            opts.append(Option(None, null_features(fv, object_name, kinds)))
+            opts.append(Option(None, null_features(fv, object_name, kinds, lifted=i in lifted)))
             out.append(ScoredField(fv, opts))
         return out
 

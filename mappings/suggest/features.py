@@ -310,13 +310,18 @@ def pair_features(
 
 
 def null_features(
-    field: FieldView, object_name: str, list_kinds: frozenset[str | None]
+    field: FieldView, object_name: str, list_kinds: frozenset[str | None], lifted: bool = False
 ) -> list[float]:
-    """The feature vector of the "no canonical counterpart" option for `field`."""
+    """The feature vector of the "no canonical counterpart" option for `field`.
+
+    `lifted` when the field fills a scalar from its list (`lift_scalars`): its list then
+    is no evidence that it has no counterpart.
+    """
     # The name proper: the leaf, or the parent's name for a generic leaf (`AccountRef.value`).
     leaf = set(field.variants[0]) if field.variants else set(field.path_tokens)
     cues = len(leaf & NULL_CUES) / len(leaf) if leaf else 0.0
-    orphan = 1.0 if field.context.depth > 0 and field.context.kind not in list_kinds else 0.0
+    in_orphan_list = field.context.depth > 0 and field.context.kind not in list_kinds
+    orphan = 1.0 if in_orphan_list and not lifted else 0.0
     vocab = vocabulary(object_name)
     names = [set(v) for v in field.variants + field.pointer_variants if v]
     unknown = min((len(v - vocab) / len(v) for v in names), default=1.0)
@@ -339,3 +344,44 @@ def prefilter_score(vec: list[float]) -> float:
         + vec[12]
         + 0.3 * vec[14]
     )
+
+
+_LIFT_NAME = 0.9
+"""How well a field in a list must name a scalar target to fill it when nothing else does."""
+
+
+def lift_scalars(scored: list[list[tuple[Candidate, list[float]]]]) -> set[int]:
+    """Let a field inside a list fill a record-level scalar that no field outside names as well.
+
+    Labelling rule 10: a list the canonical object has no list for is no counterpart, except
+    the one element a canonical scalar stands for. MYOB keeps a supplier's e-mail and phone in
+    its address list (`Addresses[].Email`), Xero its phone in `Phones[].PhoneNumber`, SAP the
+    tax number in `to_BusinessPartnerTax[]`; where the record also has a field of its own that
+    names the scalar (Chargebee's `email` beside `billing_address.email`), that one is the
+    primary and the list's copy stays in conflict. Only a party (a canonical object with
+    addresses) is lifted: a party's lists hold its contact details, of which one is the
+    primary, while a document's lists (lines, taxes, notes, linked orders) hold one value per
+    element, never the document's own. Per (field, scalar) pair whose name
+    matches at least `_LIFT_NAME` and beats every field outside a conflicting list, the list
+    conflict is lifted (in place). Returns the indices of the fields lifted for some target.
+    """
+    name_i, conflict_i = FEATURES.index("name"), FEATURES.index("list_conflict")
+    rival: dict[str, float] = {}
+    if not any(cand.list_kind == "address" for row in scored[:1] for cand, _ in row):
+        return set()
+    for row in scored:
+        for cand, vec in row:
+            if not vec[conflict_i] and cand.list_depth == 0:
+                rival[cand.path] = max(rival.get(cand.path, 0.0), vec[name_i])
+    lifted: set[int] = set()
+    for i, row in enumerate(scored):
+        for cand, vec in row:
+            if (
+                vec[conflict_i]
+                and cand.list_depth == 0
+                and vec[name_i] >= _LIFT_NAME
+                and vec[name_i] > rival.get(cand.path, 0.0)
+            ):
+                vec[conflict_i] = 0.0
+                lifted.add(i)
+    return lifted

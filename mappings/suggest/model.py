@@ -106,8 +106,16 @@ IDENTITY: Calibration = (1.0, 0.0, 0.0)
 def fit_constant(
     pairs: Sequence[tuple[float, bool]], weights: Sequence[float] | None = None
 ) -> tuple[float, float]:
-    """A constant confidence (a=0): the smoothed (weighted) share of correct outcomes."""
-    ws = weights if weights is not None else [1.0] * len(pairs)
+    """A constant confidence (a=0): the smoothed (weighted) share of correct outcomes.
+
+    The weights only set the outcomes' relative say: they are scaled to sum to the number of
+    outcomes, so that the add-one smoothing weighs one outcome whatever the weights' scale (per
+    system weights of 1/fields would otherwise sum to well under one and leave the smoothing
+    to pull every constant to 0.5).
+    """
+    ws = list(weights) if weights is not None else [1.0] * len(pairs)
+    scale = len(pairs) / (sum(ws) or 1.0)
+    ws = [w * scale for w in ws]
     hits = sum(w for (_, y), w in zip(pairs, ws, strict=True) if y)
     total = sum(ws)
     return 0.0, _logit((hits + 1) / (total + 2))

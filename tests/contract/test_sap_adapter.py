@@ -211,3 +211,81 @@ def test_basic_auth_mode_and_a_renewed_csrf_token(
     assert fetches == 2
     stats = httpx.get(f"{server.url}/_sandbox/stats").json()
     assert "POST /oauth/token" not in stats["by_route"]
+
+
+class _Recording(httpx.HTTPTransport):
+    """The real transport, keeping the URL of every request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[httpx.URL] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(request.url)
+        return super().handle_request(request)
+
+
+def test_a_key_scan_lists_every_key_by_key_pages_and_misses_an_invoice_deleted_outright(
+    sandbox: tuple[ServerHandle, SapSandboxState],
+) -> None:
+    server, state = sandbox
+    everything = {f"{number}/{year}" for number, year in _invoices(state)}
+    with _connector(server, options={"page_size": "7"}) as connector:
+        pages = list(connector.read("supplier_invoices"))
+    # A full pass lists the keys it read, without a request of its own.
+    assert pages[-1].present == everything
+    assert all(page.present is None for page in pages[:-1])
+
+    (gone,) = state.make_changes("parked_supplier_invoices", delete=1)["deleted"]
+    recording = _Recording()
+    with _connector(server, recording, options={"page_size": "7"}) as connector:
+        later = list(connector.read("supplier_invoices", pages[-1].cursor))
+    assert later[-1].present == everything - {gone}
+    scans = [u for u in recording.urls if "$select" in u.params and "$orderby" in u.params]
+    # Keys only, in key order, seven a page, each page after the last key of the one before.
+    assert len(scans) == len(everything - {gone}) // 7 + 1
+    assert all(u.params["$select"] == "SupplierInvoice,FiscalYear" for u in scans)
+    assert all("$expand" not in u.params and "$skip" not in u.params for u in scans)
+    assert "gt" in scans[1].params["$filter"]
+
+
+@pytest.mark.parametrize("name", ["supplier_invoices", "journal_entries", "payments"])
+def test_records_read_by_key_equal_the_same_records_of_a_full_read(
+    sandbox: tuple[ServerHandle, SapSandboxState], name: str
+) -> None:
+    server, _ = sandbox
+    with _connector(server) as connector:
+        full = [r for page in connector.read(name) for r in page.records]
+        wanted = sorted({r.remote_id for r in full if r.remote_id})[::3]
+        page = connector.read_ids(name, [*wanted, "9999999999/2025", "1010/2025/0000000000"], "")
+    assert wanted
+    assert page is not None
+    assert page.failures == []
+    by_key = sorted(page.records, key=lambda r: (r.remote_id or "", type(r).OBJECT))
+    expected = sorted(
+        (r for r in full if r.remote_id in wanted), key=lambda r: (r.remote_id or "", r.OBJECT)
+    )
+    assert [r.to_json_dict() for r in by_key] == [r.to_json_dict() for r in expected]
+
+
+def test_an_invoice_paid_since_the_last_read_is_read_again_as_paid(
+    sandbox: tuple[ServerHandle, SapSandboxState],
+) -> None:
+    server, state = sandbox
+    with _connector(server) as connector:
+        pages = list(connector.read("supplier_invoices"))
+    before = {r.remote_id: r for page in pages for r in page.records}
+    assert any(r.status == "paid" for r in before.values())  # seeded payments cleared some
+    state.make_changes("payments", create=1)
+    with _connector(server) as connector:
+        later = [
+            r
+            for page in connector.read("supplier_invoices", pages[-1].cursor)
+            for r in page.records
+        ]
+    newly_paid = [r for r in later if r.status == "paid" and before[r.remote_id].status != "paid"]
+    # The invoice has no change stamp: the cleared item of its journal entry brings it back.
+    assert len(newly_paid) == 1
+    (paid,) = newly_paid
+    assert paid.amount_paid == paid.total
+    assert paid.amount_due == Decimal("0.00")

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from connectors.netsuite.sandbox.catalog import KINDS, kind_of
 from connectors.netsuite.sandbox.rows import document_total
 from connectors.netsuite.sandbox.store import NetSuiteStore
-from connectors.sandbox.control import CONTROL_PREFIX
-from connectors.sandbox.jsonenc import loads
+from connectors.sandbox.control import change_routes
 from connectors.sandbox.seeding import Fake
 
 __all__ = ["control_routes", "make_changes"]
@@ -127,30 +124,7 @@ def counts(store: NetSuiteStore) -> dict[str, Any]:
 
 
 def control_routes(store: NetSuiteStore) -> list[Route]:
-    """`/_sandbox/changes` and `/_sandbox/counts`."""
-
-    async def changes(request: Request) -> Response:
-        try:
-            body: Any = loads(await request.body() or b"{}")
-            if not isinstance(body, dict) or "object" not in body:
-                raise ValueError('the body must be {"object": ..., "update": n, ...}')
-            amounts = {k: int(body.get(k, 0)) for k in ("update", "delete", "create")}
-            if any(v < 0 for v in amounts.values()):
-                raise ValueError("counts must not be negative")
-            at = None
-            if body.get("at"):
-                at = datetime.fromisoformat(str(body["at"]).replace("Z", "+00:00"))
-                if at.tzinfo is None:
-                    at = at.replace(tzinfo=UTC)
-            result = make_changes(store, str(body["object"]), at=at, **amounts)
-        except (ValueError, TypeError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        return JSONResponse(result)
-
-    async def count(_: Request) -> Response:
-        return JSONResponse(counts(store))
-
-    return [
-        Route(f"{CONTROL_PREFIX}changes", changes, methods=["POST"]),
-        Route(f"{CONTROL_PREFIX}counts", count, methods=["GET"]),
-    ]
+    """`/_sandbox/changes` and `/_sandbox/counts` (the kit's handlers over this store)."""
+    return change_routes(
+        lambda kind, **amounts: make_changes(store, kind, **amounts), lambda: counts(store)
+    )

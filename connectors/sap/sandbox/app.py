@@ -13,9 +13,7 @@ a modifying request without both gets `403` with `x-csrf-token: Required`.
 
 from __future__ import annotations
 
-import json
 from http.cookies import SimpleCookie
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -25,7 +23,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from connectors.sandbox.app import build_sandbox_app
-from connectors.sandbox.control import CONTROL_PREFIX, SandboxRuntime
+from connectors.sandbox.control import CONTROL_PREFIX, SandboxRuntime, change_routes
 from connectors.sandbox.limiter import RateLimiter
 from connectors.sandbox.oauth import OAuthClient, OAuthServer, TokenStatus
 from connectors.sandbox.oauth_http import basic_credentials, token_endpoint
@@ -123,28 +121,11 @@ class SapAuthMiddleware:
 
 
 def _control_routes(state: SapSandboxState) -> list[Route]:
-    async def changes(request: Request) -> Response:
-        try:
-            body: Any = json.loads(await request.body() or b"{}")
-            if not isinstance(body, dict) or "object" not in body:
-                raise ValueError('the body must be {"object": ..., "update": n, ...}')
-            amounts = {k: int(body.get(k, 0)) for k in ("update", "delete", "create")}
-            if any(v < 0 for v in amounts.values()):
-                raise ValueError("counts must not be negative")
-            result = state.make_changes(str(body["object"]), **amounts)
-        except (ValueError, TypeError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        return JSONResponse(result)
-
-    async def counts(_: Request) -> Response:
-        return JSONResponse(state.counts())
-
     async def expire_csrf(_: Request) -> Response:
         return JSONResponse({"expired": state.csrf.expire()})
 
     return [
-        Route(f"{CONTROL_PREFIX}changes", changes, methods=["POST"]),
-        Route(f"{CONTROL_PREFIX}counts", counts, methods=["GET"]),
+        *change_routes(state.make_changes, state.counts),
         Route(f"{CONTROL_PREFIX}expire-csrf", expire_csrf, methods=["POST"]),
     ]
 

@@ -5,7 +5,9 @@ Changes are deterministic for the seed and the number of earlier calls. Objects:
 create: a new organisation supplier), `supplier_invoices` (update: a parked invoice posted;
 delete: a posted invoice reversed; create: a new posted invoice - SAP keeps no change stamp on
 supplier invoices: each change leaves a new document behind instead),
-`billing_documents` (update: stamp now; delete: cancelled with an S1 document).
+`parked_supplier_invoices` (delete only: a parked invoice deleted outright with its items,
+leaving nothing behind - only a key scan notices), `billing_documents` (update: stamp now;
+delete: cancelled with an S1 document).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ BP, SI, BD, JE = (
 OBJECTS = (
     "business_partners",
     "supplier_invoices",
+    "parked_supplier_invoices",
     "billing_documents",
     "payments",
     "journal_entries",
@@ -58,6 +61,13 @@ def counts(state: SapSandboxState) -> dict[str, Any]:
         (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"])
         for r in items
         if r["AccountingDocumentType"] == "SA"
+    }
+    settled = {
+        r["OriginalReferenceDocument"]
+        for r in items
+        if r["ReferenceDocumentType"] == "RMRP"
+        and r["FinancialAccountType"] == "K"
+        and r["ClearingJournalEntry"]
     }
     clearing = {
         (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"], r["AccountingDocumentType"])
@@ -86,6 +96,15 @@ def counts(state: SapSandboxState) -> dict[str, Any]:
             "parked": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "A"),
             "reversed": sum(1 for r in invoices if r["IsReversed"]),
             "reversals": sum(1 for r in invoices if r["IsReversal"]),
+            # Posted, not reversed, and the supplier item of its journal entry cleared.
+            "paid": sum(
+                1
+                for r in invoices
+                if r["SupplierInvoiceStatus"] == "5"
+                and not r["IsReversed"]
+                and not r["IsReversal"]
+                and r["SupplierInvoice"] + r["FiscalYear"] in settled
+            ),
         },
         "billing_documents": {
             "total": len(billing),
@@ -216,6 +235,21 @@ def make_changes(
                 },
             )
             result["created"].append(f"{row['SupplierInvoice']}/{row['FiscalYear']}")
+    elif obj == "parked_supplier_invoices":
+        if update or create:
+            raise ValueError(f"{obj} can only be deleted (outright, as SAP deletes them)")
+        table = state.store.table(SI, "A_SupplierInvoice")
+        parked = [r for r in table.in_key_order() if r["SupplierInvoiceStatus"] == "A"]
+        if len(parked) < delete:
+            raise ValueError(f"only {len(parked)} parked supplier invoices are left to delete")
+        for row in _pick(fake, parked, delete):
+            key = (row["SupplierInvoice"], row["FiscalYear"])
+            for child in ("A_SupplierInvoiceItemGLAcct", "A_SupplierInvoiceTax"):
+                items = state.store.table(SI, child)
+                for item in items.lookup(("SupplierInvoice", "FiscalYear"), key):
+                    items.delete(items.es.key_of(item))
+            table.delete(key)
+            result["deleted"].append(f"{key[0]}/{key[1]}")
     elif obj in ("payments", "journal_entries"):
         if update or delete:
             raise ValueError(

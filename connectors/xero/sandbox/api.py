@@ -14,8 +14,9 @@ from starlette.routing import Route
 from canonical import jsonio
 from connectors.sandbox.control import SandboxRuntime
 from connectors.sandbox.idempotency import StoredResponse
-from connectors.sandbox.jsonenc import dumps, ms_date, parse_http_or_iso_datetime
-from connectors.xero.sandbox.catalog import SPECS, WRITABLE
+from connectors.sandbox.jsonenc import dumps, parse_http_or_iso_datetime
+from connectors.sandbox.store import ViewKey
+from connectors.xero.sandbox.catalog import SPECS, WRITABLE, Spec
 from connectors.xero.sandbox.errors import (
     JSON,
     json_response,
@@ -25,8 +26,8 @@ from connectors.xero.sandbox.errors import (
 )
 from connectors.xero.sandbox.query import QueryParseError, parse_order, parse_where
 from connectors.xero.sandbox.state import XeroSandboxState
-from connectors.xero.sandbox.store import Spec, ViewKey
 from connectors.xero.sandbox.writes import WriteBatch, apply_element
+from connectors.xero.wire import format_ms_datetime, parse_ms_datetime
 
 __all__ = ["API_PREFIX", "api_routes"]
 
@@ -56,7 +57,7 @@ def _envelope(state: XeroSandboxState, spec: Spec, items: list[bytes], paginatio
         "Id": str(uuid.uuid4()),
         "Status": "OK",
         "ProviderName": state.config.provider_name,
-        "DateTimeUTC": ms_date(datetime.now(UTC)).replace("+0000", ""),
+        "DateTimeUTC": format_ms_datetime(datetime.now(UTC)).replace("+0000", ""),
     }
     if pagination is not None:
         head["pagination"] = pagination
@@ -86,7 +87,7 @@ def _view_key(request: Request, spec: Spec) -> ViewKey:
     header = request.headers.get("if-modified-since")
     if header and spec.stamped:
         try:
-            since = parse_http_or_iso_datetime(header)
+            since = parse_http_or_iso_datetime(header, parse_ms_datetime)
         except ValueError:
             raise _BadRequest(validation_error([], "If-Modified-Since is not a date")) from None
     ids = params.get("IDs") or params.get("ids")

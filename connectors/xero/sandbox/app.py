@@ -10,9 +10,7 @@ POST /_sandbox/changes   GET /_sandbox/counts   + the kit's /_sandbox/... contro
 
 from __future__ import annotations
 
-import json
 import uuid
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,7 +20,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from connectors.sandbox.app import build_sandbox_app
-from connectors.sandbox.control import CONTROL_PREFIX, SandboxRuntime
+from connectors.sandbox.control import SandboxRuntime, change_routes
 from connectors.sandbox.limiter import RateLimiter
 from connectors.sandbox.oauth import OAuthClient, OAuthServer, TokenStatus
 from connectors.sandbox.oauth_http import authorize_endpoint, token_endpoint
@@ -140,29 +138,6 @@ def _identity_routes(state: XeroSandboxState, oauth: OAuthServer) -> list[Route]
     ]
 
 
-def _control_routes(state: XeroSandboxState) -> list[Route]:
-    async def changes(request: Request) -> Response:
-        try:
-            body: Any = json.loads(await request.body() or b"{}")
-            if not isinstance(body, dict) or "object" not in body:
-                raise ValueError('the body must be {"object": ..., "update": n, ...}')
-            counts = {k: int(body.get(k, 0)) for k in ("update", "delete", "create")}
-            if any(v < 0 for v in counts.values()):
-                raise ValueError("counts must not be negative")
-            result = state.make_changes(str(body["object"]), **counts)
-        except (ValueError, TypeError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        return JSONResponse(result)
-
-    async def counts(_: Request) -> Response:
-        return JSONResponse(state.counts())
-
-    return [
-        Route(f"{CONTROL_PREFIX}changes", changes, methods=["POST"]),
-        Route(f"{CONTROL_PREFIX}counts", counts, methods=["GET"]),
-    ]
-
-
 def create_app(config: XeroSandboxConfig | None = None) -> Starlette:
     """The Xero sandbox app; `app.state.sandbox` is its `XeroSandboxState`."""
     config = config or XeroSandboxConfig()
@@ -190,7 +165,7 @@ def create_app(config: XeroSandboxConfig | None = None) -> Starlette:
         runtime=runtime,
         routes=[
             *_identity_routes(state, oauth),
-            *_control_routes(state),
+            *change_routes(state.make_changes, state.counts),
             *api_routes(state, runtime),
         ],
         renderer=XeroErrorRenderer(),

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from connectors.sandbox.jsonenc import ms_date
+from connectors.xero.wire import format_ms_datetime as ms_date
 
 __all__ = [
     "ACCOUNTS",

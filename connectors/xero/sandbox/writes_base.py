@@ -8,9 +8,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.sandbox.jsonenc import parse_ms_or_iso_date
+from connectors.sandbox.store import Record
 from connectors.xero.sandbox.state import XeroSandboxState
-from connectors.xero.sandbox.store import Record
+from connectors.xero.wire import parse_ms_datetime
 
 __all__ = [
     "Doc",
@@ -77,7 +77,7 @@ def day_of(value: Any, default: date) -> date:
     if value in (None, ""):
         return default
     try:
-        return parse_ms_or_iso_date(str(value)).date()
+        return parse_ms_datetime(str(value)).date()
     except ValueError as exc:
         raise Invalid(f"The date '{value}' is not valid") from exc
 

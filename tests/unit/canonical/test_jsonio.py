@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,3 +58,18 @@ def test_an_encoded_document_is_written_as_it_was_encoded() -> None:
     )
     assert jsonio.dumps(encoded) is encoded.text
     assert jsonio.loads(jsonio.dumps(encoded)) == doc
+
+
+def test_an_erp_default_writes_its_own_types_and_leaves_the_rest_to_the_standard_rules() -> None:
+    def stamp(value: object) -> object:
+        return "D" if isinstance(value, date) else NotImplemented
+
+    text = jsonio.dumps({"d": date(2026, 1, 2), "a": Decimal("0.10")}, default=stamp)
+    assert text == '{"d":"D","a":0.10}'
+    assert jsonio.dumps({"d": date(2026, 1, 2)}) == '{"d":"2026-01-02"}'
+
+
+def test_floats_can_be_refused_anywhere_in_the_document() -> None:
+    assert jsonio.dumps({"a": [1, "x", Decimal("2.5")]}, floats=False) == '{"a":[1,"x",2.5]}'
+    with pytest.raises(TypeError, match="float"):
+        jsonio.dumps({"a": [{"b": (1, 0.1)}]}, floats=False)

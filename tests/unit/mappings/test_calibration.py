@@ -46,6 +46,19 @@ def test_few_outcomes_get_a_constant_confidence() -> None:
     assert fit_constant([]) == (0.0, 0.0)
 
 
+def test_a_weighted_constant_does_not_depend_on_the_weights_scale() -> None:
+    # 40 outcomes, 36 right: per-system weights of 1/fields (summing to well under one) must
+    # give the same constant as unit weights, not one pulled towards 0.5 by the smoothing
+    pairs = [(0.6, True)] * 36 + [(0.6, False)] * 4
+    unit = platt(0.6, fit_constant(pairs))
+    tiny = platt(0.6, fit_constant(pairs, [1 / 700] * len(pairs)))
+    assert abs(unit - 37 / 42) < 1e-9
+    assert abs(tiny - unit) < 1e-9
+    # the weights still set each outcome's say: the wrong ones weighing more lowers it
+    skewed = platt(0.6, fit_constant(pairs, [1.0] * 36 + [9.0] * 4))
+    assert skewed < 0.6
+
+
 def test_fitted_weights_rank_the_labelled_option_first() -> None:
     # option features: [name, ...]; the right option always has the better name match
     rng = random.Random(3)

@@ -166,3 +166,53 @@ def test_an_unreadable_name_does_not_make_an_abstention_surer() -> None:
     # one on a field the engine can read as internal metadata
     assert unreadable.confidence < 0.99
     assert unreadable.confidence <= metadata.confidence
+
+
+def test_a_party_list_fills_a_scalar_only_when_the_record_has_no_field_of_its_own() -> None:
+    # MYOB keeps e-mail, phone and website in the address list, Xero the phone in `Phones[]`:
+    # with no field of the record's own naming them, the list's element fills the scalar.
+    alone = _targets(
+        "supplier",
+        [
+            {"path": "CompanyName", "type": "string"},
+            {"path": "Addresses[].City", "type": "string"},
+            {"path": "Addresses[].Email", "type": "string"},
+            {"path": "Addresses[].Website", "type": "string"},
+            {"path": "Phones[].PhoneNumber", "type": "string"},
+        ],
+    )
+    assert alone["Addresses[].City"] == "supplier.addresses[].city"
+    assert alone["Addresses[].Email"] == "supplier.email"
+    assert alone["Addresses[].Website"] == "supplier.website"
+    assert alone["Phones[].PhoneNumber"] == "supplier.phone"
+    # beside the record's own e-mail and phone, the address's copies have no counterpart
+    beside = _targets(
+        "supplier",
+        [
+            {"path": "CompanyName", "type": "string"},
+            {"path": "Email", "type": "string"},
+            {"path": "Phone", "type": "string"},
+            {"path": "Addresses[].Email", "type": "string"},
+            {"path": "Phones[].PhoneNumber", "type": "string"},
+        ],
+    )
+    assert beside["Email"] == "supplier.email"
+    assert beside["Phone"] == "supplier.phone"
+    assert beside["Addresses[].Email"] is None
+    assert beside["Phones[].PhoneNumber"] is None
+
+
+def test_a_document_list_never_fills_the_documents_own_scalar() -> None:
+    got = _targets(
+        "invoice",
+        [
+            {"path": "number", "type": "string"},
+            {"path": "notes[].note", "type": "string"},
+            {"path": "linked_orders[].document_number", "type": "string"},
+            {"path": "taxes[].tax_amount", "type": "decimal"},
+        ],
+    )
+    assert got["number"] == "invoice.number"
+    assert got["notes[].note"] is None
+    assert got["linked_orders[].document_number"] is None
+    assert got["taxes[].tax_amount"] is None

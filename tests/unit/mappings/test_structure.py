@@ -2,6 +2,9 @@
 
 import pytest
 
+from mappings.suggest.engine import Engine
+from mappings.suggest.features import FEATURES
+from mappings.suggest.models import FieldList
 from mappings.suggest.structure import normalize_type, source_context, target_context, type_fit
 
 
@@ -72,3 +75,19 @@ def test_a_leaf_is_read_in_the_context_of_its_parent(
 ) -> None:
     ctx = source_context(path)
     assert (ctx.kind, ctx.depth) == (kind, depth)
+
+
+def test_lift_scalars_clears_the_conflict_only_of_an_unrivalled_party_field() -> None:
+    def conflicts(paths: list[str]) -> dict[str, float]:
+        fl = FieldList.model_validate(
+            {"object": "Contact", "fields": [{"path": p, "type": "string"} for p in paths]}
+        )
+        out = {}
+        for f in Engine().options(fl, "supplier"):
+            for o in f.options:
+                if o.target == "supplier.email":
+                    out[f.view.spec.path] = o.features[FEATURES.index("list_conflict")]
+        return out
+
+    assert conflicts(["Addresses[].Email", "Name"])["Addresses[].Email"] == 0.0
+    assert conflicts(["Addresses[].Email", "EmailAddress"])["Addresses[].Email"] == 1.0

@@ -39,3 +39,24 @@ def test_start_names_the_adapters_when_the_erp_is_unknown() -> None:
     result = CliRunner().invoke(app, ["sandbox", "start", "nosuch", "--seconds", "0"])
     assert result.exit_code == 2
     assert "no adapter 'nosuch' is installed" in result.output
+
+
+def test_start_sets_any_field_of_the_erps_sandbox_configuration() -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            *("sandbox", "start", "netsuite", "--set", "concurrency=2", "--set", "time_zone=UTC"),
+            *("--records", "5", "--seconds", "0"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "NetSuite sandbox on http://127.0.0.1:" in result.output
+
+
+def test_start_refuses_a_wrong_field_before_serving() -> None:
+    for setting in ("limits.per_window=0", "faults.error_rate=2", "no_such_field=1", "novalue"):
+        result = CliRunner().invoke(
+            app, ["sandbox", "start", "xero", "--set", setting, "--seconds", "0"]
+        )
+        assert result.exit_code == 2, (setting, result.output)
+        assert "sandbox on http" not in result.output

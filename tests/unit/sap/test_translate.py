@@ -297,3 +297,45 @@ def test_payable_invoices_only_and_with_a_document_date() -> None:
     )
     with pytest.raises(MappingError, match=r"DocumentDate -> invoice\.issue_date"):
         invoice_to_sap(undated, context, "10100001")
+
+
+@pytest.mark.parametrize(
+    ("number", "kind", "balance", "group", "expected"),
+    [
+        ("11001000", "C", True, "BSHT", "asset"),  # a cash account, whatever its number
+        ("21100000", "X", True, "BSHT", "liability"),
+        ("31000000", "X", True, "BSHT", "equity"),
+        ("61500000", "X", True, "BSHT", "asset"),  # the master says balance sheet: not expense
+        ("41000000", "P", False, "PL", "revenue"),
+        ("71000000", "N", False, "PL", "expense"),
+        ("19000000", "P", False, "PL", "expense"),  # the master says P&L: not an asset
+        ("29000000", None, None, None, "liability"),  # nothing said: YCOA's number ranges
+        ("21100000", "X", True, "ACCR", "liability"),
+        ("33000000", "X", True, "ACCR", "liability"),  # the tenant's group decides
+    ],
+)
+def test_a_gl_account_type_comes_from_the_master_before_the_number(
+    number: str, kind: str | None, balance: bool | None, group: str | None, expected: str
+) -> None:
+    from connectors.sap.models import GLAccount
+    from connectors.sap.translate_common import account_groups
+    from connectors.sap.translate_ledger import account_type
+
+    account = GLAccount.model_validate(
+        {
+            "ChartOfAccounts": "YCOA",
+            "GLAccount": number,
+            "GLAccountType": kind,
+            "IsBalanceSheetAccount": balance,
+            "GLAccountGroup": group,
+        }
+    )
+    assert account_type(account, account_groups("ACCR=liability, REV=revenue")) == expected
+
+
+def test_an_unknown_account_type_in_the_account_groups_option_is_refused() -> None:
+    from connectors.errors import ValidationError
+    from connectors.sap.translate_common import account_groups
+
+    with pytest.raises(ValidationError, match="BS=assets"):
+        account_groups("BS=assets")
