@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
-from connectors.base import ConnectionConfig, Resource
+from connectors.base import ConnectionConfig, FetchedPage, Resource
 from connectors.ids import StableIds
 from connectors.pull import pull
 from connectors.ratelimit import Budget, MemoryRateLimiter
@@ -89,12 +89,12 @@ class Recording(SapConnector):
 
     captured: ClassVar[dict[str, list[dict[str, Any]]]] = defaultdict(list)
 
-    def read_token(
+    def fetch_page(
         self, resource: Resource, since: datetime | None, token: str | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        items, following = super().read_token(resource, since, token)
-        self.captured[resource.name].extend(items)
-        return items, following
+    ) -> FetchedPage:
+        page = super().fetch_page(resource, since, token)
+        self.captured[resource.name].extend(page.items)
+        return page
 
 
 # -- 1. calls vs the theoretical minimum ------------------------------------------------------

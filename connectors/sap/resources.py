@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from connectors.base import KEY_SCAN, Resource
+from connectors.paging import NextLinks
 from connectors.sap import models as m
 from mappings.customfields import Place
 
@@ -16,6 +17,9 @@ __all__ = ["PAGE", "RESOURCES", "SAP_READS", "SapRead"]
 
 PAGE = 5000
 """Rows per request: the most an SAP service gives in one page (RAP caps at 5,000)."""
+_PAGES = NextLinks("d.__next", "$top", "$skip", "d.__count")
+"""OData V2 paging: `$top/$skip` with `$inlinecount`, and the server's `__next` when it pages
+below `$top` (SAP's RAP services give 100 rows without `$top`)."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,11 @@ def _resource(
         collection=read.entity_set,
         model=model,
         objects=objects,
-        id_field="__group" if read.group else read.keys[0] if len(read.keys) == 1 else "",
-        id_fields=() if read.group or len(read.keys) == 1 else read.keys,
+        id_fields=read.keys,
         cursor="+".join(read.stamp_fields) if read.stamp else None,
         page_size=PAGE,
+        paginator=_PAGES,
+        records="d.results",
         deletes=deletes,
         description=description,
         deletions=deletions,
