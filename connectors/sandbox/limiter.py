@@ -5,9 +5,11 @@ Windows are sliding (a call counts for exactly `window_seconds` after it was mad
 not count. The window and day lengths are configurable so tests can cross a boundary in
 seconds. The clock is injectable for unit tests.
 
-A budget left out (None) is not limited: `RateLimits.concurrency_only(n)` limits only the calls
-in flight, as NetSuite does. A limiter made with `enforce=False` never refuses a call and
-reports every budget whole, so a sandbox without limits still sends the ERP's limit headers.
+A budget left out (None, the default) is not limited: each ERP's sandbox declares its own
+budgets (Xero's in `connectors.xero.sandbox.config`); `RateLimits.concurrency_only(n)` limits
+only the calls in flight, as NetSuite does. A limiter made with `enforce=False` never refuses a
+call and reports every budget whole, so a sandbox without limits still sends the ERP's limit
+headers.
 """
 
 from __future__ import annotations
@@ -35,15 +37,15 @@ class Problem(StrEnum):
 
 
 class RateLimits(BaseModel):
-    """Budgets; the defaults are Xero's: per tenant 60/min, 5 in flight, 5000/day; 10k/min app."""
+    """Budgets per tenant and per app; a budget left out (None) is not limited."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    per_window: int | None = Field(60, ge=1, description="calls per tenant per window")
-    per_day: int | None = Field(5000, ge=1, description="calls per tenant per day")
-    concurrent: int = Field(5, ge=1, description="calls of one tenant in flight at once")
+    per_window: int | None = Field(None, ge=1, description="calls per tenant per window")
+    per_day: int | None = Field(None, ge=1, description="calls per tenant per day")
+    concurrent: int | None = Field(None, ge=1, description="calls of one tenant in flight")
     app_per_window: int | None = Field(
-        10_000, ge=1, description="calls per window across all tenants"
+        None, ge=1, description="calls per window across all tenants"
     )
     window_seconds: float = Field(60.0, gt=0, description="length of the 'minute' window")
     day_seconds: float = Field(86_400.0, gt=0, description="length of the 'day' window")
@@ -51,7 +53,7 @@ class RateLimits(BaseModel):
     @classmethod
     def concurrency_only(cls, concurrent: int) -> RateLimits:
         """Only calls in flight are limited (NetSuite: per account, by its licences)."""
-        return cls(per_window=None, per_day=None, app_per_window=None, concurrent=concurrent)
+        return cls(concurrent=concurrent)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ class RateLimiter:
             elif per_window is not None and len(state.window) >= per_window:
                 problem = Problem.MINUTE
                 retry_after = self._wait(state.window, now, limits.window_seconds)
-            elif state.in_flight >= limits.concurrent:
+            elif limits.concurrent is not None and state.in_flight >= limits.concurrent:
                 problem, retry_after = Problem.CONCURRENT, 1
             if not self.enforce:
                 # Nothing is limited: report every budget whole, count only what is in flight.

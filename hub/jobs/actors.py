@@ -12,10 +12,11 @@ from typing import Any
 import dramatiq
 
 from connectors.errors import ConnectorError
-from hub.jobs.policy import SUBJECTS, JobSubject
-from hub.jobs.runtime import Runtime, get_runtime
+from hub.jobs.policy import JobSubject
+from hub.jobs.runtime import get_runtime
 from hub.logging import log_context, setup_logging
-from hub.store import JOB_REF
+from hub.settings import Settings
+from hub.store import JOB_REF, Store
 
 _runtime = get_runtime()
 # A worker process logs like every hub process: structured, redacted, with the job's ids.
@@ -43,8 +44,42 @@ log = logging.getLogger("ledgerhub.jobs")
 EXPECTED = (ConnectorError,)
 
 
+def _sync_subject(kwargs: dict[str, Any], store: Store, settings: Settings) -> JobSubject:
+    run_id = kwargs.get("run_id")
+
+    def give_up(exc: BaseException) -> None:
+        # A run left "running" would keep the scheduler and `hub exceptions retry` from
+        # starting another for the pair until the job time limit passed.
+        run = store.runs.get(run_id) if run_id else None
+        if run is not None and run.status == "running":
+            store.runs.finish(run.id, error=f"{type(exc).__name__}: {exc}")
+
+    def requeued(delay_ms: int) -> None:
+        # The job will be back: its run stays owned meanwhile, not taken for dead.
+        if run_id:
+            store.runs.renew(run_id, delay_ms + settings.run_lock_ttl_ms)
+
+    return JobSubject(
+        kwargs.get("connection_id"), kwargs.get("resource"), JOB_REF, "sync", give_up, requeued
+    )
+
+
+def _write_subject(kwargs: dict[str, Any], store: Store, settings: Settings) -> JobSubject:
+    request_id = str(kwargs.get("request_id"))
+    request = store.writes.get(request_id)
+
+    def give_up(exc: BaseException) -> None:
+        category = getattr(exc, "category", "internal")
+        store.writes.fail(request_id, error=str(exc), category=category, final=True)
+
+    return JobSubject(request.connection_id, request.object, request_id, "write", give_up)
+
+
 @dramatiq.actor(
-    queue_name=SYNC_QUEUE, time_limit=_runtime.settings.job_time_limit_ms, throws=EXPECTED
+    queue_name=SYNC_QUEUE,
+    time_limit=_runtime.settings.job_time_limit_ms,
+    throws=EXPECTED,
+    subject=_sync_subject,
 )
 def sync(
     connection_id: str,
@@ -95,8 +130,9 @@ def sync(
                 run.pages,
                 time.perf_counter() - started,
             )
-    if not outcome.skipped:
-        dispatch.send()
+    # Also when skipped: a job delivered again after its process died may find its events
+    # still waiting in the outbox.
+    _dispatch_here(correlation_id)
 
 
 @dramatiq.actor(
@@ -104,6 +140,7 @@ def sync(
     priority=BACKFILL_PRIORITY,
     time_limit=_runtime.settings.job_time_limit_ms,
     throws=EXPECTED,
+    subject=_sync_subject,
 )
 def backfill(
     connection_id: str,
@@ -116,7 +153,10 @@ def backfill(
 
 
 @dramatiq.actor(
-    queue_name=WRITE_QUEUE, time_limit=_runtime.settings.job_time_limit_ms, throws=EXPECTED
+    queue_name=WRITE_QUEUE,
+    time_limit=_runtime.settings.job_time_limit_ms,
+    throws=EXPECTED,
+    subject=_write_subject,
 )
 def write(request_id: str) -> None:
     """Send one write request to its ERP, exactly once."""
@@ -134,15 +174,31 @@ def write(request_id: str) -> None:
             request.remote_id or "-",
             time.perf_counter() - started,
         )
-    dispatch.send()
+    _dispatch_here(None)
+
+
+def _dispatch_here(correlation_id: str | None) -> None:
+    """Dispatch the outbox and deliver the webhooks in this job (no wait for another job);
+    when that fails, leave it to a dispatch job, which retries."""
+    from hub.jobs.dispatch import dispatch_and_deliver
+
+    with log_context(correlation_id=correlation_id):
+        try:
+            delivered = dispatch_and_deliver(get_runtime())
+        except Exception as exc:
+            log.warning("dispatch in the job failed (%s); sending a dispatch job", exc)
+            dispatch.send()
+            return
+    if delivered:
+        log.info("dispatch: %d event(s) delivered", delivered)
 
 
 @dramatiq.actor(queue_name=DISPATCH_QUEUE, max_retries=20)
 def dispatch() -> None:
     """Deliver the outbox's pending events to the event sinks."""
-    from hub.jobs.dispatch import dispatch_pending
+    from hub.jobs.dispatch import dispatch_and_deliver
 
-    delivered = dispatch_pending(get_runtime())
+    delivered = dispatch_and_deliver(get_runtime())
     if delivered:
         log.info("dispatch: %d event(s) delivered", delivered)
 
@@ -166,39 +222,3 @@ def _connection_removed(connection_id: str) -> bool:
     except Exception:  # the store itself failing: the job's own error decides
         return False
     return False
-
-
-def _sync_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
-    run_id = kwargs.get("run_id")
-
-    def give_up(exc: BaseException) -> None:
-        # A run left "running" would keep the scheduler and `hub exceptions retry` from
-        # starting another for the pair until the job time limit passed.
-        run = runtime.store.runs.get(run_id) if run_id else None
-        if run is not None and run.status == "running":
-            runtime.store.runs.finish(run.id, error=f"{type(exc).__name__}: {exc}")
-
-    def requeued(delay_ms: int) -> None:
-        # The job will be back: its run stays owned meanwhile, not taken for dead.
-        if run_id:
-            runtime.store.runs.renew(run_id, delay_ms + runtime.settings.run_lock_ttl_ms)
-
-    return JobSubject(
-        kwargs.get("connection_id"), kwargs.get("resource"), JOB_REF, "sync", give_up, requeued
-    )
-
-
-def _write_subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
-    request_id = str(kwargs.get("request_id"))
-    request = runtime.store.writes.get(request_id)
-
-    def give_up(exc: BaseException) -> None:
-        category = getattr(exc, "category", "internal")
-        runtime.store.writes.fail(request_id, error=str(exc), category=category, final=True)
-
-    return JobSubject(request.connection_id, request.object, request_id, "write", give_up)
-
-
-SUBJECTS[sync.actor_name] = _sync_subject
-SUBJECTS[backfill.actor_name] = _sync_subject
-SUBJECTS[write.actor_name] = _write_subject

@@ -11,7 +11,8 @@
 - Permanent failures (auth, validation, mapping, rejected, duplicate, conflict): never retried;
   an exception case is opened at once, with the action that resolves it.
 
-Nothing leaves silently: every job that stops without succeeding is a case.
+Nothing leaves silently: every job that stops without succeeding is a case. An actor says what
+its jobs are about with its `subject` option (a `SubjectOf`), used for their cases.
 """
 
 from __future__ import annotations
@@ -20,20 +21,19 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import dramatiq
 import redis
+from dramatiq.actor import Actor
 from dramatiq.broker import MessageProxy
 from dramatiq.common import compute_backoff
 from dramatiq.middleware import Middleware
 
 from connectors.errors import ConnectorError, RateLimited
 from hub.jobs.runlock import RunBusy
-from hub.store import JOB_REF
-
-if TYPE_CHECKING:
-    from hub.jobs.runtime import Runtime
+from hub.settings import Settings
+from hub.store import JOB_REF, Store
 
 log = logging.getLogger("ledgerhub.jobs")
 
@@ -56,8 +56,8 @@ class JobSubject:
     """Told the delay (ms) before the job runs again: a sync run extends its lease by it."""
 
 
-SUBJECTS: dict[str, Callable[[dict[str, Any], Runtime], JobSubject]] = {}
-"""Per actor name: how to tell what a message is about (registered by `hub.jobs.actors`)."""
+SubjectOf = Callable[[dict[str, Any], Store, Settings], JobSubject]
+"""An actor's `subject` option: what a message is about, from its keyword arguments."""
 
 
 def _as_message(proxy: MessageProxy) -> dramatiq.Message[Any]:
@@ -102,16 +102,26 @@ def _requeue(broker: dramatiq.Broker, message: MessageProxy, delay: int) -> None
 
 
 class FailurePolicy(Middleware):
-    """Replaces dramatiq's Retries middleware with the hub's policy."""
+    """Replaces dramatiq's Retries middleware with the hub's policy.
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    `store` gives the store its cases and dead letters go to (called when a job fails, so a
+    process that never fails a job never opens it).
+    """
+
+    def __init__(self, settings: Settings, store: Callable[[], Store]) -> None:
+        self.settings = settings
+        self._store = store
+
+    @property
+    def store(self) -> Store:
+        """Where cases and dead letters go."""
+        return self._store()
 
     @property
     def actor_options(self) -> set[str]:
-        """Options actors may set: `max_retries`, and `throws` (failures logged without a
-        traceback, as dramatiq's own Retries middleware allows)."""
-        return {"max_retries", "throws"}
+        """Options actors may set: `max_retries`, `throws` (failures logged without a
+        traceback, as dramatiq's own Retries middleware allows) and `subject` (a `SubjectOf`)."""
+        return {"max_retries", "throws", "subject"}
 
     def after_process_message(
         self,
@@ -124,7 +134,7 @@ class FailurePolicy(Middleware):
         """Retry, park, dead-letter or open a case for a failed message."""
         if exception is None:
             return
-        settings = self.runtime.settings
+        settings = self.settings
         actor = broker.get_actor(message.actor_name)
         max_retries = int(actor.options.get("max_retries", settings.job_max_retries))
         retries = int(message.options.get("retries", 0))
@@ -136,17 +146,17 @@ class FailurePolicy(Middleware):
                 exception.retry_after_ms,
                 exception,
             )
-            self._requeued(message, exception.retry_after_ms)
+            self._requeued(actor, message, exception.retry_after_ms)
             _requeue(broker, message, exception.retry_after_ms)
             return
         if isinstance(exception, RateLimited):
             delay = int(exception.retry_after * 1000)
             if exception.scope == "day":
-                self._case(message, exception, retries)
+                self._case(actor, message, exception, retries)
                 log.warning(
                     "parking %s for %d s: daily budget spent", message.actor_name, delay // 1000
                 )
-            self._requeued(message, delay)
+            self._requeued(actor, message, delay)
             _requeue(broker, message, delay)
             return
         if retry and retries < max_retries:
@@ -164,19 +174,19 @@ class FailurePolicy(Middleware):
                 retries + 1,
                 max_retries,
             )
-            self._requeued(message, delay)
+            self._requeued(actor, message, delay)
             _requeue(broker, message, delay)
             return
         message.fail()
-        subject = self._subject(message)
+        subject = self._subject(actor, message)
         if subject.on_give_up is not None:
             try:
                 subject.on_give_up(exception)
             except Exception:
                 log.exception("could not mark %s as given up", message.actor_name)
-        case_id = self._case(message, exception, retries + 1, gave_up=retry)
+        case_id = self._case(actor, message, exception, retries + 1, gave_up=retry)
         if retry:
-            self.runtime.store.dead_letters.add(
+            self.store.dead_letters.add(
                 message_id=message.message_id,
                 actor=message.actor_name,
                 queue=message.queue_name,
@@ -191,22 +201,22 @@ class FailurePolicy(Middleware):
         else:
             log.warning("%s failed for good (%s): %s", message.actor_name, category, exception)
 
-    def _requeued(self, message: MessageProxy, delay_ms: int) -> None:
-        subject = SUBJECTS.get(message.actor_name)
+    def _requeued(self, actor: Actor[..., Any], message: MessageProxy, delay_ms: int) -> None:
+        subject: SubjectOf | None = actor.options.get("subject")
         if subject is None:
             return
         try:
-            found = subject(dict(message.kwargs), self.runtime)
+            found = subject(dict(message.kwargs), self.store, self.settings)
             if found.on_requeue is not None:
                 found.on_requeue(delay_ms)
         except Exception:  # the store may be what failed; the job comes back regardless
             log.warning("could not extend the lease of %s", message.actor_name, exc_info=True)
 
-    def _subject(self, message: MessageProxy) -> JobSubject:
-        describe = SUBJECTS.get(message.actor_name)
+    def _subject(self, actor: Actor[..., Any], message: MessageProxy) -> JobSubject:
+        describe: SubjectOf | None = actor.options.get("subject")
         if describe is not None:
             try:
-                return describe(dict(message.kwargs), self.runtime)
+                return describe(dict(message.kwargs), self.store, self.settings)
             except Exception:
                 # A message about something that does not exist (or a store that is away):
                 # still dead-lettered and a case, just without its subject.
@@ -214,12 +224,22 @@ class FailurePolicy(Middleware):
         return JobSubject(None, None, JOB_REF, message.actor_name)
 
     def _case(
-        self, message: MessageProxy, exc: BaseException, attempts: int, *, gave_up: bool = False
+        self,
+        actor: Actor[..., Any],
+        message: MessageProxy,
+        exc: BaseException,
+        attempts: int,
+        *,
+        gave_up: bool = False,
     ) -> str | None:
         from hub.store.cases import GAVE_UP_ACTION
 
-        subject = self._subject(message)
-        cases = self.runtime.store.cases
+        subject = self._subject(actor, message)
+        try:
+            cases = self.store.cases
+        except Exception:  # the store itself may be the thing that failed
+            log.exception("could not record the failure of %s", message.actor_name)
+            return None
         action = GAVE_UP_ACTION if gave_up else None
         try:
             if isinstance(exc, ConnectorError):

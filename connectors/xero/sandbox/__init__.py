@@ -10,7 +10,7 @@ with run_in_thread(app) as server:
 
 from connectors.xero.sandbox.app import XeroAuthMiddleware, create_app
 from connectors.xero.sandbox.catalog import SPECS, WRITABLE
-from connectors.xero.sandbox.config import XeroSandboxConfig
+from connectors.xero.sandbox.config import XeroLimits, XeroSandboxConfig
 from connectors.xero.sandbox.state import ChangeResult, XeroSandboxState
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "WRITABLE",
     "ChangeResult",
     "XeroAuthMiddleware",
+    "XeroLimits",
     "XeroSandboxConfig",
     "XeroSandboxState",
     "create_app",

@@ -15,7 +15,8 @@ from canonical import jsonio
 from connectors.sandbox.control import SandboxRuntime
 from connectors.sandbox.idempotency import StoredResponse
 from connectors.sandbox.jsonenc import dumps, parse_http_or_iso_datetime
-from connectors.xero.sandbox.catalog import SPECS, WRITABLE
+from connectors.sandbox.store import ViewKey
+from connectors.xero.sandbox.catalog import SPECS, WRITABLE, Spec
 from connectors.xero.sandbox.errors import (
     JSON,
     json_response,
@@ -25,7 +26,6 @@ from connectors.xero.sandbox.errors import (
 )
 from connectors.xero.sandbox.query import QueryParseError, parse_order, parse_where
 from connectors.xero.sandbox.state import XeroSandboxState
-from connectors.xero.sandbox.store import Spec, ViewKey
 from connectors.xero.sandbox.writes import WriteBatch, apply_element
 from connectors.xero.wire import format_ms_datetime, parse_ms_datetime
 

@@ -9,6 +9,7 @@ from typing import Any
 from stdnum.gb import vat as gb_vat
 
 from connectors.sandbox.seeding import Fake
+from connectors.xero.sandbox.catalog import XeroStore
 from connectors.xero.sandbox.shapes import (
     BANK_CODES,
     BASE_CURRENCY,
@@ -21,7 +22,6 @@ from connectors.xero.sandbox.shapes import (
     price_lines,
     q2,
 )
-from connectors.xero.sandbox.store import Store
 
 __all__ = ["DocumentFactory"]
 
@@ -43,7 +43,7 @@ def gb_vat_number(fake: Fake) -> str:
 class DocumentFactory:
     """Knows the organisation's reference data and numbering; makes consistent documents."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: XeroStore) -> None:
         self.store = store
         self.accounts = {r.doc["Code"]: r.doc for r in store["accounts"].records.values()}
         self.rates: dict[str, Decimal] = {

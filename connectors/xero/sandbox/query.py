@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from connectors.sandbox.store import value_at
+
 __all__ = ["Condition", "QueryParseError", "Sort", "parse_order", "parse_where", "value_at"]
 
 
@@ -35,16 +37,6 @@ _CONDITION = re.compile(
 )
 _AND = re.compile(r"\s*(?:&&|\bAND\b)\s*", re.IGNORECASE)
 _MS_DATE = re.compile(r"^/Date\((-?\d+)")
-
-
-def value_at(doc: dict[str, Any], path: str) -> Any:
-    """The value at a dotted path of a document (None when absent)."""
-    value: Any = doc
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 @dataclass(frozen=True)
@@ -95,6 +87,10 @@ class Sort:
 
     field: str
     descending: bool
+
+    def key(self, doc: dict[str, Any]) -> tuple[int, Any]:
+        """The document's sort key for this term."""
+        return sort_key(self.field)(doc)
 
 
 def parse_order(expression: str | None) -> tuple[Sort, ...]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.sandbox.seeding import BASE_DATE, Fake
-from connectors.xero.sandbox.catalog import SPECS
+from connectors.xero.sandbox.catalog import SPECS, XeroStore
 from connectors.xero.sandbox.config import XeroSandboxConfig
 from connectors.xero.sandbox.factory import DocumentFactory
 from connectors.xero.sandbox.shapes import (
@@ -26,7 +26,6 @@ from connectors.xero.sandbox.shapes import (
     TRACKING,
     apply_payment,
 )
-from connectors.xero.sandbox.store import Store
 from connectors.xero.wire import format_ms_datetime as ms_date
 
 __all__ = ["seed_store"]
@@ -43,7 +42,7 @@ def _stamp(fake: Fake, day: date, max_days: int = 5) -> datetime:
     return fake.moment_between(begin, max(begin, end))
 
 
-def seed_reference(store: Store, config: XeroSandboxConfig, fake: Fake) -> None:
+def seed_reference(store: XeroStore, config: XeroSandboxConfig, fake: Fake) -> None:
     """Organisation, currencies, tax rates, accounts and tracking categories."""
     stamp = START - timedelta(days=30)
     store["organisation"].put(
@@ -149,9 +148,9 @@ def seed_reference(store: Store, config: XeroSandboxConfig, fake: Fake) -> None:
         )
 
 
-def seed_store(config: XeroSandboxConfig) -> Store:
+def seed_store(config: XeroSandboxConfig) -> XeroStore:
     """A new store holding the seeded organisation for `config.seed` and `config.records`."""
-    store = Store(SPECS)
+    store = XeroStore(SPECS)
     seed, n = config.seed, config.records
     seed_reference(store, config, Fake(seed, "reference"))
     factory = DocumentFactory(store)
@@ -172,7 +171,7 @@ def seed_store(config: XeroSandboxConfig) -> Store:
     return store
 
 
-def _seed_contacts(store: Store, factory: DocumentFactory, fake: Fake, count: int) -> list[Doc]:
+def _seed_contacts(store: XeroStore, factory: DocumentFactory, fake: Fake, count: int) -> list[Doc]:
     contacts = []
     for index in range(count):
         role = "supplier" if index % 20 < 9 else "customer" if index % 20 < 17 else "both"
@@ -184,7 +183,7 @@ def _seed_contacts(store: Store, factory: DocumentFactory, fake: Fake, count: in
 
 
 def _seed_invoices(
-    store: Store,
+    store: XeroStore,
     factory: DocumentFactory,
     fake: Fake,
     count: int,
@@ -217,7 +216,7 @@ def _seed_invoices(
 
 
 def _seed_payments(
-    store: Store, factory: DocumentFactory, fake: Fake, payable: list[Doc], count: int
+    store: XeroStore, factory: DocumentFactory, fake: Fake, payable: list[Doc], count: int
 ) -> None:
     invoices = store["invoices"]
     made = 0
@@ -249,7 +248,7 @@ def _seed_payments(
 
 
 def _seed_batches(
-    store: Store, factory: DocumentFactory, fake: Fake, suppliers: list[Doc], count: int
+    store: XeroStore, factory: DocumentFactory, fake: Fake, suppliers: list[Doc], count: int
 ) -> None:
     invoices = store["invoices"]
     # Xero batches only bills in the organisation's base currency.
@@ -274,7 +273,7 @@ def _seed_batches(
 
 
 def _seed_credit_notes(
-    store: Store,
+    store: XeroStore,
     factory: DocumentFactory,
     fake: Fake,
     count: int,
@@ -292,7 +291,7 @@ def _seed_credit_notes(
 
 
 def _seed_prepaid(
-    store: Store,
+    store: XeroStore,
     factory: DocumentFactory,
     fake: Fake,
     count: int,
@@ -310,7 +309,7 @@ def _seed_prepaid(
         store["prepayments"].put(pre, _stamp(fake, day))
 
 
-def _seed_journals(store: Store, factory: DocumentFactory, fake: Fake, count: int) -> None:
+def _seed_journals(store: XeroStore, factory: DocumentFactory, fake: Fake, count: int) -> None:
     for _ in range(count):
         roll = fake.rng.random()
         status = "DRAFT" if roll < 0.08 else "VOIDED" if roll < 0.12 else "POSTED"

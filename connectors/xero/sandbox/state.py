@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.sandbox.seeding import Fake
-from connectors.xero.sandbox.catalog import ALIASES
+from connectors.sandbox.store import Record
+from connectors.xero.sandbox.catalog import ALIASES, XeroStore
 from connectors.xero.sandbox.config import XeroSandboxConfig
 from connectors.xero.sandbox.factory import DocumentFactory
 from connectors.xero.sandbox.seed import seed_store
 from connectors.xero.sandbox.shapes import ZERO, apply_payment, q2, unapply_payment
-from connectors.xero.sandbox.store import Record, Store
 
 __all__ = ["ChangeResult", "XeroSandboxState"]
 
@@ -37,7 +37,7 @@ class XeroSandboxState:
         self.connection_id = ids.uuid()
         self.auth_event_id = ids.uuid()
         self._last_now = datetime(2000, 1, 1, tzinfo=UTC)
-        self.store: Store
+        self.store: XeroStore
         self.factory: DocumentFactory
         self._changes = 0
         self.reset()

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connectors.sandbox.store import Record
 from connectors.xero.sandbox.state import XeroSandboxState
-from connectors.xero.sandbox.store import Record
 from connectors.xero.wire import parse_ms_datetime
 
 __all__ = [

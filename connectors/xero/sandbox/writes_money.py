@@ -111,7 +111,7 @@ def write_journal(
 ) -> Doc:
     """Create or update a manual journal; its signed lines must balance."""
     record = existing(state, name, element)
-    doc = (
+    doc: Doc = (
         copy.deepcopy(record.doc)
         if record
         else {
@@ -131,7 +131,8 @@ def write_journal(
         raise Invalid(f"Manual journal status cannot change from {status} to {wanted}")
     narration = str(element.get("Narration", doc.get("Narration")) or "").strip()
     errors = [] if narration else ["Narration must not be empty"]
-    lines = [dict(line) for line in element.get("JournalLines", doc.get("JournalLines") or [])]
+    given = element["JournalLines"] if "JournalLines" in element else doc.get("JournalLines")
+    lines = [dict(line) for line in given or []]
     if len(lines) < 2:
         errors.append("A manual journal must have at least two journal lines")
     debits = credits = ZERO

@@ -12,9 +12,10 @@ from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Retries, default_middleware
 
 from connectors.errors import RateLimited, TransientError, ValidationError
-from hub.jobs.policy import SUBJECTS, FailurePolicy, JobSubject
+from hub.jobs.policy import FailurePolicy, JobSubject
 from hub.jobs.runtime import Runtime
 from hub.settings import Settings
+from hub.store import Store
 from hub.store.cases import ACTIONS, GAVE_UP_ACTION
 from tests import services
 
@@ -38,7 +39,7 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 def broker(runtime: Runtime) -> Iterator[StubBroker]:
     middleware = [m() for m in default_middleware if m is not Retries]
     stub = StubBroker(middleware=middleware)
-    stub.add_middleware(FailurePolicy(runtime))
+    stub.add_middleware(FailurePolicy(runtime.settings, lambda: runtime.store))
     stub.emit_after("process_boot")
     dramatiq.set_broker(stub)
     yield stub
@@ -57,7 +58,7 @@ def run(broker: StubBroker, actor: Any, **kwargs: Any) -> None:
         worker.stop()
 
 
-def subject(kwargs: dict[str, Any], runtime: Runtime) -> JobSubject:
+def subject(kwargs: dict[str, Any], store: Store, settings: Settings) -> JobSubject:
     return JobSubject("con_test", "invoices", "rec-1", "sync")
 
 
@@ -66,12 +67,11 @@ def test_a_transient_failure_is_retried_then_dead_lettered_with_a_case(
 ) -> None:
     calls: list[int] = []
 
-    @dramatiq.actor(broker=broker, actor_name="always_down")
+    @dramatiq.actor(broker=broker, actor_name="always_down", subject=subject)
     def always_down(n: int) -> None:
         calls.append(n)
         raise TransientError("ERP answered 503")
 
-    SUBJECTS["always_down"] = subject
     run(broker, always_down, n=1)
     assert len(calls) == 3  # the first try and job_max_retries=2 retries
     (letter,) = runtime.store.dead_letters.list()
@@ -93,14 +93,14 @@ def test_a_permanent_failure_is_not_retried_and_opens_a_case_at_once(
     calls: list[int] = []
     given_up: list[BaseException] = []
 
-    @dramatiq.actor(broker=broker, actor_name="bad_data")
+    def gives_up(kw: dict[str, Any], store: Store, settings: Settings) -> JobSubject:
+        return JobSubject("con_test", "invoice", "wrq_1", "write", given_up.append)
+
+    @dramatiq.actor(broker=broker, actor_name="bad_data", subject=gives_up)
     def bad_data() -> None:
         calls.append(1)
         raise ValidationError("Xero refused the data: Contact must be specified", erp_code="V")
 
-    SUBJECTS["bad_data"] = lambda kw, rt: JobSubject(
-        "con_test", "invoice", "wrq_1", "write", given_up.append
-    )
     run(broker, bad_data)
     assert calls == [1]
     assert runtime.store.dead_letters.list() == []

@@ -1,9 +1,14 @@
-"""In-memory collections of Xero documents, with cached JSON and cached filtered views.
+"""In-memory collections of an ERP's documents, with cached JSON and cached filtered views.
 
-A document is kept in Xero's own JSON shape (Decimal amounts, Microsoft dates) and encoded
+A document is kept in the ERP's own JSON shape (Decimal amounts, the ERP's dates) and encoded
 once; a page is the cached encodings joined, so serving page 90 of 100 costs a slice and a
 join, not re-serialising the collection. Views (filters and order) are cached per collection
 version and dropped when the collection changes.
+
+What differs per ERP comes in through the collection's spec (`CollectionSpec`: its name, id
+field, optional second identifier, what counts as archived and how a change is stamped on the
+document) and the view's filters and orders (anything with `matches(doc)`, or `key(doc)` and
+`descending`), which the ERP parses from its own query language.
 """
 
 from __future__ import annotations
@@ -12,40 +17,81 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from connectors.sandbox.jsonenc import dumps_bytes
-from connectors.xero.sandbox.query import Condition, Sort, sort_key, value_at
-from connectors.xero.wire import format_ms_datetime as ms_date
 
-__all__ = ["Collection", "Page", "Record", "Spec", "Store", "ViewKey"]
+__all__ = [
+    "Collection",
+    "CollectionSpec",
+    "Filter",
+    "Order",
+    "Page",
+    "Record",
+    "Store",
+    "ViewKey",
+    "value_at",
+]
+
+Doc = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Spec:
-    """How Xero exposes one collection."""
+def value_at(doc: Doc, path: str) -> Any:
+    """The value at a dotted path of a document (None when absent)."""
+    value: Any = doc
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
 
-    name: str  # our name, e.g. "credit_notes"
-    path: str  # Xero's path segment and envelope key, e.g. "CreditNotes"
-    id_field: str  # e.g. "CreditNoteID"
-    paged: bool
-    summary_drops: tuple[str, ...] = ()  # fields left out of unpaged lists
-    number_field: str | None = None  # second identifier accepted by GET /{path}/{ident}
-    envelope: str | None = None  # envelope key when it differs from `path`
-    stamped: bool = True  # the documents carry UpdatedDateUTC
-    archived_when: tuple[str, str] | None = None  # (field, value) hidden unless includeArchived
 
-    def is_archived(self, doc: dict[str, Any]) -> bool:
-        """True for a document that lists leave out unless `includeArchived=true`."""
-        return (
-            self.archived_when is not None
-            and doc.get(self.archived_when[0]) == (self.archived_when[1])
-        )
+class CollectionSpec(Protocol):
+    """What the store needs to know of one of the ERP's collections."""
 
     @property
-    def key(self) -> str:
-        """The collection's key in response envelopes."""
-        return self.envelope or self.path
+    def name(self) -> str:
+        """The collection's name in the store."""
+        ...
+
+    @property
+    def id_field(self) -> str:
+        """The document field holding its id."""
+        ...
+
+    @property
+    def number_field(self) -> str | None:
+        """A second identifier a document can be found by (an invoice number), or None."""
+        ...
+
+    def is_archived(self, doc: Doc) -> bool:
+        """True for a document lists leave out unless archived ones are asked for."""
+        ...
+
+    def stamp(self, doc: Doc, updated: datetime) -> None:
+        """Write the change time onto the document as the ERP does (or nothing)."""
+        ...
+
+
+class Filter(Protocol):
+    """One condition of a view."""
+
+    def matches(self, doc: Doc) -> bool:
+        """True when the document passes."""
+        ...
+
+
+class Order(Protocol):
+    """One ordering term of a view."""
+
+    @property
+    def descending(self) -> bool:
+        """Largest first."""
+        ...
+
+    def key(self, doc: Doc) -> Any:
+        """The document's sort key for this term."""
+        ...
 
 
 class Record:
@@ -53,7 +99,7 @@ class Record:
 
     __slots__ = ("_full", "_summary", "doc", "id", "seq", "updated")
 
-    def __init__(self, ident: str, doc: dict[str, Any], updated: datetime, seq: int) -> None:
+    def __init__(self, ident: str, doc: Doc, updated: datetime, seq: int) -> None:
         self.id = ident
         self.doc = doc
         self.updated = updated
@@ -80,8 +126,8 @@ class Record:
 class ViewKey:
     """Everything a list request filters and orders by."""
 
-    conditions: tuple[Condition, ...] = ()
-    order: tuple[Sort, ...] = ()
+    conditions: tuple[Filter, ...] = ()
+    order: tuple[Order, ...] = ()
     modified_since: datetime | None = None
     include_archived: bool = True
     ids: frozenset[str] | None = None
@@ -90,7 +136,7 @@ class ViewKey:
 
 @dataclass(frozen=True)
 class Page:
-    """A slice of a view: the encoded records and Xero's pagination numbers."""
+    """A slice of a view: the encoded records and the page numbers."""
 
     items: list[bytes]
     page: int
@@ -99,21 +145,23 @@ class Page:
     item_count: int
 
 
+SpecT = TypeVar("SpecT", bound=CollectionSpec)
+
+
 @dataclass
-class Collection:
+class Collection(Generic[SpecT]):
     """The records of one kind, in insertion order."""
 
-    spec: Spec
+    spec: SpecT
     records: dict[str, Record] = field(default_factory=dict)
     version: int = 0
     _views: dict[ViewKey, list[Record]] = field(default_factory=dict)
     _seq: int = 0
 
-    def put(self, doc: dict[str, Any], updated: datetime) -> Record:
-        """Insert or replace a document; its `UpdatedDateUTC` is set from `updated`."""
+    def put(self, doc: Doc, updated: datetime) -> Record:
+        """Insert or replace a document, stamped as changed at `updated`."""
         ident = str(doc[self.spec.id_field])
-        if self.spec.stamped:
-            doc["UpdatedDateUTC"] = ms_date(updated)
+        self.spec.stamp(doc, updated)
         record = self.records.get(ident)
         if record is None:
             self._seq += 1
@@ -128,8 +176,7 @@ class Collection:
     def touch(self, record: Record, updated: datetime) -> None:
         """Mark an edited document as changed at `updated`."""
         record.updated = updated
-        if self.spec.stamped:
-            record.doc["UpdatedDateUTC"] = ms_date(updated)
+        self.spec.stamp(record.doc, updated)
         record.invalidate()
         self.changed()
 
@@ -148,7 +195,7 @@ class Collection:
         return record
 
     def view(self, key: ViewKey) -> list[Record]:
-        """Records matching `key`, in its order (default: UpdatedDateUTC, then insertion)."""
+        """Records matching `key`, in its order (default: change time, then insertion)."""
         cached = self._views.get(key)
         if cached is not None:
             return cached
@@ -168,8 +215,7 @@ class Collection:
             rows = (r for r in rows if all(c.matches(r.doc) for c in conditions))
         result = sorted(rows, key=lambda r: (r.updated, r.seq))
         for term in reversed(key.order):
-            by_field = sort_key(term.field)
-            result.sort(key=lambda r, k=by_field: k(r.doc), reverse=term.descending)  # type: ignore[misc]
+            result.sort(key=lambda r, t=term: t.key(r.doc), reverse=term.descending)  # type: ignore[misc]
         if len(self._views) > 64:
             self._views.clear()
         self._views[key] = result
@@ -188,11 +234,11 @@ def _where_in(rows: Iterable[Record], dotted: str, allowed: frozenset[str]) -> I
     return (r for r in rows if str(value_at(r.doc, dotted) or "").lower() in allowed)
 
 
-class Store:
-    """Every collection of one organisation."""
+class Store(Generic[SpecT]):
+    """Every collection of one organisation (tenant, company), by the specs' names."""
 
-    def __init__(self, specs: Iterable[Spec]) -> None:
-        self.collections: dict[str, Collection] = {s.name: Collection(s) for s in specs}
+    def __init__(self, specs: Iterable[SpecT]) -> None:
+        self.collections: dict[str, Collection[SpecT]] = {s.name: Collection(s) for s in specs}
 
-    def __getitem__(self, name: str) -> Collection:
+    def __getitem__(self, name: str) -> Collection[SpecT]:
         return self.collections[name]
