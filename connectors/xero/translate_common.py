@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 from canonical import Record
 from connectors.errors import MappingError
 from connectors.ids import IdResolver
-from connectors.mapping import build_record, erp_field_for
+from connectors.mapping import build_record
 from connectors.mapping import text as _text
 from connectors.xero.models import XeroTracking
 
@@ -96,11 +96,6 @@ def key(value: str | None) -> str:
 
 def _subject(source: str, remote_id: str | None) -> str:
     return f"Xero {source} '{remote_id}'" if remote_id else f"Xero {source}"
-
-
-def xero_field_for(path: str, fields: Mapping[str, str]) -> str:
-    """The Xero field of a canonical path (see `connectors.mapping.erp_field_for`)."""
-    return erp_field_for(path, fields)
 
 
 def build(
