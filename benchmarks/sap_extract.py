@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
-from connectors.base import ConnectionConfig, Resource
+from connectors.base import ConnectionConfig, FetchedPage, Resource
 from connectors.ids import StableIds
 from connectors.pull import pull
 from connectors.ratelimit import Budget, MemoryRateLimiter
@@ -89,12 +89,12 @@ class Recording(SapConnector):
 
     captured: ClassVar[dict[str, list[dict[str, Any]]]] = defaultdict(list)
 
-    def read_token(
+    def fetch_page(
         self, resource: Resource, since: datetime | None, token: str | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        items, following = super().read_token(resource, since, token)
-        self.captured[resource.name].extend(items)
-        return items, following
+    ) -> FetchedPage:
+        page = super().fetch_page(resource, since, token)
+        self.captured[resource.name].extend(page.items)
+        return page
 
 
 # -- 1. calls vs the theoretical minimum ------------------------------------------------------
@@ -103,7 +103,8 @@ class Recording(SapConnector):
 def minimum_calls(sets: dict[str, int]) -> tuple[int, dict[str, int]]:
     """Calls no client can avoid: ceil(rows / 5000) per entity set read (one when empty).
 
-    Expanded navigations come in the same response, so only the top-level rows count; the
+    Expanded navigations come in the same response, so only the top-level rows count; each
+    page of supplier invoices needs the clearings of its supplier items from another service; the
     journal entry items are read twice (manual journals and payments are different filters),
     counted here at their full size, which over-states the minimum slightly in our favour only
     when a filter keeps fewer rows than a page.
@@ -119,6 +120,9 @@ def minimum_calls(sets: dict[str, int]) -> tuple[int, dict[str, int]]:
     }
     for name, count in rows.items():
         parts[name] = max(1, math.ceil(count / PAGE))
+    # Whether a supplier invoice is paid is only in the journal entry items: one read of the
+    # cleared supplier items per page of invoices (fewer than a page of them at these sizes).
+    parts["supplier invoice clearings"] = parts["supplier_invoices"]
     parts["company code (currency, chart)"] = 1
     return sum(parts.values()), parts
 

@@ -150,23 +150,54 @@ class Offsets(Paginator):
 
 @dataclass(frozen=True)
 class NextLinks(Paginator):
-    """The server's link to the next page (OData V2 `d.__next`, V4 `@odata.nextLink`)."""
+    """The server's link to the next page (OData V2 `d.__next`, V4 `@odata.nextLink`).
+
+    With `offset_param` (OData's `$skip`) the client pages too, as OData clients must: the
+    server gives at most the page size asked for (`size_param`, `$top`) and a link only when it
+    pages below it (server-driven paging); without a link the next page is the next offset,
+    while the count (`count_path`, `$inlinecount`) or a full page says there are more. The
+    token is then `{"skip": n}` or `{"next": link, "skip": n}` (n: items read so far).
+    """
 
     link_path: str = "@odata.nextLink"
     size_param: str | None = None
+    offset_param: str | None = None
+    count_path: str | None = None
 
     def request(self, resource: Resource, token: str | None) -> PageRequest:
-        """The resource itself first (with a page size if asked), then the link as given."""
-        if token:
-            return PageRequest(url=token)
+        """The resource itself first (with a page size if asked), then the link as given, or
+        the next offset."""
+        state = self.state(token)
+        if state.get("next"):
+            return PageRequest(url=str(state["next"]))
         params = {}
         if self.size_param and resource.page_size:
             params[self.size_param] = str(resource.page_size)
+        if self.offset_param and state.get("skip"):
+            params[self.offset_param] = str(state["skip"])
         return PageRequest(params)
+
+    def state(self, token: str | None) -> dict[str, Any]:
+        """The token as `{"next": link, "skip": n}` (parts absent when not known)."""
+        if not token:
+            return {}
+        if self.offset_param is None:
+            return {"next": token}
+        return dict(json.loads(token))
 
     def next_token(
         self, resource: Resource, token: str | None, body: Any, items: list[dict[str, Any]]
     ) -> str | None:
-        """The link, when the body has one."""
+        """The link when the body has one; else the next offset while there are more."""
         link = dig(body, self.link_path)
-        return str(link) if link else None
+        if self.offset_param is None:
+            return str(link) if link else None
+        read = int(self.state(token).get("skip", 0)) + len(items)
+        if link:
+            return json.dumps({"next": str(link), "skip": read})
+        count = dig(body, self.count_path)
+        if count is not None:
+            more = read < int(count)
+        else:
+            more = bool(items) and len(items) >= (resource.page_size or len(items) + 1)
+        return json.dumps({"skip": read}) if more else None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 import httpx
 
@@ -27,7 +27,7 @@ from connectors.sap.auth import CsrfAuth, sap_budget
 from connectors.sap.errors import SAP_ERRORS
 from connectors.sap.resources import CUSTOM_FIELD_PLACES, PAGE, RESOURCES, SAP_READS, SapRead
 from connectors.sap.soap import SOAP_PATH
-from connectors.sap.translate_common import SapContext, account_groups, remote_id
+from connectors.sap.translate_common import SapContext, account_groups
 from connectors.sap.wire import (
     collection,
     date_literal,
@@ -41,6 +41,8 @@ __all__ = ["SapConnector"]
 
 ODATA = "/sap/opu/odata/sap"
 _KEYS_PER_CALL = 40
+_JOURNAL_ITEMS = "/API_JOURNALENTRYITEMBASIC_SRV/A_JournalEntryItemBasic"
+_CLEARING = ("ClearingJournalEntry", "ClearingJournalEntryFiscalYear", "ClearingDate")
 
 
 def _stamp_filter(read: SapRead, since: datetime) -> str:
@@ -141,80 +143,76 @@ class SapConnector(Connector):
         return self._context
 
     # -- reads -----------------------------------------------------------------------------------
-    def _params(self, read: SapRead, resource: Resource, since: datetime | None) -> dict[str, str]:
-        filters = [
-            f
-            for f in (read.filter, _stamp_filter(read, since) if since and read.stamp else "")
-            if f
-        ]
+    def read_params(self, resource: Resource, since: datetime | None) -> dict[str, str]:
+        """`$filter` (the resource's own, changed since `since`, the chart of accounts),
+        `$expand`, `$orderby` and `$inlinecount` beside the paginator's `$top/$skip`."""
+        read = self.READS[resource.name]
+        filters = [read.filter] if read.filter else []
+        if since is not None and read.stamp:
+            filters.append(_stamp_filter(read, since))
         if resource.name == "accounts":
             filters.append(f"ChartOfAccounts eq {string_literal(self.context().chart_of_accounts)}")
-        params = {"$top": str(self.page_size(resource)), "$inlinecount": "allpages"}
+        params = {"$inlinecount": "allpages"}
         if filters:
             params["$filter"] = " and ".join(f"({f})" if " or " in f else f for f in filters)
-        if read.expand:
-            params["$expand"] = read.expand
-        if read.orderby:
-            params["$orderby"] = read.orderby
-        if read.select:
-            params["$select"] = read.select
+        for option, value in (("$expand", read.expand), ("$orderby", read.orderby)):
+            if value:
+                params[option] = value
         return params
 
-    def page_size(self, resource: Resource) -> int:
-        """Rows per request: the resource's (5,000, SAP's most), or the `page_size` option.
-
-        A page is what a read holds in memory at once; a smaller page trades calls for memory.
-        """
+    def sized(self, resource: Resource) -> Resource:
+        """The resource with the connection's rows per request (option `page_size`; default
+        5,000, SAP's most): a page is what a read holds in memory at once, so a smaller page
+        trades calls for memory."""
         option = self.config.options.get("page_size")
-        return int(option) if option else resource.page_size or PAGE
+        return replace(resource, page_size=int(option)) if option else resource
 
-    def read_token(
+    def fetch_page(
         self, resource: Resource, since: datetime | None, token: str | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        """One page from an opaque token: (items, the next page's token or None).
-
-        The token is `{"skip": n}` (our own offset, after full pages or grouped items held back)
-        or `{"next": url}` (the server's `__next` link when it pages below our `$top`).
-        """
+    ) -> FetchedPage:
+        """The page `token` names (None: the first): the shared OData paging (`NextLinks` with
+        `$top/$skip`), a document's journal entry items kept on one page, and after the last
+        page the supplier invoices changed without a stamp, read by key (`{"keys": [...]}`)."""
         read = self.READS[resource.name]
         state = json.loads(token) if token else {}
         if "keys" in state:
-            return self._by_keys(resource, read, state["keys"])
-        if "next" in state:
-            body = self.http.get_json(state["next"])
-            skip = int(state.get("skip", 0))
+            batch, rest = state["keys"][:_KEYS_PER_CALL], state["keys"][_KEYS_PER_CALL:]
+            items = self._by_keys(resource, read, batch)
+            following = json.dumps({"keys": rest}) if rest else None
         else:
-            skip = int(state.get("skip", 0))
-            params = self._params(read, resource, since)
-            if skip:
-                params["$skip"] = str(skip)
-            query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
-            body = self.http.get_json(f"{resource.path}?{query}")
-        items, next_link, count = collection(body)
-        consumed = skip + len(items)
-        if next_link:
-            following: str | None = json.dumps({"next": next_link, "skip": consumed})
-        elif count is not None:
-            following = json.dumps({"skip": consumed}) if consumed < count else None
-        else:
-            following = (
-                json.dumps({"skip": consumed}) if len(items) >= self.page_size(resource) else None
-            )
-        if read.group and following is not None and items:
-            # A document's items may run past the page: hold the last document back for the next.
+            page = super().fetch_page(self.sized(resource), since, token)
+            items, following = page.items, page.next_token
+            if read.group:
+                items, following = self._whole_documents(read, items, state, following)
+            if following is None and read.touched and since is not None:
+                seen = {tuple(str(i[k]) for k in read.keys) for i in items}
+                keys = self._touched(read, since, seen)
+                following = json.dumps({"keys": keys}) if keys else None
+        self._add_clearings(read, items)
+        return FetchedPage(items=items, last=following is None, next_token=following)
+
+    @staticmethod
+    def _whole_documents(
+        read: SapRead, items: list[dict[str, Any]], state: dict[str, Any], following: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page's journal entry items as documents. A document's items may run past the page:
+        the last document is held back for the next page, which starts at its first item."""
+        if following is not None and items:
             tail = _group_key(read, items[-1])
             held = 0
             while held < len(items) and _group_key(read, items[-1 - held]) == tail:
                 held += 1
             if held < len(items):
                 items = items[: len(items) - held]
-                following = json.dumps({"skip": consumed - held})
-        if read.group:
-            items = self._grouped(read, items)
-        if following is None and read.touched and since is not None:
-            keys = self._touched(read, since, {tuple(str(i[k]) for k in read.keys) for i in items})
-            following = json.dumps({"keys": keys}) if keys else None
-        return items, following
+                following = json.dumps({"skip": int(state.get("skip", 0)) + len(items)})
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for item in items:
+            groups.setdefault(_group_key(read, item), []).append(item)
+        documents = [
+            {**dict(zip(read.group, key, strict=True)), "items": members}
+            for key, members in groups.items()
+        ]
+        return documents, following
 
     def _touched(
         self, read: SapRead, since: datetime, seen: set[tuple[str, ...]]
@@ -222,9 +220,10 @@ class SapConnector(Connector):
         """Keys of supplier invoices changed since `since` without a change stamp of their own.
 
         A supplier invoice has no change stamp, but what changes it leaves new documents behind:
-        a reversal document (`IsReversal`, created now) names the invoice it reversed, and
-        posting a parked invoice writes a journal entry that refers to it (`RMRP`). New
-        invoices were read by their creation date already (`seen`).
+        a reversal document (`IsReversal`, created now) names the invoice it reversed, posting a
+        parked invoice writes a journal entry that refers to it (`RMRP`), and paying one clears
+        that journal entry's supplier item (`ClearingDate`). New invoices were read by their
+        creation date already (`seen`).
         """
         day = date_literal(since.date())
         reversals = self._all(
@@ -236,10 +235,11 @@ class SapConnector(Connector):
         )
         keys = {(str(r["ReverseDocument"]), str(r["ReverseDocumentFiscalYear"])) for r in reversals}
         postings = self._all(
-            "/API_JOURNALENTRYITEMBASIC_SRV/A_JournalEntryItemBasic",
+            _JOURNAL_ITEMS,
             {
                 "$filter": (
-                    f"AccountingDocumentCreationDate ge {day} and ReferenceDocumentType eq 'RMRP'"
+                    f"ReferenceDocumentType eq 'RMRP' and (AccountingDocumentCreationDate ge {day}"
+                    f" or (FinancialAccountType eq 'K' and ClearingDate ge {day}))"
                 ),
                 "$select": "OriginalReferenceDocument",
             },
@@ -250,15 +250,19 @@ class SapConnector(Connector):
                 keys.add((reference[:10], reference[10:]))
         return [list(k) for k in sorted(keys - seen)]
 
+    def query(self, path: str, params: dict[str, str]) -> tuple[list[dict[str, Any]], str | None]:
+        """The entities and `__next` link of one collection request."""
+        items, link, _ = collection(self.http.get_json(path, params=params))
+        return items, link
+
     def _all(self, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
-        """Every row of a small key-only query (following `__next` and full pages)."""
+        """Every row of a small query (following `__next` links and full pages)."""
         rows: list[dict[str, Any]] = []
-        params = {**params, "$top": str(PAGE), "$inlinecount": "allpages"}
+        params = {**params, "$top": str(PAGE)}
         while True:
-            query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
-            items, next_link, count = collection(self.http.get_json(f"{path}?{query}"))
+            items, link = self.query(path, params)
             rows.extend(items)
-            if next_link is None and (count is None or len(rows) >= count or not items):
+            if not items or (len(items) < PAGE and not link):
                 return rows
             params["$skip"] = str(len(rows))
 
@@ -266,7 +270,7 @@ class SapConnector(Connector):
         """A page of every key of `resource`: `$select` of the key fields, in key order, paged
         by key (`key gt last`), so rows deleted during the listing never shift one out of it."""
         read = self.READS[resource.name]
-        top = self.page_size(resource)
+        top = self.sized(resource).page_size or PAGE
         filters = [read.filter] if read.filter else []
         if token:
             after = json.loads(token)
@@ -281,42 +285,34 @@ class SapConnector(Connector):
                 for i in range(len(read.keys))
             ]
             filters.append(" or ".join(f"({o})" for o in ors))
-        params = {
-            "$select": ",".join(read.keys),
-            "$orderby": ",".join(read.keys),
-            "$top": str(top),
-        }
+        params = {"$select": ",".join(read.keys), "$orderby": ",".join(read.keys), "$top": str(top)}
         if filters:
             params["$filter"] = " and ".join(f"({f})" for f in filters)
-        query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
-        items, next_link, _ = collection(self.http.get_json(f"{resource.path}?{query}"))
-        if not items or (len(items) < top and not next_link):
+        items, link = self.query(resource.path, params)
+        if not items or (len(items) < top and not link):
             return FetchedPage(items=items, last=True)
         following = json.dumps([str(items[-1][k]) for k in read.keys])
         return FetchedPage(items=items, last=False, next_token=following)
 
     def _by_keys(
         self, resource: Resource, read: SapRead, keys: list[list[str]]
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        """A page of entities read by key (`$filter` on the key fields, 40 keys a request)."""
-        batch, rest = keys[:_KEYS_PER_CALL], keys[_KEYS_PER_CALL:]
+    ) -> list[dict[str, Any]]:
+        """The entities (or documents' items) with these keys: a `$filter` on the key fields."""
         ors = " or ".join(
             "("
             + " and ".join(
                 f"{f} eq {string_literal(v)}" for f, v in zip(read.keys, key, strict=True)
             )
             + ")"
-            for key in batch
+            for key in keys
         )
-        # A grouped document is several rows (journal entry items): as many as SAP gives.
-        top = PAGE if read.group else len(batch)
         params = {"$filter": f"({read.filter}) and ({ors})" if read.filter else ors}
-        params["$top"] = str(top)
         if read.expand:
             params["$expand"] = read.expand
-        query = "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
-        items, _, _ = collection(self.http.get_json(f"{resource.path}?{query}"))
-        return items, json.dumps({"keys": rest}) if rest else None
+        if not read.group:
+            return self.query(resource.path, {**params, "$top": str(len(keys))})[0]
+        rows = self._all(resource.path, params)  # a document is several journal entry items
+        return self._whole_documents(read, rows, {}, None)[0]
 
     def fetch_items(
         self, resource: Resource, remote_ids: Sequence[str]
@@ -324,35 +320,42 @@ class SapConnector(Connector):
         """The entities with these remote ids (records that failed to translate), 40 a request;
         ones SAP no longer has are left out."""
         read = self.READS[resource.name]
-        rest = [parts for rid in remote_ids if len(parts := rid.split("/")) == len(read.keys)]
+        keys = [parts for rid in remote_ids if len(parts := rid.split("/")) == len(read.keys)]
         items: list[dict[str, Any]] = []
-        while rest:
-            page, following = self._by_keys(resource, read, rest)
-            items.extend(page)
-            rest = json.loads(following)["keys"] if following else []
-        return self._grouped(read, items) if read.group else items
+        for start in range(0, len(keys), _KEYS_PER_CALL):
+            items.extend(self._by_keys(resource, read, keys[start : start + _KEYS_PER_CALL]))
+        self._add_clearings(read, items)
+        return items
 
-    @staticmethod
-    def _grouped(read: SapRead, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for item in items:
-            groups.setdefault(_group_key(read, item), []).append(item)
-        return [{"__group": remote_id(*key), "items": members} for key, members in groups.items()]
-
-    def fetch_page(
-        self, resource: Resource, since: datetime | None, token: str | None
-    ) -> FetchedPage:
-        """The page `token` names (None: the first); the next page's token comes back with it."""
-        items, following = self.read_token(resource, since, token)
-        return FetchedPage(items=items, last=following is None, next_token=following)
+    def _add_clearings(self, read: SapRead, items: list[dict[str, Any]]) -> None:
+        """Give each supplier invoice of a page its `to_Clearing` (None: open), from the supplier
+        items of the journal entries the invoices posted (`RMRP`, `OriginalReferenceDocument` =
+        invoice + fiscal year) that a payment cleared: one request for the page's key range."""
+        if not read.clearing or not items:
+            return
+        refs = {f"{i['SupplierInvoice']}{i['FiscalYear']}": i for i in items}
+        cleared = self._all(
+            _JOURNAL_ITEMS,
+            {
+                "$filter": (
+                    "ReferenceDocumentType eq 'RMRP' and FinancialAccountType eq 'K' and "
+                    f"ClearingJournalEntry ne '' and OriginalReferenceDocument ge "
+                    f"{string_literal(min(refs))} and OriginalReferenceDocument le "
+                    f"{string_literal(max(refs))}"
+                ),
+                "$select": f"OriginalReferenceDocument,{','.join(_CLEARING)}",
+            },
+        )
+        clearings = {
+            str(c.get("OriginalReferenceDocument")): {f: c.get(f) for f in _CLEARING}
+            for c in cleared
+        }
+        for ref, item in refs.items():
+            item["to_Clearing"] = clearings.get(ref)
 
     def references(self, resource: Resource, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The hub ids a page's translation asks for: its own and the parties it names."""
-        read = self.READS[resource.name]
-        own = [
-            remote_id(*(str(i.get(k)) for k in read.keys)) if not read.group else str(i["__group"])
-            for i in items
-        ]
+        own = [key for i in items if (key := resource.remote_id(i)) is not None]
         refs: dict[str, list[str]] = {obj: list(own) for obj in resource.objects}
         if resource.name == "supplier_invoices":
             refs["supplier"] = [str(i["InvoicingParty"]) for i in items if i.get("InvoicingParty")]

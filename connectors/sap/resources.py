@@ -5,10 +5,12 @@ to read it incrementally. The shared read loop does the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
 from connectors.base import KEY_SCAN, Resource
+from connectors.paging import NextLinks
 from connectors.sap import models as m
 from mappings.customfields import Place
 
@@ -16,6 +18,9 @@ __all__ = ["PAGE", "RESOURCES", "SAP_READS", "SapRead"]
 
 PAGE = 5000
 """Rows per request: the most an SAP service gives in one page (RAP caps at 5,000)."""
+_PAGES = NextLinks("d.__next", "$top", "$skip", "d.__count")
+"""OData V2 paging: `$top/$skip` with `$inlinecount`, and the server's `__next` when it pages
+below `$top` (SAP's RAP services give 100 rows without `$top`)."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,9 @@ class SapRead:
     (a date-only stamp: the day of `since` is read again, and the store's content hash makes
     that change nothing) or None (no change stamp: read in full each pass). `touched` adds the
     entities that changed without a stamp but left a new document behind (supplier invoices:
-    reversed, or parked and then posted), read by key after the stamped ones. `group` names the
+    reversed, parked and then posted, or paid), read by key after the stamped ones; `clearing`
+    reads with each page the clearings of its documents' supplier items (whether each is paid,
+    which only the journal entry items say). `group` names the
     item fields whose equal values make one record (journal entries and payments are several
     journal entry items each); `keys` the fields of the remote id.
     """
@@ -40,8 +47,8 @@ class SapRead:
     stamp_fields: tuple[str, ...] = ()
     group: tuple[str, ...] = ()
     orderby: str = ""
-    select: str = ""
     touched: bool = False
+    clearing: bool = False
 
 
 def _resource(
@@ -59,10 +66,11 @@ def _resource(
         collection=read.entity_set,
         model=model,
         objects=objects,
-        id_field="__group" if read.group else read.keys[0] if len(read.keys) == 1 else "",
-        id_fields=() if read.group or len(read.keys) == 1 else read.keys,
+        id_fields=read.keys,
         cursor="+".join(read.stamp_fields) if read.stamp else None,
         page_size=PAGE,
+        paginator=_PAGES,
+        records="d.results",
         deletes=deletes,
         description=description,
         deletions=deletions,
@@ -103,6 +111,7 @@ SAP_READS: dict[str, SapRead] = {
         stamp="date",
         stamp_fields=("CreationDate",),
         touched=True,
+        clearing=True,
     ),
     "billing_documents": SapRead(
         "API_BILLING_DOCUMENT_SRV",
@@ -136,50 +145,39 @@ SAP_READS: dict[str, SapRead] = {
     ),
 }
 
-RESOURCES: tuple[Resource, ...] = (
-    _resource(
+_DECLARED: tuple[tuple[Any, ...], ...] = (
+    # name, model, objects, how deletions show, description[, deletions]
+    (
         "company_codes",
-        SAP_READS["company_codes"],
         m.CompanyCode,
         (),
         None,
         "Company codes: currency and chart of accounts (read, not stored).",
     ),
-    _resource(
+    (
         "accounts",
-        SAP_READS["accounts"],
         m.GLAccount,
         ("account",),
         "AccountIsMarkedForDeletion",
         "G/L accounts of the chart of accounts.",
     ),
-    _resource(
-        "cost_centers",
-        SAP_READS["cost_centers"],
-        m.CostCenter,
-        ("dimension",),
-        None,
-        "Cost centers (dimension cost_center).",
-    ),
-    _resource(
+    ("cost_centers", m.CostCenter, ("dimension",), None, "Cost centers (dimension cost_center)."),
+    (
         "profit_centers",
-        SAP_READS["profit_centers"],
         m.ProfitCenter,
         ("dimension",),
         None,
         "Profit centers (dimension profit_center).",
     ),
-    _resource(
+    (
         "business_partners",
-        SAP_READS["business_partners"],
         m.BusinessPartner,
         ("supplier", "customer"),
         "IsMarkedForArchiving",
         "Business partners with supplier and customer roles.",
     ),
-    _resource(
+    (
         "supplier_invoices",
-        SAP_READS["supplier_invoices"],
         m.SupplierInvoice,
         ("invoice",),
         "IsReversed (reversal document); parked ones deleted outright: key scan",
@@ -190,30 +188,30 @@ RESOURCES: tuple[Resource, ...] = (
         ),
         KEY_SCAN,
     ),
-    _resource(
+    (
         "billing_documents",
-        SAP_READS["billing_documents"],
         m.BillingDocument,
         ("invoice",),
         "BillingDocumentIsCancelled (S1 document)",
         "Billing documents (receivable invoices and credit memos), read only.",
     ),
-    _resource(
+    (
         "journal_entries",
-        SAP_READS["journal_entries"],
         m.JournalItem,
         ("journal_entry",),
         "IsReversed",
         "Manual journal entries (document type SA) from journal entry items.",
     ),
-    _resource(
+    (
         "payments",
-        SAP_READS["payments"],
         m.JournalItem,
         ("payment",),
         None,
         "Payments: clearing documents (KZ, DZ) with the invoices they cleared.",
     ),
+)
+RESOURCES: tuple[Resource, ...] = tuple(
+    _resource(name, SAP_READS[name], *rest) for name, *rest in _DECLARED
 )
 
 

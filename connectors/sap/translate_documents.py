@@ -5,7 +5,9 @@ Supplier invoices (payable, `API_SUPPLIERINVOICE_PROCESS_SRV`):
   (`SupplierInvoiceIDByInvcgParty`), the reference the header text; `SupplierInvoiceIsCreditMemo`
   `X` is a credit note.
 - status: parked (`A`) is `draft`, posted (`5`) `authorised`, reversed `voided` and
-  `remote_deleted`; the reversal document itself is not an invoice of its own (nothing).
+  `remote_deleted`; the reversal document itself is not an invoice of its own (nothing). A
+  posted invoice whose supplier item is cleared (`to_Clearing`: the journal entry item of its
+  `RMRP` document has a `ClearingJournalEntry`, the payment) is `paid`, its total paid.
 - lines are the G/L account lines (credit lines, `H`, negative); tax comes from the tax lines;
   the total is `InvoiceGrossAmount` and must equal lines + tax. Due date: base date + net days.
 - there is no change stamp: the creation date stands in for `remote_updated_at`.
@@ -106,9 +108,10 @@ def supplier_invoice_to_canonical(
         )
     tax = sum((t.TaxAmount or Decimal(0) for t in invoice.to_SupplierInvoiceTax), Decimal(0))
     reversed_ = bool(invoice.IsReversed)
-    status = (
-        "voided" if reversed_ else "draft" if invoice.SupplierInvoiceStatus == "A" else "authorised"
-    )
+    parked = invoice.SupplierInvoiceStatus == "A"
+    cleared = invoice.to_Clearing is not None and bool(invoice.to_Clearing.ClearingJournalEntry)
+    paid = cleared and not reversed_ and not parked
+    status = "voided" if reversed_ else "draft" if parked else "paid" if paid else "authorised"
     base = invoice.DueCalculationBaseDate or invoice.DocumentDate
     due = (
         base + timedelta(days=int(invoice.NetPaymentDays))
@@ -132,6 +135,7 @@ def supplier_invoice_to_canonical(
         "lines": lines,
         "tax_total": tax,
         "total": invoice.InvoiceGrossAmount,
+        "amount_paid": invoice.InvoiceGrossAmount if paid else Decimal(0),
         "custom_fields": invoice.custom_fields(),
     }
     return [build_record(Invoice, data, subject=who, fields=SUPPLIER_INVOICE_FIELDS)]

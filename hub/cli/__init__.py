@@ -29,6 +29,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "serve": ("serve",),
     "validate": ("validate",),
     "db": ("db",),
+    "broker": ("broker",),
     "sandbox": ("sandbox",),
     "mappings": ("mappings",),
     "mapspec": ("custom-fields",),

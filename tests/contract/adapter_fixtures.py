@@ -111,6 +111,9 @@ class ErpUnderTest:
     write_collection: str
     reference_reads: int = 0
     """Calls a full read needs besides the resources' pages (Xero: /Organisation)."""
+    page_reads: Mapping[str, int] = field(default_factory=dict)
+    """Calls each page of a resource needs besides its own, by resource (SAP: a supplier
+    invoice page reads whether its invoices are paid from the journal entry items)."""
     counts_key: Callable[[str], str] = field(default=lambda resource: resource)
     write_prefix: str | None = None
     """Paths a write goes to, when not every API path is (NetSuite's reads are POSTs too)."""
@@ -413,6 +416,7 @@ def _sap_expected(counts: Mapping[str, Any]) -> dict[str, int]:
         "payable invoices": invoices["total"] - invoices["reversals"],
         "payable: voided": invoices["reversed"],
         "payable: draft": invoices["parked"],
+        "payable: paid": invoices["paid"],
         # A cancellation (S1) is not an invoice either: the one it cancels is voided.
         "receivable invoices": billing["total"] - by_type.get("S1", 0),
         "receivable: credit notes": by_type.get("G2", 0),
@@ -442,6 +446,9 @@ def _sap_observed(records: Mapping[Key, dict[str, Any]]) -> dict[str, int]:
         "payable invoices": where("supplier_invoices"),
         "payable: voided": where("supplier_invoices", lambda r: r["status"] == "voided"),
         "payable: draft": where("supplier_invoices", lambda r: r["status"] == "draft"),
+        "payable: paid": where(
+            "supplier_invoices", lambda r: r["status"] == "paid" and r["amount_due"] == "0.00"
+        ),
         "receivable invoices": where("billing_documents"),
         "receivable: credit notes": where(
             "billing_documents", lambda r: r["document_type"] == "credit_note"
@@ -471,6 +478,7 @@ SAP = ErpUnderTest(
     sample_write=_xero_sample_write,
     write_collection="business_partners",
     reference_reads=1,  # the company code: currency and chart of accounts
+    page_reads={"supplier_invoices": 1},  # the clearings of the page's supplier items
     api_marker="/sap/opu/odata/",
     resends_after_drop=False,
     budget=sap_budget,

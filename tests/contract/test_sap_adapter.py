@@ -266,3 +266,26 @@ def test_records_read_by_key_equal_the_same_records_of_a_full_read(
         (r for r in full if r.remote_id in wanted), key=lambda r: (r.remote_id or "", r.OBJECT)
     )
     assert [r.to_json_dict() for r in by_key] == [r.to_json_dict() for r in expected]
+
+
+def test_an_invoice_paid_since_the_last_read_is_read_again_as_paid(
+    sandbox: tuple[ServerHandle, SapSandboxState],
+) -> None:
+    server, state = sandbox
+    with _connector(server) as connector:
+        pages = list(connector.read("supplier_invoices"))
+    before = {r.remote_id: r for page in pages for r in page.records}
+    assert any(r.status == "paid" for r in before.values())  # seeded payments cleared some
+    state.make_changes("payments", create=1)
+    with _connector(server) as connector:
+        later = [
+            r
+            for page in connector.read("supplier_invoices", pages[-1].cursor)
+            for r in page.records
+        ]
+    newly_paid = [r for r in later if r.status == "paid" and before[r.remote_id].status != "paid"]
+    # The invoice has no change stamp: the cleared item of its journal entry brings it back.
+    assert len(newly_paid) == 1
+    (paid,) = newly_paid
+    assert paid.amount_paid == paid.total
+    assert paid.amount_due == Decimal("0.00")

@@ -62,6 +62,13 @@ def counts(state: SapSandboxState) -> dict[str, Any]:
         for r in items
         if r["AccountingDocumentType"] == "SA"
     }
+    settled = {
+        r["OriginalReferenceDocument"]
+        for r in items
+        if r["ReferenceDocumentType"] == "RMRP"
+        and r["FinancialAccountType"] == "K"
+        and r["ClearingJournalEntry"]
+    }
     clearing = {
         (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"], r["AccountingDocumentType"])
         for r in items
@@ -89,6 +96,15 @@ def counts(state: SapSandboxState) -> dict[str, Any]:
             "parked": sum(1 for r in invoices if r["SupplierInvoiceStatus"] == "A"),
             "reversed": sum(1 for r in invoices if r["IsReversed"]),
             "reversals": sum(1 for r in invoices if r["IsReversal"]),
+            # Posted, not reversed, and the supplier item of its journal entry cleared.
+            "paid": sum(
+                1
+                for r in invoices
+                if r["SupplierInvoiceStatus"] == "5"
+                and not r["IsReversed"]
+                and not r["IsReversal"]
+                and r["SupplierInvoice"] + r["FiscalYear"] in settled
+            ),
         },
         "billing_documents": {
             "total": len(billing),

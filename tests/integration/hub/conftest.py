@@ -282,7 +282,8 @@ class HubEnv:
             {
                 "LEDGERHUB_DATA_DIR": str(self.tmp / "data"),
                 "LEDGERHUB_DATABASE_URL": self.database_url,
-                "LEDGERHUB_BROKER_URL": self.broker_url,
+                # An empty broker URL: the embedded broker of the data directory.
+                **({"LEDGERHUB_BROKER_URL": self.broker_url} if self.broker_url else {}),
                 "LEDGERHUB_SECRET_KEY": self.secret_key,
                 "LEDGERHUB_ERP_ALLOWED_HOSTS": "127.0.0.1",  # the sandboxes
                 **(FAST_JOBS if self.fast else {}),
@@ -298,7 +299,7 @@ class HubEnv:
             {
                 "data_dir": self.tmp / "data",
                 "database_url": self.database_url,
-                "broker_url": self.broker_url,
+                "broker_url": self.broker_url or None,
                 "secret_key": self.secret_key,
                 "erp_allowed_hosts": ["127.0.0.1"],
                 **{
