@@ -177,6 +177,7 @@ class Hub:
                 "database_url": self.database_url,
                 "broker_url": self.broker_url,
                 "secret_key": self.key,
+                "erp_allowed_hosts": ["127.0.0.1"],  # the sandbox on loopback
             }
         )
         self.runtime = Runtime(self.settings)
@@ -191,6 +192,7 @@ class Hub:
             LEDGERHUB_BROKER_URL=self.broker_url,
             LEDGERHUB_SECRET_KEY=self.key,
             LEDGERHUB_LOG_LEVEL="WARNING",
+            LEDGERHUB_ERP_ALLOWED_HOSTS="127.0.0.1",
         )
         return env
 

@@ -167,7 +167,11 @@ class RecordFailure:
 
 @dataclass
 class Page:
-    """One page of a read, translated: records, failures, and the cursor to store with it."""
+    """One page of a read, translated: records, failures, and the cursor to store with it.
+
+    A page larger than `Connector.SLICE` items comes as several `Page`s of the same `number`:
+    every one but the last is `partial`.
+    """
 
     resource: str
     number: int
@@ -177,6 +181,9 @@ class Page:
     last: bool
     fetched: int
     deleted: list[Deletion] = field(default_factory=list)
+    partial: bool = False
+    """A slice of a fetched page that is not its last (`Connector.SLICE`): its cursor says to
+    read the page again, and the page counts as read with its last slice."""
     present: frozenset[str] | None = None
     """On the last page of a complete pass of a key-scan resource: every key the ERP holds."""
 
@@ -301,6 +308,10 @@ class Connector(ABC):
     HEADERS: ClassVar[Mapping[str, str]] = {"Accept": "application/json"}
     REMAINING_HEADERS: ClassVar[Mapping[str, str]] = {}
     WRITE_BATCH: ClassVar[int] = 50
+    SLICE: ClassVar[int] = 200
+    """A fetched page is translated and handed to the consumer in slices of at most this many
+    items: a worker's memory peak is one slice's records (and their store transaction), not a
+    whole page's, whatever the ERP's page size."""
     OVERLAP: ClassVar[timedelta] = timedelta(minutes=5)
     CUSTOM_FIELD_PLACES: ClassVar[tuple[Place, ...]] = ()
     """Where the ERP keeps tenant custom fields (`mappings.customfields.Place`)."""
@@ -569,10 +580,6 @@ class Connector(ABC):
             if state.next_since is None:
                 started = fetched.server_time or utcnow()
                 state = state.model_copy(update={"next_since": started - self.OVERLAP})
-            records, failures, ids = self._translate_page(resource, fetched.items, previous_ids)
-            previous_ids = ids
-            if seen is not None:
-                seen |= ids
             last = fetched.last
             token = None if last else fetched.next_token
             if not last and token is None and resource.paginator is None:
@@ -581,26 +588,47 @@ class Connector(ABC):
                 raise ErpRejected(
                     f"{self.TITLE} {resource.name}: the next page is the page just read"
                 )
+            # Until the page's last slice is handed over, the cursor says "read this page
+            # again": a crash between slices re-reads the page, whose stored slices then
+            # change nothing (same content hash).
+            again = state.model_copy(update={"page": number - 1, "token": requested}).dump()
             state = state.model_copy(update={"page": number, "done": last, "token": token})
-            page = Page(
-                resource.name,
-                number,
-                records,
-                failures,
-                state.dump(),
-                last,
-                len(fetched.items),
-                list(fetched.deleted),
-            )
-            if last and scanning:
-                # Listed only now that the pass is complete: a pass that fails before this point
-                # carries no key list, and the hub deletes nothing.
-                page.present = frozenset(seen if seen is not None else self.scan_keys(resource))
-            # Hold no page while fetching the next: the consumer has it, and memory stays at one
-            # page whatever the size of the collection.
-            del records, failures, fetched
-            yield page
-            del page
+            items, deleted = fetched.items, list(fetched.deleted)
+            del fetched
+            self._prefetch_ids(resource, items)
+            ids: set[str] = set()
+            step = max(self.SLICE, 1)
+            for start in range(0, max(len(items), 1), step):
+                final = start + step >= len(items)
+                chunk = items[start : start + step]
+                records, failures = self._translate_items(resource, chunk, previous_ids, ids)
+                del chunk
+                page = Page(
+                    resource.name,
+                    number,
+                    records,
+                    failures,
+                    state.dump() if final else again,
+                    last and final,
+                    min(step, len(items) - start) if items else 0,
+                    deleted if final else [],
+                    partial=not final,
+                )
+                if final and seen is not None:
+                    seen |= ids
+                if final and last and scanning:
+                    # Listed only now that the pass is complete: a pass that fails before this
+                    # point carries no key list, and the hub deletes nothing.
+                    keys = seen if seen is not None else self.scan_keys(resource)
+                    page.present = frozenset(keys)
+                # Hold no slice while translating the next, nor a page while fetching the next:
+                # the consumer has it, and memory stays at one slice's records and one page's
+                # raw items, whatever the size of the collection.
+                del records, failures
+                yield page
+                del page
+            previous_ids = ids
+            del items, deleted
             if last:
                 return
 
@@ -636,7 +664,8 @@ class Connector(ABC):
         items = self.fetch_items(resource, remote_ids)
         if items is None:
             return None
-        records, failures, _ = self._translate_page(resource, items, set())
+        self._prefetch_ids(resource, items)
+        records, failures = self._translate_items(resource, items, set(), set())
         return Page(resource.name, 0, records, failures, cursor, True, len(items))
 
     def prepare_read(self, resource: Resource) -> None:  # noqa: B027 - optional hook
@@ -654,15 +683,22 @@ class Connector(ABC):
         own = [key for item in items if (key := resource.remote_id(item)) is not None]
         return dict.fromkeys(resource.objects, own)
 
-    def _translate_page(
-        self, resource: Resource, items: list[dict[str, Any]], previous_ids: set[str]
-    ) -> tuple[list[Record], list[RecordFailure], set[str]]:
-        records: list[Record] = []
-        failures: list[RecordFailure] = []
-        ids: set[str] = set()
-        # One look-up (and one bulk mint) of hub ids per page, instead of one per record.
+    def _prefetch_ids(self, resource: Resource, items: list[dict[str, Any]]) -> None:
+        """One look-up (and one bulk mint) of hub ids per page, instead of one per record."""
         for object_name, remote_ids in self.references(resource, items).items():
             self.ids.prefetch(object_name, remote_ids)
+
+    def _translate_items(
+        self,
+        resource: Resource,
+        items: list[dict[str, Any]],
+        previous_ids: set[str],
+        ids: set[str],
+    ) -> tuple[list[Record], list[RecordFailure]]:
+        """Translate `items` (a page, or a slice of one); `ids` collects the page's item ids,
+        and items already in it or in `previous_ids` (the page before) are skipped."""
+        records: list[Record] = []
+        failures: list[RecordFailure] = []
         for item in items:
             key = resource.remote_id(item)
             if key is None:
@@ -692,7 +728,7 @@ class Connector(ABC):
                     erp_message=str(exc),
                 )
                 failures.append(RecordFailure(resource.name, key, error))
-        return records, failures, ids
+        return records, failures
 
     def _no_id(self, resource: Resource) -> MappingError:
         fields = " + ".join(resource.keys)

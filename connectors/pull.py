@@ -37,8 +37,9 @@ class PullStats:
     seconds: float = 0.0
 
     def add(self, page: Page) -> None:
-        """Count one page."""
-        self.pages[page.resource] += 1
+        """Count one page (or slice of one: the page counts with its last slice)."""
+        if not page.partial:
+            self.pages[page.resource] += 1
         self.fetched[page.resource] += page.fetched
         for record in page.records:
             self.records[type(record).OBJECT] += 1

@@ -314,7 +314,7 @@ def _run(
                         f'{{"object":"{gone.object}","resource":{resource},'
                         f'"deleted":{json.dumps(line)}}}\n'
                     )
-            if singer is not None and page.cursor:
+            if singer is not None and page.cursor and not page.partial:
                 singer.state(page.resource, page.cursor)
             for failure in page.failures:
                 err.print(

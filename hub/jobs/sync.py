@@ -247,17 +247,22 @@ def _store_page(
     # Records the ERP deleted outright (a deletion log, or keys a complete key scan no longer
     # lists): their stored records become deleted.
     deleted = [(d.object, d.remote_id) for d in page.deleted]
+    # A slice before a page's last leaves the cursor where it is (at the page before) and the
+    # page uncounted: the page is reached with its last slice.
+    cursor = None if page.partial else page.cursor
+    pages = 0 if page.partial else 1
     try:
         records.apply_resource_page(
             connection_id,
             page.resource,
             page.records,
-            page.cursor,
+            cursor,
             run_id,
             cid,
             versions,
             deleted=deleted,
             present=page.present,
+            pages=pages,
         )
         return []
     except DataError as exc:
@@ -281,10 +286,11 @@ def _store_page(
         connection_id,
         page.resource,
         [],
-        page.cursor,
+        cursor,
         run_id,
         cid,
         deleted=deleted,
         present=page.present,
+        pages=pages,
     )
     return refused

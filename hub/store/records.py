@@ -101,6 +101,8 @@ class RecordRepository:
         mapping_versions: Mapping[str, int | None] | None = None,
         deleted: Sequence[tuple[str, str]] = (),
         present: Collection[str] | None = None,
+        *,
+        pages: int = 1,
     ) -> PageResult:
         """Store one page of an ERP resource, whose records may be of several objects.
 
@@ -110,7 +112,8 @@ class RecordRepository:
         lists (object, remote id) of records the ERP deleted outright: their stored records
         become `remote_deleted`. `present` is the complete list of the resource's keys in the
         ERP (the last page of a key-scan pass): every stored record of the resource whose key is
-        not in it becomes `remote_deleted` too.
+        not in it becomes `remote_deleted` too. `pages` is what the run's page count grows by
+        (0 for a slice of a page that is not its last).
         """
         return self._commit(
             connection_id,
@@ -123,6 +126,7 @@ class RecordRepository:
             deleted,
             resource=resource,
             present=present,
+            pages=pages,
         )
 
     def apply_records(
@@ -150,6 +154,7 @@ class RecordRepository:
         *,
         resource: str | None = None,
         present: Collection[str] | None = None,
+        pages: int = 1,
     ) -> PageResult:
         correlation_id = correlation_id or new_id("cor")
         versions = mapping_versions or {}
@@ -187,7 +192,7 @@ class RecordRepository:
                         updated=SyncRun.updated + total.updated,
                         unchanged=SyncRun.unchanged + total.unchanged,
                         deleted=SyncRun.deleted + total.deleted,
-                        pages=SyncRun.pages + 1,
+                        pages=SyncRun.pages + pages,
                     )
                 )
         return total

@@ -11,9 +11,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from connectors.base import ConnectionConfig, Page
+from connectors.base import ConnectionConfig, Page, ReadState
 from connectors.errors import MappingError
 from connectors.http import RetryPolicy
+from connectors.pull import pull
 from tests.unit.connectors.fake_erp import AcmeConnector
 
 BASE = "https://acme.test"
@@ -149,3 +150,65 @@ def test_the_custom_auth_mode_signs_every_request_and_validates_its_credentials(
     with connector(AcmeServer()) as acme:
         assert acme.credentials.secrets() == ["k-1"]
         assert isinstance(acme.credentials.api_key, SecretStr)  # type: ignore[attr-defined]
+
+
+class SlicedAcme(AcmeConnector):
+    SLICE = 2  # Acme's pages hold 3 accounts: each comes as a slice of 2 and one of 1
+
+
+def sliced(server: AcmeServer) -> SlicedAcme:
+    config = ConnectionConfig(
+        connection_id="acme-1", base_url=BASE, credentials={"account": "acct", "api_key": "k-1"}
+    )
+    fast = RetryPolicy(attempts=3, initial=0.0, maximum=0.0, jitter=0.0)
+    return SlicedAcme(config, retry=fast, transport=httpx.MockTransport(server))
+
+
+def test_a_page_comes_in_slices_and_counts_once_with_its_last_slice() -> None:
+    server = AcmeServer()
+    with connector(server) as acme:
+        whole = list(acme.read("accounts"))
+    calls = len(server.queries)
+    with sliced(server) as acme:
+        slices = list(acme.read("accounts"))
+    assert len(server.queries) - calls == calls  # slicing costs no request
+    assert remote_ids(slices) == remote_ids(whole)
+    assert [(s.number, len(s.records), s.partial) for s in slices] == [
+        (1, 2, True),
+        (1, 1, False),
+        (2, 2, True),
+        (2, 1, False),
+        (3, 2, True),
+        (3, 1, False),
+        (4, 2, False),
+    ]
+    assert [s.fetched for s in slices] == [2, 1, 2, 1, 2, 1, 2]
+    assert [s.last for s in slices] == [False] * 6 + [True]
+
+    # The last slice of a page carries the page's own cursor, as an unsliced read does.
+    def where(cursor: str) -> dict[str, object]:  # the read's start time differs by run
+        return ReadState.load(cursor).model_dump(exclude={"next_since"})  # type: ignore[union-attr]
+
+    assert [where(s.cursor) for s in slices if not s.partial] == [where(p.cursor) for p in whole]
+    stats = pull(sliced(server), ["accounts"], lambda _page: None)
+    assert stats.pages["accounts"] == len(whole)
+    assert stats.fetched["accounts"] == 11
+
+
+@pytest.mark.parametrize("stop_after", [1, 3, 5])
+def test_the_cursor_of_a_partial_slice_reads_its_page_again(stop_after: int) -> None:
+    server = AcmeServer()
+    with sliced(server) as acme:
+        whole = list(acme.read("accounts"))
+    with sliced(server) as acme:
+        first = []
+        for page in acme.read("accounts"):
+            first.append(page)
+            if len(first) == stop_after:
+                break
+    assert first[-1].partial
+    with sliced(server) as acme:  # a crash after a partial slice: the page comes again
+        rest = list(acme.read("accounts", first[-1].cursor))
+    assert rest[0].number == first[-1].number
+    assert remote_ids(first) + remote_ids(rest)[len(first[-1].records) :] == remote_ids(whole)
+    assert remote_ids(rest)[: len(first[-1].records)] == remote_ids([first[-1]])
