@@ -78,7 +78,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(
         ApiMiddleware,
         keys=lambda: rt().store.api_keys,
-        limiter=RateLimiter(settings.api_rate_limit_per_minute),
+        limiter=RateLimiter(settings.api_rate_limit_per_minute, lambda: rt().redis),
     )
 
     @app.get("/healthz", tags=["health"], summary="Liveness")
