@@ -108,6 +108,15 @@ class Settings(BaseSettings):
             "maintenance (redelivering a dead worker's jobs); 1,000,000: every fetch."
         ),
     )
+    job_poll_ms: int = Field(
+        100,
+        ge=10,
+        le=5_000,
+        description=(
+            "Redis broker: longest wait of an idle worker between two looks at a queue (dramatiq "
+            "backs off up to it); bounds the time a job waits on an idle queue."
+        ),
+    )
     run_lock_ttl_ms: int = Field(
         15_000,
         ge=1_000,

@@ -145,7 +145,7 @@ class SapConnector(Connector):
     # -- reads -----------------------------------------------------------------------------------
     def read_params(self, resource: Resource, since: datetime | None) -> dict[str, str]:
         """`$filter` (the resource's own, changed since `since`, the chart of accounts),
-        `$expand`, `$orderby`, `$select` and `$inlinecount` beside the paginator's `$top/$skip`."""
+        `$expand`, `$orderby` and `$inlinecount` beside the paginator's `$top/$skip`."""
         read = self.READS[resource.name]
         filters = [read.filter] if read.filter else []
         if since is not None and read.stamp:
@@ -155,11 +155,7 @@ class SapConnector(Connector):
         params = {"$inlinecount": "allpages"}
         if filters:
             params["$filter"] = " and ".join(f"({f})" if " or " in f else f for f in filters)
-        for option, value in (
-            ("$expand", read.expand),
-            ("$orderby", read.orderby),
-            ("$select", read.select),
-        ):
+        for option, value in (("$expand", read.expand), ("$orderby", read.orderby)):
             if value:
                 params[option] = value
         return params
@@ -254,7 +250,7 @@ class SapConnector(Connector):
                 keys.add((reference[:10], reference[10:]))
         return [list(k) for k in sorted(keys - seen)]
 
-    def _get(self, path: str, params: dict[str, str]) -> tuple[list[dict[str, Any]], str | None]:
+    def query(self, path: str, params: dict[str, str]) -> tuple[list[dict[str, Any]], str | None]:
         """The entities and `__next` link of one collection request."""
         items, link, _ = collection(self.http.get_json(path, params=params))
         return items, link
@@ -264,7 +260,7 @@ class SapConnector(Connector):
         rows: list[dict[str, Any]] = []
         params = {**params, "$top": str(PAGE)}
         while True:
-            items, link = self._get(path, params)
+            items, link = self.query(path, params)
             rows.extend(items)
             if not items or (len(items) < PAGE and not link):
                 return rows
@@ -292,7 +288,7 @@ class SapConnector(Connector):
         params = {"$select": ",".join(read.keys), "$orderby": ",".join(read.keys), "$top": str(top)}
         if filters:
             params["$filter"] = " and ".join(f"({f})" for f in filters)
-        items, link = self._get(resource.path, params)
+        items, link = self.query(resource.path, params)
         if not items or (len(items) < top and not link):
             return FetchedPage(items=items, last=True)
         following = json.dumps([str(items[-1][k]) for k in read.keys])
@@ -314,7 +310,7 @@ class SapConnector(Connector):
         if read.expand:
             params["$expand"] = read.expand
         if not read.group:
-            return self._get(resource.path, {**params, "$top": str(len(keys))})[0]
+            return self.query(resource.path, {**params, "$top": str(len(keys))})[0]
         rows = self._all(resource.path, params)  # a document is several journal entry items
         return self._whole_documents(read, rows, {}, None)[0]
 

@@ -61,7 +61,6 @@ class Phone(SapModel):
 class Address(SapModel):
     """`A_BusinessPartnerAddress` with its e-mail addresses and phone numbers."""
 
-    AddressID: Text = None
     StreetName: Text = None
     HouseNumber: Text = None
     CityName: Text = None
@@ -75,7 +74,6 @@ class Address(SapModel):
 class Bank(SapModel):
     """`A_BusinessPartnerBank`."""
 
-    BankIdentification: Text = None
     BankCountryKey: Text = None
     BankNumber: Text = None
     SWIFTCode: Text = None
@@ -97,17 +95,13 @@ class SupplierCompany(SapModel):
     CompanyCode: Text = None
     PaymentTerms: Text = None
     Currency: Text = None
-    ReconciliationAccount: Text = None
 
 
 class SupplierRole(SapModel):
     """`A_Supplier` with its company code data."""
 
     Supplier: Text = None
-    SupplierName: Text = None
     VATRegistration: Text = None
-    PostingIsBlocked: bool | None = None
-    DeletionIndicator: bool | None = None
     to_SupplierCompany: Many[SupplierCompany] = []
 
 
@@ -116,17 +110,13 @@ class CustomerCompany(SapModel):
 
     CompanyCode: Text = None
     PaymentTerms: Text = None
-    ReconciliationAccount: Text = None
 
 
 class CustomerRole(SapModel):
     """`A_Customer` with its company code data."""
 
     Customer: Text = None
-    CustomerName: Text = None
     VATRegistration: Text = None
-    PostingIsBlocked: bool | None = None
-    DeletionIndicator: bool | None = None
     to_CustomerCompany: Many[CustomerCompany] = []
 
 
@@ -141,11 +131,8 @@ class BusinessPartner(SapModel):
     BusinessPartnerName: Text = None
     OrganizationBPName1: Text = None
     OrganizationBPName2: Text = None
-    FirstName: Text = None
-    LastName: Text = None
     LastChangeDate: ODataDateTime = None
     LastChangeTime: ODataTime = None
-    BusinessPartnerIsBlocked: bool | None = None
     IsMarkedForArchiving: bool | None = None
     to_Supplier: One[SupplierRole] = None
     to_Customer: One[CustomerRole] = None
@@ -173,7 +160,6 @@ class InvoiceTax(SapModel):
 
     TaxCode: Text = None
     TaxAmount: ODataDecimal = None
-    TaxBaseAmountInTransCrcy: ODataDecimal = None
 
 
 class Clearing(SapModel):
@@ -214,7 +200,6 @@ class SupplierInvoice(SapModel):
 class BillingItem(SapModel):
     """`A_BillingDocumentItem`."""
 
-    BillingDocumentItem: Text = None
     Material: Text = None
     BillingDocumentItemText: Text = None
     BillingQuantity: ODataDecimal = None
@@ -245,7 +230,6 @@ class BillingDocument(SapModel):
     FiscalYear: Text = None
     AccountingDocument: Text = None
     SoldToParty: Text = None
-    PayerParty: Text = None
     PurchaseOrderByCustomer: Text = None
     InvoiceClearingStatus: Text = None
     to_Item: Many[BillingItem] = []
@@ -257,7 +241,6 @@ class JournalItem(SapModel):
     CompanyCode: str
     FiscalYear: str
     AccountingDocument: str
-    LedgerGLLineItem: str
     AccountingDocumentType: Text = None
     PostingDate: ODataDate = None
     AccountingDocumentCreationDate: ODataDateTime = None
@@ -307,7 +290,6 @@ class CompanyCode(SapModel):
     """`A_CompanyCode`."""
 
     CompanyCode: str
-    CompanyCodeName: Text = None
     Country: Text = None
     Currency: Text = None
     ChartOfAccounts: Text = None
@@ -318,7 +300,6 @@ class CostCenter(SapModel):
 
     ControllingArea: str
     CostCenter: str
-    ValidityEndDate: ODataDate = None
     CostCenterName: Text = None
     CostCenterDescription: Text = None
     IsBlkdForPrimaryCostsPosting: bool | None = None
@@ -329,7 +310,6 @@ class ProfitCenter(SapModel):
 
     ControllingArea: str
     ProfitCenter: str
-    ValidityEndDate: ODataDate = None
     ProfitCenterName: Text = None
     ProfitCenterLongName: Text = None
     ProfitCenterIsBlocked: Text = None

@@ -5,6 +5,7 @@ to read it incrementally. The shared read loop does the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -46,7 +47,6 @@ class SapRead:
     stamp_fields: tuple[str, ...] = ()
     group: tuple[str, ...] = ()
     orderby: str = ""
-    select: str = ""
     touched: bool = False
     clearing: bool = False
 
@@ -145,50 +145,39 @@ SAP_READS: dict[str, SapRead] = {
     ),
 }
 
-RESOURCES: tuple[Resource, ...] = (
-    _resource(
+_DECLARED: tuple[tuple[Any, ...], ...] = (
+    # name, model, objects, how deletions show, description[, deletions]
+    (
         "company_codes",
-        SAP_READS["company_codes"],
         m.CompanyCode,
         (),
         None,
         "Company codes: currency and chart of accounts (read, not stored).",
     ),
-    _resource(
+    (
         "accounts",
-        SAP_READS["accounts"],
         m.GLAccount,
         ("account",),
         "AccountIsMarkedForDeletion",
         "G/L accounts of the chart of accounts.",
     ),
-    _resource(
-        "cost_centers",
-        SAP_READS["cost_centers"],
-        m.CostCenter,
-        ("dimension",),
-        None,
-        "Cost centers (dimension cost_center).",
-    ),
-    _resource(
+    ("cost_centers", m.CostCenter, ("dimension",), None, "Cost centers (dimension cost_center)."),
+    (
         "profit_centers",
-        SAP_READS["profit_centers"],
         m.ProfitCenter,
         ("dimension",),
         None,
         "Profit centers (dimension profit_center).",
     ),
-    _resource(
+    (
         "business_partners",
-        SAP_READS["business_partners"],
         m.BusinessPartner,
         ("supplier", "customer"),
         "IsMarkedForArchiving",
         "Business partners with supplier and customer roles.",
     ),
-    _resource(
+    (
         "supplier_invoices",
-        SAP_READS["supplier_invoices"],
         m.SupplierInvoice,
         ("invoice",),
         "IsReversed (reversal document); parked ones deleted outright: key scan",
@@ -199,30 +188,30 @@ RESOURCES: tuple[Resource, ...] = (
         ),
         KEY_SCAN,
     ),
-    _resource(
+    (
         "billing_documents",
-        SAP_READS["billing_documents"],
         m.BillingDocument,
         ("invoice",),
         "BillingDocumentIsCancelled (S1 document)",
         "Billing documents (receivable invoices and credit memos), read only.",
     ),
-    _resource(
+    (
         "journal_entries",
-        SAP_READS["journal_entries"],
         m.JournalItem,
         ("journal_entry",),
         "IsReversed",
         "Manual journal entries (document type SA) from journal entry items.",
     ),
-    _resource(
+    (
         "payments",
-        SAP_READS["payments"],
         m.JournalItem,
         ("payment",),
         None,
         "Payments: clearing documents (KZ, DZ) with the invoices they cleared.",
     ),
+)
+RESOURCES: tuple[Resource, ...] = tuple(
+    _resource(name, SAP_READS[name], *rest) for name, *rest in _DECLARED
 )
 
 

@@ -30,7 +30,7 @@ from connectors.sap import soap
 from connectors.sap.translate import to_canonical
 from connectors.sap.translate_documents import invoice_to_sap
 from connectors.sap.translate_parties import supplier_to_sap
-from connectors.sap.wire import collection, date_literal, string_literal
+from connectors.sap.wire import date_literal, string_literal
 
 if TYPE_CHECKING:
     from connectors.sap.client import SapConnector
@@ -64,22 +64,16 @@ def _send_once_or_find(send: Callable[[], Any], find: Callable[[], Any | None]) 
         return send()
 
 
-def _first(connector: SapConnector, path: str, query: str) -> dict[str, Any] | None:
-    body = connector.http.get_json(f"{path}?{query}")
-    items, _, _ = collection(body)
+def _first(connector: SapConnector, path: str, where: str) -> dict[str, Any] | None:
+    """The first entity matching the `$filter` `where`, or None."""
+    items, _ = connector.query(path, {"$filter": where, "$top": "1"})
     return items[0] if items else None
-
-
-def _q(params: dict[str, str]) -> str:
-    from urllib.parse import quote
-
-    return "&".join(f"{k}={quote(v, safe=',/()$')}" for k, v in params.items())
 
 
 def _read_back(connector: SapConnector, resource: str, key_path: str) -> dict[str, Any]:
     read = connector.READS[resource]
     params = {"$expand": read.expand} if read.expand else {}
-    body = connector.http.get_json(f"/{read.service}/{read.entity_set}{key_path}?{_q(params)}")
+    body = connector.http.get_json(f"/{read.service}/{read.entity_set}{key_path}", params=params)
     data = body.get("d")
     if not isinstance(data, dict):
         raise TransientError(f"SAP answered no entity for {read.entity_set}{key_path}")
@@ -92,13 +86,8 @@ def _supplier(connector: SapConnector, record: Supplier, index: int) -> WriteRes
     name = str(body["OrganizationBPName1"])
 
     def find() -> dict[str, Any] | None:
-        query = _q(
-            {
-                "$filter": f"OrganizationBPName1 eq {string_literal(name)} and Supplier ne ''",
-                "$top": "1",
-            }
-        )
-        return _first(connector, _BP, query)
+        where = f"OrganizationBPName1 eq {string_literal(name)} and Supplier ne ''"
+        return _first(connector, _BP, where)
 
     created = _send_once_or_find(lambda: connector.post_json(_BP, body), find)
     number = str(created["BusinessPartner"])
@@ -125,18 +114,12 @@ def _invoice(connector: SapConnector, record: Invoice, index: int) -> WriteResul
     def find() -> dict[str, Any] | None:
         if not reference:
             return None
-        query = _q(
-            {
-                "$filter": (
-                    f"InvoicingParty eq {string_literal(supplier)} and "
-                    f"SupplierInvoiceIDByInvcgParty eq {string_literal(str(reference))} and "
-                    f"FiscalYear eq {string_literal(year)} and IsReversed eq false and "
-                    "IsReversal eq false"
-                ),
-                "$top": "1",
-            }
+        where = (
+            f"InvoicingParty eq {string_literal(supplier)} and "
+            f"SupplierInvoiceIDByInvcgParty eq {string_literal(str(reference))} and "
+            f"FiscalYear eq {string_literal(year)} and IsReversed eq false and IsReversal eq false"
         )
-        return _first(connector, _SI, query)
+        return _first(connector, _SI, where)
 
     existing = find()
     created = existing or _send_once_or_find(lambda: connector.post_json(_SI, body), find)
@@ -179,28 +162,19 @@ def _journal(connector: SapConnector, record: JournalEntry, index: int, key: str
     )
 
     def find() -> dict[str, Any] | None:
-        query = _q(
-            {
-                "$filter": (
-                    f"DocumentReferenceID eq {string_literal(reference)} and "
-                    f"CompanyCode eq {string_literal(ctx.company_code)} and "
-                    f"AccountingDocumentType eq 'SA' and "
-                    f"PostingDate eq {date_literal(record.posting_date)}"
-                ),
-                "$top": "1",
-            }
+        where = (
+            f"DocumentReferenceID eq {string_literal(reference)} and "
+            f"CompanyCode eq {string_literal(ctx.company_code)} and "
+            f"AccountingDocumentType eq 'SA' and PostingDate eq {date_literal(record.posting_date)}"
         )
-        return _first(connector, _JE, query)
+        return _first(connector, _JE, where)
 
     def send() -> dict[str, Any]:
         response = connector.http.request(
             "POST",
             connector.soap_url(),
             content=soap.build_request(request),
-            headers={
-                "Content-Type": "text/xml; charset=utf-8",
-                "SOAPAction": '"http://sap.com/xi/SAPSCORE/SFIN/JournalEntryCreateRequestConfirmation_In/JournalEntryCreateRequestConfirmation_InRequest"',
-            },
+            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": _SOAP_ACTION},
         )
         confirmation = soap.parse_confirmation(response.content)
         if not confirmation.posted:
@@ -222,8 +196,7 @@ def _journal(connector: SapConnector, record: JournalEntry, index: int, key: str
         f"{name} eq {string_literal(str(posted[name]))}"
         for name in ("CompanyCode", "FiscalYear", "AccountingDocument")
     )
-    query = _q({"$filter": document})
-    items_read, _, _ = collection(connector.http.get_json(f"{_JE}?{query}"))
+    items_read, _ = connector.query(_JE, {"$filter": document})
     records = to_canonical("journal_entries", {"items": items_read}, ctx) if items_read else []
     return WriteResult(index, remote_id=rid, record=records[0] if records else None)
 

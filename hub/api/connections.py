@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from connectors.errors import ConnectorError
 from connectors.oauth import AuthorizationRequest
 from hub.api.deps import Reader, Rt, Writer, tenant_connection
-from hub.api.problems import Problem
+from hub.api.problems import Problem, field_error
 from hub.jobs.runtime import Runtime
 from hub.store import ConnectionView, NotFound
 from hub.store.api_tables import OAuthState
@@ -42,8 +42,38 @@ class ConnectionOut(BaseModel):
     remote_tenant_id: str | None
     base_url: str | None
     scopes: list[str]
+    enabled: bool = Field(description="False once disabled: the scheduler leaves it alone.")
+    schedule: str | None = Field(
+        None, description="Its cron expression (UTC); null: every sync interval."
+    )
     created_at: datetime
     updated_at: datetime
+
+
+class ConnectionPatch(BaseModel):
+    """Changes to a connection; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(None, min_length=1, max_length=200)
+    base_url: str | None = Field(
+        None,
+        min_length=1,
+        max_length=500,
+        description="Where the ERP answers; checked like a new connection's (public addresses "
+        "only, unless allowed by LEDGERHUB_ERP_ALLOWED_HOSTS).",
+    )
+    schedule: str | None = Field(
+        None,
+        max_length=120,
+        description="A cron expression (UTC) for the scheduler, e.g. `*/15 * * * *`; null: "
+        "back to the sync interval.",
+    )
+    enabled: bool | None = Field(
+        None,
+        description="false: stop syncing and writing; true: resume (a connection that never "
+        "got tokens goes back to `needs_reauthorization`).",
+    )
 
 
 class ConnectionIn(BaseModel):
@@ -112,6 +142,8 @@ def connection_out(rt: Runtime, view: ConnectionView) -> ConnectionOut:
         remote_tenant_id=view.remote_tenant_id,
         base_url=view.base_url,
         scopes=view.scopes,
+        enabled=view.status != "disabled",
+        schedule=view.options.get("schedule") or None,
         created_at=view.created_at,
         updated_at=view.updated_at,
     )
@@ -210,6 +242,55 @@ def create_connection(
 def show_connection(connection_id: str, rt: Rt, caller: Reader) -> ConnectionOut:
     """One connection and its status."""
     return connection_out(rt, tenant_connection(rt, caller, connection_id))
+
+
+@router.patch("/{connection_id}", summary="Change a connection")
+def update_connection(
+    connection_id: str, body: ConnectionPatch, rt: Rt, caller: Writer
+) -> ConnectionOut:
+    """Rename it, move its base URL, set its schedule, disable or enable it. Every field is
+    checked before anything changes; a refused one is a 422 naming it."""
+    from croniter import croniter
+
+    from hub.erpnet import check_base_url
+
+    view = tenant_connection(rt, caller, connection_id)
+    sent = body.model_fields_set
+    for name in ("display_name", "base_url", "enabled"):
+        if name in sent and getattr(body, name) is None:
+            raise field_error(422, name, "may not be null")
+    changes: dict[str, Any] = {}
+    options = dict(view.options)
+    if body.base_url is not None:
+        try:
+            check_base_url(rt.settings, body.base_url)
+        except ValueError as exc:
+            raise field_error(422, "base_url", str(exc)) from None
+        changes["base_url"] = body.base_url
+    if "schedule" in sent:
+        if body.schedule is not None and not croniter.is_valid(body.schedule):
+            raise field_error(
+                422, "schedule", f"'{body.schedule}' is not a cron expression (e.g. */15 * * * *)"
+            )
+        if body.schedule:
+            options["schedule"] = body.schedule
+        else:
+            options.pop("schedule", None)
+    if body.display_name is not None:
+        changes["display_name"] = body.display_name
+    if body.enabled is False and view.status != "disabled":
+        changes["status"] = "disabled"
+        options["status_reason"] = "disabled through the API"
+    elif body.enabled is True and view.status == "disabled":
+        has_tokens = rt.store.tokens.load(connection_id) is not None
+        changes["status"] = "active" if has_tokens else "pending"
+        options.pop("status_reason", None)
+    if options != view.options:
+        changes["options"] = options
+    if changes:
+        view = rt.store.connections.update(connection_id, **changes)
+        rt.forget(connection_id)
+    return connection_out(rt, view)
 
 
 @router.delete("/{connection_id}", status_code=204, summary="Delete a connection")

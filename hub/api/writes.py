@@ -17,18 +17,26 @@ import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from canonical import OBJECTS, CanonicalValidationError
-from hub.api.deps import Reader, Rt, Writer, tenant_connection
+from hub.api.deps import (
+    Reader,
+    Rt,
+    Writer,
+    decode_cursor,
+    page,
+    tenant_connection,
+    tenant_connection_ids,
+)
 from hub.api.problems import Problem
 from hub.api.records import FAMILIES, tenant_record
 from hub.api.security import Caller
 from hub.jobs.runtime import Runtime
 from hub.store import NotFound, WriteRequestView
-from hub.store.models import CaseRecord
+from hub.store.models import CaseRecord, WriteRequest
 from hub.store.records import RecordView
 
 router = APIRouter(tags=["writes"])
@@ -224,6 +232,52 @@ def _register(segment: str, object_name: str) -> None:
 
 for _segment in WRITABLE:
     _register(_segment, FAMILIES[_segment])
+
+
+class OperationList(BaseModel):
+    """A page of operations, newest first."""
+
+    data: list[Operation]
+    next_cursor: str | None = None
+
+
+@router.get("/v1/operations", summary="List write operations", response_model_exclude_none=True)
+def list_operations(
+    rt: Rt,
+    caller: Reader,
+    status: OpStatus | None = None,
+    connection_id: str | None = None,
+    object: Annotated[
+        str | None, Query(description="A canonical object, e.g. `invoice`.", max_length=40)
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> OperationList:
+    """The writes of the tenant's connections, newest first; filter by `status`, `connection_id`
+    or `object`; `cursor` pages (`next_cursor` is absent on the last page)."""
+    position = decode_cursor(cursor)
+    if connection_id:
+        ids = [tenant_connection(rt, caller, connection_id).id]
+    else:
+        ids = tenant_connection_ids(rt, caller)
+    stmt = (
+        select(WriteRequest)
+        .where(WriteRequest.connection_id.in_(ids))
+        .order_by(WriteRequest.id.desc())
+    )
+    if status:
+        stmt = stmt.where(WriteRequest.status.in_([k for k, v in _STATUS.items() if v == status]))
+    if object:
+        stmt = stmt.where(WriteRequest.object == object)
+    if position:
+        stmt = stmt.where(WriteRequest.id < position["after"])
+    with rt.store.sessions() as session:
+        views = [
+            WriteRequestView.model_validate(r, from_attributes=True)
+            for r in session.scalars(stmt.limit(limit + 1))
+        ]
+    rows = [operation_of(rt, v) for v in views]
+    return OperationList.model_validate(page(rows, limit, lambda o: {"after": o.id}))
 
 
 @router.get("/v1/operations/{operation_id}", summary="Show a write operation")

@@ -130,8 +130,9 @@ def sync(
                 run.pages,
                 time.perf_counter() - started,
             )
-    if not outcome.skipped:
-        dispatch.send()
+    # Also when skipped: a job delivered again after its process died may find its events
+    # still waiting in the outbox.
+    _dispatch_here(correlation_id)
 
 
 @dramatiq.actor(
@@ -173,15 +174,31 @@ def write(request_id: str) -> None:
             request.remote_id or "-",
             time.perf_counter() - started,
         )
-    dispatch.send()
+    _dispatch_here(None)
+
+
+def _dispatch_here(correlation_id: str | None) -> None:
+    """Dispatch the outbox and deliver the webhooks in this job (no wait for another job);
+    when that fails, leave it to a dispatch job, which retries."""
+    from hub.jobs.dispatch import dispatch_and_deliver
+
+    with log_context(correlation_id=correlation_id):
+        try:
+            delivered = dispatch_and_deliver(get_runtime())
+        except Exception as exc:
+            log.warning("dispatch in the job failed (%s); sending a dispatch job", exc)
+            dispatch.send()
+            return
+    if delivered:
+        log.info("dispatch: %d event(s) delivered", delivered)
 
 
 @dramatiq.actor(queue_name=DISPATCH_QUEUE, max_retries=20)
 def dispatch() -> None:
     """Deliver the outbox's pending events to the event sinks."""
-    from hub.jobs.dispatch import dispatch_pending
+    from hub.jobs.dispatch import dispatch_and_deliver
 
-    delivered = dispatch_pending(get_runtime())
+    delivered = dispatch_and_deliver(get_runtime())
     if delivered:
         log.info("dispatch: %d event(s) delivered", delivered)
 

@@ -9,11 +9,14 @@ process shares it.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 import dramatiq
 import redis
+from dramatiq.broker import Consumer
+from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Retries, default_middleware
 
 from connectors.base import ConnectionConfig, Connector
@@ -22,8 +25,18 @@ from connectors.registry import get_adapter
 from hub.broker import broker_kind, broker_url, locks_redis_url, redis_client
 from hub.erpnet import erp_transport
 from hub.jobs.policy import FailurePolicy
+from hub.lifeline import die_with_parent, watch_parent
 from hub.settings import Settings, get_settings
 from hub.store import Store
+
+
+class ParentWatch(dramatiq.Middleware):
+    """A worker process stops (gracefully) when its dramatiq master dies, even by `kill -9`."""
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        """Linux signals the process when its master dies; elsewhere a thread notices."""
+        die_with_parent()
+        watch_parent()
 
 
 def budget_for(options: dict[str, Any], default: Budget) -> Budget:
@@ -42,12 +55,27 @@ def budget_for(options: dict[str, Any], default: Budget) -> Budget:
     )
 
 
+class _PromptRedisBroker(RedisBroker):
+    """dramatiq's Redis broker whose idle consumers look at their queue at least every
+    `poll_ms` (dramatiq backs off up to its worker timeout, 1 s): a job sent to an idle
+    worker — the sync an ERP's webhook asks for, a retry falling due — starts within it."""
+
+    def __init__(self, poll_ms: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+        self.poll_ms = poll_ms
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
+        """A consumer whose idle back-off stops at `poll_ms`."""
+        return super().consume(queue_name, prefetch, min(timeout, self.poll_ms))
+
+
 class Runtime:
     """One per process; everything in it is created on first use and reused after."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self._connectors: dict[str, Connector] = {}
+        self._built: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     @cached_property
@@ -66,11 +94,11 @@ class Runtime:
         """The dramatiq broker with our failure policy in place of dramatiq's Retries."""
         middleware = [m() for m in default_middleware if m is not Retries]
         middleware.append(FailurePolicy(self.settings, lambda: self.store))
+        middleware.append(ParentWatch())
         url = broker_url(self.settings)
         if broker_kind(url) == "redis":
-            from dramatiq.brokers.redis import RedisBroker
-
-            return RedisBroker(  # type: ignore[no-untyped-call]
+            return _PromptRedisBroker(
+                self.settings.job_poll_ms,
                 url=url,
                 middleware=middleware,
                 heartbeat_timeout=self.settings.job_heartbeat_timeout_ms,
@@ -88,12 +116,14 @@ class Runtime:
         return MemoryRateLimiter(budget)
 
     def connector(self, connection_id: str) -> Connector:
-        """The connection's connector, built once per process."""
+        """The connection's connector, built once per process, and again once the stored
+        connection changed (a new base URL, credentials or options from another process)."""
         with self._lock:
-            found = self._connectors.get(connection_id)
-            if found is not None:
-                return found
             view = self.store.connections.get(connection_id)
+            found = self._connectors.get(connection_id)
+            if found is not None and self._built.get(connection_id) == view.updated_at:
+                return found
+            # A stale one is dropped, not closed: a job of another thread may still be using it.
             credentials = self.store.connections.credentials(connection_id)
             if credentials is None or view.base_url is None:
                 from connectors.errors import AuthError
@@ -120,6 +150,7 @@ class Runtime:
                 transport=erp_transport(self.settings),
             )
             self._connectors[connection_id] = connector
+            self._built[connection_id] = view.updated_at
             return connector
 
     def forget(self, connection_id: str) -> None:

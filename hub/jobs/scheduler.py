@@ -3,7 +3,7 @@
 Several schedulers may run (for availability); one leader acts at a time. Leadership is an
 expiring lease in Redis, renewed every tick: a leader that dies is replaced within one lease.
 Before enqueuing, the leader checks that the (connection, resource) has no live run (one whose
-lease its process keeps renewing) and that its last run is older than the interval, so two runs
+lease its process keeps renewing) and that its last run started an interval ago, so two runs
 of the same pair never overlap, and a run whose process died is resumed rather than waited out.
 """
 
@@ -25,6 +25,7 @@ from hub.store.runs import ABANDONED, Mode
 log = logging.getLogger("ledgerhub.scheduler")
 
 LEADER_KEY = "ledgerhub:scheduler:leader"
+MIN_WAIT_S = 0.05
 
 
 def syncable_resources(erp: str) -> list[str]:
@@ -83,6 +84,7 @@ class Scheduler:
     lease_ms: int = 15_000
     identity: str = field(default_factory=lambda: uuid.uuid4().hex)
     _lease: RunLock | None = None
+    next_due: datetime | None = None
 
     def is_leader(self) -> bool:
         """Take or renew the leadership lease; True while we hold it."""
@@ -94,23 +96,32 @@ class Scheduler:
         return self._lease.renew() or self._lease.acquire()
 
     def due(self, connection_id: str, resource: str, schedule: str | None = None) -> bool:
-        """True when the pair's last run is older than the interval, or, with a cron
+        """True when the pair's last run started at least the interval ago, or, with a cron
         `schedule` (the connection's own, UTC), when a fire time has passed since it started."""
+        return self.due_at(connection_id, resource, schedule) <= datetime.now(UTC)
+
+    def due_at(self, connection_id: str, resource: str, schedule: str | None = None) -> datetime:
+        """When the pair's next incremental sync falls due (now or earlier: due).
+
+        The interval counts from the start of the last run, the moment it read the ERP: a
+        change is read at most one interval after it happened (plus the run's own time when a
+        run lasts longer than the interval; two runs of a pair never overlap).
+        """
         runs = self.runtime.store.runs.list(connection_id, resource, limit=1)
         if not runs:
-            return True
-        last = runs[0]
-        now = datetime.now(UTC)
+            return datetime.min.replace(tzinfo=UTC)
+        last = runs[0].started_at.astimezone(UTC)
         if schedule:
             from croniter import croniter
 
-            fire = croniter(schedule, last.started_at.astimezone(UTC)).get_next(datetime)
-            return bool(fire <= now)
-        moment = last.finished_at or last.started_at
-        return now - moment >= timedelta(seconds=self.interval_seconds)
+            fire: datetime = croniter(schedule, last).get_next(datetime)
+            return fire
+        return last + timedelta(seconds=self.interval_seconds)
 
     def tick(self) -> list[str]:
-        """One round: if leader, enqueue every due pair; the run ids enqueued."""
+        """One round: if leader, enqueue every due pair; the run ids enqueued. Sets
+        `next_due`: when the earliest pair not enqueued now falls due."""
+        self.next_due = None
         if not self.is_leader():
             return []
         enqueued = []
@@ -119,23 +130,32 @@ class Scheduler:
                 continue
             schedule = connection.options.get("schedule")
             for resource in syncable_resources(connection.erp):
-                if not self.due(connection.id, resource, schedule if schedule else None):
+                when = self.due_at(connection.id, resource, schedule if schedule else None)
+                if when > datetime.now(UTC):
+                    self.next_due = min(when, self.next_due or when)
                     continue
                 run_id = enqueue_sync(self.runtime, connection.id, resource, self.enqueue)
                 if run_id:
                     enqueued.append(run_id)
+                    then = datetime.now(UTC) + timedelta(seconds=self.interval_seconds)
+                    self.next_due = min(then, self.next_due or then)
         if enqueued:
             log.info("scheduler %s enqueued %d syncs", self.identity[:8], len(enqueued))
         return enqueued
 
     def run(self, stop: threading.Event, tick_seconds: float = 5.0) -> None:
-        """Tick until `stop` is set."""
+        """Tick until `stop` is set: every `tick_seconds` (to see new connections and take
+        the lead), and sooner when a pair falls due before that."""
         while not stop.is_set():
             try:
                 self.tick()
             except Exception:
                 log.exception("scheduler tick failed; trying again")
-            stop.wait(tick_seconds)
+            wait = tick_seconds
+            if self.next_due is not None:
+                until = (self.next_due - datetime.now(UTC)).total_seconds()
+                wait = min(wait, max(until, MIN_WAIT_S))
+            stop.wait(wait)
 
     def resign(self) -> None:
         """Give up leadership (on shutdown), so another scheduler takes over at once."""

@@ -199,13 +199,22 @@ def deliver_batch(
     return outcomes
 
 
-def drain(runtime: Runtime, endpoint_id: str) -> int:
-    """Deliver every due message of an endpoint; schedule the next round; the number sent."""
+def drain(runtime: Runtime, endpoint_id: str, deadline: float | None = None) -> int:
+    """Deliver every due message of an endpoint; schedule the next round; the number sent.
+
+    With a `deadline` (`time.monotonic()`), no batch starts after it: a round job at once
+    takes the rest over.
+    """
+    from hub.jobs.enqueue import send_deliveries
+
     store = runtime.store.webhooks
     lease = timedelta(seconds=runtime.settings.webhook_timeout_seconds * 2 + 10)
     sent = 0
     with ThreadPoolExecutor(PARALLEL, thread_name_prefix="webhook") as pool:
         while True:
+            if deadline is not None and time.monotonic() >= deadline:
+                send_deliveries(runtime, endpoint_id, 0)
+                return sent
             batch = store.claim(endpoint_id, BATCH, lease)
             if not batch:
                 break

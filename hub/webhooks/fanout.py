@@ -8,10 +8,17 @@ from hub.store import OutboxItem
 
 
 class WebhookFanout:
-    """An event sink of the dispatcher (`hub.jobs.dispatch`)."""
+    """An event sink of the dispatcher (`hub.jobs.dispatch`).
 
-    def __init__(self, runtime: Runtime) -> None:
+    `delay_ms`: when the delivery round it sends each endpoint runs (0: at once; a job that
+    delivers the messages itself sends the round later, as its guarantee). `endpoints`: the
+    endpoints that got messages, in the order first seen.
+    """
+
+    def __init__(self, runtime: Runtime, delay_ms: int = 0) -> None:
         self.runtime = runtime
+        self.delay_ms = delay_ms
+        self.endpoints: dict[str, None] = {}
 
     def deliver(self, items: list[OutboxItem]) -> None:
         """Create the messages (idempotent) and send a delivery round per endpoint concerned.
@@ -24,4 +31,6 @@ class WebhookFanout:
         store = self.runtime.store
         tenants = {c.id: c.tenant_id for c in store.connections.list()}
         for endpoint_id in store.webhooks.fan_out(items, tenants):
-            send_deliveries(self.runtime, endpoint_id, 0)
+            if endpoint_id not in self.endpoints:
+                send_deliveries(self.runtime, endpoint_id, self.delay_ms)
+            self.endpoints[endpoint_id] = None

@@ -64,3 +64,64 @@ def test_sync_runs_and_exception_cases_are_listed_shown_and_acted_on_per_tenant(
     status = api.client.get("/v1/status", headers=acme.auth()).json()
     assert status["connections"] == 1
     assert api.client.get("/v1/status", headers=other.auth()).json()["connections"] == 0
+
+
+def test_operations_are_listed_newest_first_filtered_and_paged_per_tenant(api: Api) -> None:
+    acme, other = api.tenant("acme"), api.tenant("other")
+    first, second = api.connection(acme), api.connection(acme, "Second")
+    theirs = api.connection(other)
+    writes = api.runtime.store.writes
+    made = []
+    for i, (connection, name) in enumerate(
+        [(first, "supplier"), (second, "supplier"), (first, "invoice"), (theirs, "supplier")]
+    ):
+        view, _ = writes.create_or_get(
+            connection_id=connection, object_name=name, idempotency_key=f"k{i}",
+            payload={"name": f"S{i}"}, correlation_id=f"cor_{i}",
+        )  # fmt: skip
+        made.append(view.id)
+    writes.fail(made[0], error="tax number is not valid", category="validation", final=True)
+
+    listed = api.client.get("/v1/operations", headers=acme.auth("read"))
+    assert listed.status_code == 200
+    body = listed.json()
+    assert [o["id"] for o in body["data"]] == [made[2], made[1], made[0]]
+    assert "next_cursor" not in body
+    assert body["data"][2]["status"] == "failed"
+    assert body["data"][2]["error"]["category"] == "validation"
+
+    def ids(**params: object) -> list[str]:
+        answer = api.client.get("/v1/operations", params=params, headers=acme.auth("read"))
+        assert answer.status_code == 200, answer.text
+        return [o["id"] for o in answer.json()["data"]]
+
+    assert ids(status="failed") == [made[0]]
+    assert ids(status="queued") == [made[2], made[1]]
+    assert ids(connection_id=first) == [made[2], made[0]]
+    assert ids(object="supplier") == [made[1], made[0]]
+
+    # Cursor pages: one at a time, each page after the last, the last without a cursor.
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = api.client.get("/v1/operations", params=params, headers=acme.auth()).json()
+        seen += [o["id"] for o in page["data"]]
+        cursor = page.get("next_cursor")
+        if cursor is None:
+            break
+    assert seen == [made[2], made[1], made[0]]
+
+    # Another tenant's operations and connections are not there for this one.
+    assert (
+        api.client.get("/v1/operations", headers=other.auth()).json()["data"][0]["id"] == (made[3])
+    )
+    assert len(api.client.get("/v1/operations", headers=other.auth()).json()["data"]) == 1
+    refused = api.client.get(
+        "/v1/operations", params={"connection_id": first}, headers=other.auth()
+    )
+    assert refused.status_code == 404
+    bad = api.client.get("/v1/operations", params={"status": "lost"}, headers=acme.auth())
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    garbage = api.client.get("/v1/operations", params={"cursor": "nope!"}, headers=acme.auth())
+    assert garbage.status_code in (400, 422)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mappings.eval import leave_one_system_out, load_labelled
 from mappings.eval.dataset import DATA_DIR, systems
-from mappings.eval.loeo import Metrics, Outcome, mean_metrics, metrics
+from mappings.eval.loeo import Metrics, Outcome, held_out_outcomes, mean_metrics, metrics
 
 
 def _fixture(tmp_path: Path, per_object: int = 25) -> Path:
@@ -60,6 +60,37 @@ def test_leave_one_system_out_reports_every_system_pooled_and_mean(tmp_path: Pat
         for value in (m.top1, m.top3, m.mrr, m.abstain_f1, m.accuracy, m.ece):
             assert 0.0 <= value <= 1.0
         assert m.top3 >= m.top1
+
+
+def test_a_held_out_systems_labels_cannot_move_its_own_suggestions(tmp_path: Path) -> None:
+    # leave-one-system-out is honest only if nothing fitted (weights, calibration, vocabulary)
+    # sees the held-out system: scrambling its labels must leave its suggestions as they were
+    keep = ["fortnox", "moneybird", "myob", "xero"]
+    honest = tmp_path / "honest"
+    honest.mkdir()
+    _fixture(honest, per_object=20)
+    for path in honest.iterdir():
+        if path.stem not in keep:
+            path.unlink()
+    scrambled = tmp_path / "scrambled"
+    scrambled.mkdir()
+    for path in honest.iterdir():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stem == "moneybird":
+            for obj in data["objects"]:
+                for f in obj["fields"]:
+                    f["target"] = None if f["target"] else f"{obj['target_object']}.memo"
+        (scrambled / path.name).write_text(json.dumps(data), encoding="utf-8")
+
+    def suggestions(folder: Path) -> dict[str, list[tuple[str | None, float, tuple[str, ...]]]]:
+        held = held_out_outcomes(load_labelled(folder), epochs=2, folds=2)
+        return {s: [(o.got, o.confidence, o.ranked) for o in out] for s, out in held.items()}
+
+    before, after = suggestions(honest), suggestions(scrambled)
+    assert set(before) == set(keep)
+    assert after["moneybird"] == before["moneybird"]
+    # the scrambled labels do reach the other systems' fits (the test can tell a change)
+    assert any(after[s] != before[s] for s in keep if s != "moneybird")
 
 
 def _outcome(
