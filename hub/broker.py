@@ -44,7 +44,8 @@ import dramatiq
 import redis
 
 from hub.broker_keeper import LOCK as LOCK_FILE
-from hub.broker_keeper import STATE_FILE, USERS, live_users, pid_alive, process_start
+from hub.broker_keeper import STATE_FILE, USERS, live_users
+from hub.lifeline import pid_alive, process_start
 from hub.locks import file_lock
 from hub.settings import Settings, get_settings
 

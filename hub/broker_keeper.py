@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from hub.lifeline import alive, die_with_parent
 from hub.locks import file_lock
 
 USERS = "users"
@@ -36,59 +37,21 @@ GRACE_SECONDS = 5.0
 POLL_SECONDS = 1.0
 
 
-def process_start(pid: int) -> str:
-    """A token that tells this pid's process from a later one given the same pid ("" if unknown).
-
-    On Linux the start time in clock ticks since boot (/proc/PID/stat field 22); elsewhere ""
-    (then a reused pid counts as the same user, which only delays a stop).
-    """
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    # The command name (field 2) may hold spaces and parentheses: split after its last ')'.
-    fields = stat.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else ""
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this pid exists (ours or anyone's)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def live_users(directory: Path, *, prune: bool = True) -> list[int]:
     """The pids of the registered users still alive; the files of dead ones removed."""
-    alive = []
+    found = []
     for entry in sorted((directory / USERS).glob("*")):
         try:
             pid = int(entry.name)
             started = entry.read_text().strip()
         except (ValueError, OSError):
             continue
-        if pid_alive(pid) and (not started or started == process_start(pid)):
-            alive.append(pid)
+        if alive(pid, started):
+            found.append(pid)
         elif prune:
             with contextlib.suppress(OSError):
                 entry.unlink()
-    return alive
-
-
-def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Ask Linux to send SIGTERM to this process when its parent dies (no-op elsewhere)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    return found
 
 
 def main(argv: list[str]) -> int:

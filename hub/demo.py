@@ -40,7 +40,8 @@ from hub.connect import (
 from hub.demo_webhooks import deliver_and_verify, demo_receiver, subscribe
 from hub.jobs.runtime import Runtime
 from hub.jobs.scheduler import enqueue_sync, syncable_resources
-from hub.store import ConnectionView, SyncRunView
+from hub.lifeline import alive, die_with_parent, process_start
+from hub.store import ConnectionView, Store, SyncRunView
 
 CLIENT_ID = "ledgerhub-demo"
 CLIENT_SECRET = "demo-secret-not-for-production"  # noqa: S105 - the sandbox's own demo client
@@ -105,7 +106,8 @@ def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView
         grant="authorization_code" if interactive else "client_credentials",
         redirect_uri=REDIRECT_URI if interactive else None,
         # Connection options an adapter's demo needs (NetSuite: the custom fields to read).
-        options={"demo": True, **erp.spec.extras.get("demo_options", {})},
+        # `demo` names this demo's process, so another demo leaves the connection alone.
+        options={"demo": _demo_owner(), **erp.spec.extras.get("demo_options", {})},
     )
     if not interactive:
         # Machine-to-machine sign-in (an SAP communication arrangement): no person approves.
@@ -128,6 +130,32 @@ def _connect(runtime: Runtime, erp: ErpDemo, console: Console) -> ConnectionView
     return view
 
 
+def _demo_owner() -> dict[str, Any]:
+    """This demo process: its pid and start time (what `_owner_runs` checks)."""
+    return {"pid": os.getpid(), "started": process_start(os.getpid())}
+
+
+def _owner_runs(owner: Any) -> bool:
+    """True when the demo that made a connection still runs (`True`: an older demo, gone)."""
+    if not isinstance(owner, dict):
+        return False
+    try:
+        return alive(int(owner.get("pid", 0)), str(owner.get("started") or ""))
+    except (TypeError, ValueError):
+        return False
+
+
+def remove_finished_demos(store: Store) -> list[str]:
+    """Remove the connections of demos that have ended (their sandboxes are gone with them);
+    a demo still running elsewhere on this data directory keeps its own. The ids removed."""
+    removed = []
+    for old in store.connections.list():
+        if old.options.get("demo") and not _owner_runs(old.options["demo"]):
+            store.connections.remove(old.id)
+            removed.append(old.id)
+    return removed
+
+
 @contextmanager
 def _workers(runtime: Runtime, processes: int, threads: int) -> Iterator[subprocess.Popen[bytes]]:
     env = dict(os.environ)
@@ -142,6 +170,8 @@ def _workers(runtime: Runtime, processes: int, threads: int) -> Iterator[subproc
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Killed with the demo, even by `kill -9` (its worker processes follow their master).
+        preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl runs before exec
     )
     try:
         yield proc
@@ -366,9 +396,7 @@ def run_demo(
     store = runtime.store
     console.print(f"store:  {settings.database_url}")
     console.print(f"broker: {embedded_env(settings)['LEDGERHUB_BROKER_URL']} (embedded Valkey)")
-    for old in store.connections.list():
-        if old.options.get("demo"):
-            store.connections.remove(old.id)  # a previous demo's sandboxes are gone
+    remove_finished_demos(store)
 
     _section(console, "3. ERP sandboxes and OAuth")
     erps = _start_sandboxes(records, seed, console)

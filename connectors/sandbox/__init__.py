@@ -6,6 +6,8 @@ shapes on these pieces:
 
 - `build_sandbox_app`: routes + `/_sandbox/...` control routes inside the shared middleware;
 - `SandboxRuntime`: stats, faults, limiter, idempotency replays and reset for one sandbox;
+- `change_routes`: `/_sandbox/changes` and `/_sandbox/counts` over the ERP's own data;
+- `connectors.sandbox.store`: paged in-memory collections with cached JSON and views;
 - `OAuthServer`, `token_endpoint`, `authorize_endpoint`: OAuth 2.0 grants and endpoints;
 - `RateLimiter`/`RateLimits`, `FaultInjector`/`FaultConfig`: budgets and injected faults;
 - `Fake`: deterministic fictional data; `dumps`/`loads`: exact-decimal JSON (`canonical.jsonio`);
@@ -13,7 +15,13 @@ shapes on these pieces:
 """
 
 from connectors.sandbox.app import build_sandbox_app
-from connectors.sandbox.control import CONTROL_PREFIX, SandboxRuntime, control_routes
+from connectors.sandbox.control import (
+    CONTROL_PREFIX,
+    IssuedTokens,
+    SandboxRuntime,
+    change_routes,
+    control_routes,
+)
 from connectors.sandbox.faults import FaultConfig, FaultInjector, FaultKind, FaultPlan
 from connectors.sandbox.idempotency import IdempotencyCache, StoredResponse
 from connectors.sandbox.jsonenc import dumps, dumps_bytes, loads, parse_http_or_iso_datetime
@@ -43,6 +51,7 @@ __all__ = [
     "FaultKind",
     "FaultPlan",
     "IdempotencyCache",
+    "IssuedTokens",
     "OAuthClient",
     "OAuthError",
     "OAuthServer",
@@ -57,6 +66,7 @@ __all__ = [
     "authorize_endpoint",
     "basic_credentials",
     "build_sandbox_app",
+    "change_routes",
     "control_routes",
     "dumps",
     "dumps_bytes",

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -31,20 +31,31 @@ from connectors.sandbox.faults import FaultConfig, FaultInjector
 from connectors.sandbox.idempotency import IdempotencyCache
 from connectors.sandbox.limiter import RateLimiter
 from connectors.sandbox.middleware import Stats
-from connectors.sandbox.oauth import OAuthServer
 
-__all__ = ["CONTROL_PREFIX", "SandboxRuntime", "change_routes", "control_routes"]
+__all__ = ["CONTROL_PREFIX", "IssuedTokens", "SandboxRuntime", "change_routes", "control_routes"]
 
 CONTROL_PREFIX = "/_sandbox/"
 
 
+class IssuedTokens(Protocol):
+    """Whatever issues the sandbox's access tokens (the kit's `OAuthServer`, say)."""
+
+    def expire_access_tokens(self) -> int:
+        """Expire every issued access token now; how many there were."""
+        ...
+
+
 @dataclass
 class SandboxRuntime:
-    """What the control endpoints act on: counters, faults, limits, tokens and the data reset."""
+    """What the control endpoints act on: counters, faults, limits, tokens and the data reset.
+
+    `oauth` is the sandbox's token issuer, None for an ERP whose auth has no tokens to expire
+    (basic auth, signed requests): `POST /_sandbox/expire-tokens` then expires none.
+    """
 
     name: str
     reset_data: Callable[[], None]
-    oauth: OAuthServer
+    oauth: IssuedTokens | None
     limiter: RateLimiter | None
     initial_faults: FaultConfig = field(default_factory=FaultConfig)
     stats: Stats = field(default_factory=Stats)
@@ -91,7 +102,8 @@ def control_routes(runtime: SandboxRuntime) -> list[Route]:
         return JSONResponse(runtime.faults.config.model_dump(mode="json"))
 
     async def expire_tokens(_: Request) -> Response:
-        return JSONResponse({"expired": runtime.oauth.expire_access_tokens()})
+        tokens = runtime.oauth
+        return JSONResponse({"expired": tokens.expire_access_tokens() if tokens else 0})
 
     return [
         Route(f"{CONTROL_PREFIX}health", health, methods=["GET"]),

@@ -69,7 +69,6 @@ __all__ = [
     "XeroBatchPayment",
     "XeroBatchPaymentDetails",
     "XeroContact",
-    "XeroContactPerson",
     "XeroCreditNote",
     "XeroDate",
     "XeroDateTime",
@@ -117,7 +116,6 @@ class XeroAddress(XeroModel):
     region: str | None = None
     postal_code: str | None = None
     country: str | None = None
-    attention_to: str | None = None
 
 
 class XeroPhone(XeroModel):
@@ -127,15 +125,6 @@ class XeroPhone(XeroModel):
     phone_number: str | None = None
     phone_area_code: str | None = None
     phone_country_code: str | None = None
-
-
-class XeroContactPerson(XeroModel):
-    """A person at a contact."""
-
-    first_name: str | None = None
-    last_name: str | None = None
-    email_address: str | None = None
-    include_in_emails: bool | None = None
 
 
 class XeroBatchPaymentDetails(XeroModel):
@@ -166,20 +155,13 @@ class XeroContact(XeroModel):
     """A Xero contact: one record for both suppliers and customers."""
 
     contact_id: str | None = None
-    merged_to_contact_id: str | None = None
-    contact_number: str | None = None
     account_number: str | None = None
     contact_status: ContactStatus | None = None
     name: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
     company_number: str | None = None
     email_address: str | None = None
-    contact_persons: list[XeroContactPerson] | None = None
     bank_account_details: str | None = None
     tax_number: str | None = None
-    accounts_receivable_tax_type: str | None = None
-    accounts_payable_tax_type: str | None = None
     addresses: list[XeroAddress] | None = None
     phones: list[XeroPhone] | None = None
     is_supplier: bool | None = None
@@ -191,9 +173,6 @@ class XeroContact(XeroModel):
     updated_date_utc: XeroDateTime | None = None
     website: str | None = None
     batch_payments: XeroBatchPaymentDetails | None = None
-    discount: XeroDecimal | None = None
-    has_attachments: bool | None = None
-    has_validation_errors: bool | None = None
     validation_errors: list[XeroValidationMessage] | None = None
 
 
@@ -213,7 +192,6 @@ class XeroTracking(XeroModel):
 class XeroLineItem(XeroModel):
     """A line of an invoice, credit note, overpayment or prepayment."""
 
-    line_item_id: str | None = None
     description: str | None = None
     quantity: XeroDecimal | None = None
     unit_amount: XeroDecimal | None = None
@@ -225,7 +203,6 @@ class XeroLineItem(XeroModel):
     line_amount: XeroDecimal | None = None
     tracking: list[XeroTracking] | None = None
     discount_rate: XeroDecimal | None = None
-    discount_amount: XeroDecimal | None = None
 
 
 class XeroInvoice(XeroModel):
@@ -239,38 +216,28 @@ class XeroInvoice(XeroModel):
     line_amount_types: LineAmountType | None = None
     invoice_number: str | None = None
     reference: str | None = None
-    branding_theme_id: str | None = None
     url: str | None = None
     currency_code: str | None = None
     currency_rate: XeroDecimal | None = None
     status: InvoiceStatus | None = None
-    sent_to_contact: bool | None = None
-    expected_payment_date: XeroDate | None = None
-    planned_payment_date: XeroDate | None = None
     sub_total: XeroDecimal | None = None
     total_tax: XeroDecimal | None = None
     total: XeroDecimal | None = None
-    total_discount: XeroDecimal | None = None
     invoice_id: str | None = None
-    has_attachments: bool | None = None
-    is_discounted: bool | None = None
     payments: list[XeroPayment] | None = None
     prepayments: list[XeroPrepayment] | None = None
     overpayments: list[XeroOverpayment] | None = None
     amount_due: XeroDecimal | None = None
     amount_paid: XeroDecimal | None = None
-    fully_paid_on_date: XeroDate | None = None
     amount_credited: XeroDecimal | None = None
     updated_date_utc: XeroDateTime | None = None
     credit_notes: list[XeroCreditNote] | None = None
-    has_errors: bool | None = None
     validation_errors: list[XeroValidationMessage] | None = None
 
 
 class XeroAllocation(XeroModel):
     """Part of a credit note, overpayment or prepayment applied to an invoice."""
 
-    allocation_id: str | None = None
     invoice: XeroInvoice | None = None
     overpayment: XeroOverpayment | None = None
     prepayment: XeroPrepayment | None = None
@@ -295,16 +262,13 @@ class XeroCreditNote(XeroModel):
     total: XeroDecimal | None = None
     updated_date_utc: XeroDateTime | None = None
     currency_code: str | None = None
-    fully_paid_on_date: XeroDate | None = None
     credit_note_id: str | None = None
     credit_note_number: str | None = None
     reference: str | None = None
     currency_rate: XeroDecimal | None = None
     remaining_credit: XeroDecimal | None = None
     allocations: list[XeroAllocation] | None = None
-    applied_amount: XeroDecimal | None = None
     payments: list[XeroPayment] | None = None
-    has_attachments: bool | None = None
     validation_errors: list[XeroValidationMessage] | None = None
 
 
@@ -326,9 +290,7 @@ class XeroOverpayment(XeroModel):
     currency_rate: XeroDecimal | None = None
     remaining_credit: XeroDecimal | None = None
     allocations: list[XeroAllocation] | None = None
-    applied_amount: XeroDecimal | None = None
     payments: list[XeroPayment] | None = None
-    has_attachments: bool | None = None
     reference: str | None = None
 
 
@@ -353,8 +315,6 @@ class XeroPrepayment(XeroModel):
     remaining_credit: XeroDecimal | None = None
     allocations: list[XeroAllocation] | None = None
     payments: list[XeroPayment] | None = None
-    applied_amount: XeroDecimal | None = None
-    has_attachments: bool | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,10 +345,7 @@ class XeroPayment(XeroModel):
     payment_id: str | None = None
     batch_payment_id: str | None = None
     bank_account_number: str | None = None
-    particulars: str | None = None
     details: str | None = None
-    has_account: bool | None = None
-    has_validation_errors: bool | None = None
     validation_errors: list[XeroValidationMessage] | None = None
 
 
@@ -397,12 +354,10 @@ class XeroBatchPayment(XeroModel):
 
     account: XeroAccount | None = None
     reference: str | None = None
-    particulars: str | None = None
     code: str | None = None
     details: str | None = None
     narrative: str | None = None
     batch_payment_id: str | None = None
-    date_string: str | None = None
     date: XeroDate | None = None
     amount: XeroDecimal | None = None
     payments: list[XeroPayment] | None = None
@@ -440,8 +395,6 @@ class XeroManualJournal(XeroModel):
     line_amount_types: LineAmountType | None = None
     status: ManualJournalStatus | None = None
     url: str | None = None
-    show_on_cash_basis_reports: bool | None = None
-    has_attachments: bool | None = None
     updated_date_utc: XeroDateTime | None = None
     manual_journal_id: str | None = None
     validation_errors: list[XeroValidationMessage] | None = None
@@ -457,18 +410,10 @@ class XeroAccount(XeroModel):
     bank_account_number: str | None = None
     status: AccountStatus | None = None
     description: str | None = None
-    bank_account_type: str | None = None
     currency_code: str | None = None
     tax_type: str | None = None
-    enable_payments_to_account: bool | None = None
-    show_in_expense_claims: bool | None = None
     account_class: AccountClass | None = Field(None, alias="Class")
-    system_account: str | None = None
-    reporting_code: str | None = None
-    reporting_code_name: str | None = None
-    has_attachments: bool | None = None
     updated_date_utc: XeroDateTime | None = None
-    add_to_watchlist: bool | None = None
 
 
 class XeroTaxComponent(XeroModel):
@@ -476,8 +421,6 @@ class XeroTaxComponent(XeroModel):
 
     name: str | None = None
     rate: XeroDecimal | None = None
-    is_compound: bool | None = None
-    is_non_recoverable: bool | None = None
 
 
 class XeroTaxRate(XeroModel):
@@ -487,12 +430,6 @@ class XeroTaxRate(XeroModel):
     tax_type: str | None = None
     tax_components: list[XeroTaxComponent] | None = None
     status: TaxRateStatus | None = None
-    report_tax_type: str | None = None
-    can_apply_to_assets: bool | None = None
-    can_apply_to_equity: bool | None = None
-    can_apply_to_expenses: bool | None = None
-    can_apply_to_liabilities: bool | None = None
-    can_apply_to_revenue: bool | None = None
     display_tax_rate: XeroDecimal | None = None
     effective_rate: XeroDecimal | None = None
 
@@ -520,26 +457,11 @@ class XeroTrackingCategory(XeroModel):
 class XeroOrganisation(XeroModel):
     """The connected organisation: its name, base currency and country."""
 
-    organisation_id: str | None = None
-    api_key: str | None = None
     name: str | None = None
-    legal_name: str | None = None
-    pays_tax: bool | None = None
     version: str | None = None
-    organisation_type: str | None = None
     base_currency: str | None = None
-    country_code: str | None = None
-    is_demo_company: bool | None = None
-    organisation_status: str | None = None
-    registration_number: str | None = None
     tax_number: str | None = None
-    financial_year_end_day: int | None = None
-    financial_year_end_month: int | None = None
-    line_of_business: str | None = None
     timezone: str | None = None
-    short_code: str | None = None
-    edition: str | None = None
-    created_date_utc: XeroDateTime | None = None
     addresses: list[XeroAddress] | None = None
     phones: list[XeroPhone] | None = None
     payment_terms: XeroPaymentTerms | None = None

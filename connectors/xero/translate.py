@@ -7,9 +7,10 @@
     body = FROM_CANONICAL["invoice"](record, ctx)             # -> XeroInvoice | XeroCreditNote
     payload = {"Invoices": [body.to_xero()]}                  # send with dumps_xero(payload)
 
-The rules of each direction are in the docstrings of `translate_contacts`, `translate_documents`
-(invoices, credit notes), `translate_payments`, `translate_ledger` (journals, reference data) and
-`translate_write`.
+Each object family's module holds both directions, reads first and writes after, with the rules
+of each in its docstring: `translate_contacts` (suppliers, customers), `translate_documents`
+(invoices, credit notes), `translate_payments` and `translate_ledger` (journals, reference
+data).
 Every function is pure: the same payload and context give the same records.
 """
 
@@ -36,10 +37,15 @@ from connectors.xero.models import (
     XeroTrackingCategory,
 )
 from connectors.xero.translate_common import TranslateContext, snake_case
-from connectors.xero.translate_contacts import contact_to_canonical
-from connectors.xero.translate_documents import credit_note_to_canonical, invoice_to_canonical
+from connectors.xero.translate_contacts import contact_to_canonical, party_to_xero
+from connectors.xero.translate_documents import (
+    credit_note_to_canonical,
+    invoice_to_canonical,
+    invoice_to_xero,
+)
 from connectors.xero.translate_ledger import (
     account_to_canonical,
+    journal_to_xero,
     manual_journal_to_canonical,
     tax_rate_to_canonical,
     tracking_category_to_canonical,
@@ -48,14 +54,9 @@ from connectors.xero.translate_payments import (
     batch_payment_to_canonical,
     overpayment_to_canonical,
     payment_to_canonical,
-    prepayment_to_canonical,
-)
-from connectors.xero.translate_write import (
-    invoice_to_xero,
-    journal_to_xero,
-    party_to_xero,
     payment_to_xero,
     payment_to_xero_payments,
+    prepayment_to_canonical,
 )
 
 __all__ = [

@@ -7,17 +7,18 @@ Xero field and the canonical path, e.g. `AmountDue -> invoice.amount_due: ...`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, Literal, TypeVar
 
 from canonical import Record
 from connectors.errors import MappingError
 from connectors.ids import IdResolver
-from connectors.mapping import build_record, erp_field_for
+from connectors.mapping import build_record
 from connectors.mapping import text as _text
+from connectors.xero.models import XeroTracking
 
 R = TypeVar("R", bound=Record)
 
@@ -97,11 +98,6 @@ def _subject(source: str, remote_id: str | None) -> str:
     return f"Xero {source} '{remote_id}'" if remote_id else f"Xero {source}"
 
 
-def xero_field_for(path: str, fields: Mapping[str, str]) -> str:
-    """The Xero field of a canonical path (see `connectors.mapping.erp_field_for`)."""
-    return erp_field_for(path, fields)
-
-
 def build(
     cls: type[R],
     data: dict[str, Any],
@@ -117,3 +113,49 @@ def build(
 def dec_sum(values: list[Decimal | None]) -> Decimal:
     """Sum of the given amounts, None counting as zero."""
     return sum((v for v in values if v is not None), Decimal(0))
+
+
+def own_id(record: Record, ctx: TranslateContext) -> str | None:
+    """The Xero id a write sends for `record` (its `remote_id`, else its binding), so a POST
+    updates instead of creating."""
+    return record.remote_id or ctx.ids.remote_id(record.OBJECT, record.id)
+
+
+def tracking_to_xero(
+    dims: dict[str, str], ctx: TranslateContext, source: str, path: str
+) -> list[XeroTracking] | None:
+    """Canonical dimensions as Xero tracking (category name and option)."""
+    out = []
+    for kind, option in dims.items():
+        category = ctx.category_of(kind)
+        if category is None:
+            if ctx.tracking_kinds or ctx.tracking_categories:
+                raise mapping_error(
+                    source,
+                    None,
+                    "Tracking[].Name",
+                    f"{path}.dimensions.{kind}",
+                    f"no tracking category of this organisation has the kind '{kind}'",
+                )
+            category = kind.replace("_", " ").title()  # the categories are not known: best guess
+        out.append(XeroTracking(name=category, option=option))
+    return out or None
+
+
+W_ = TypeVar("W_")
+
+
+def naming_the_record(
+    writer: Callable[[Record, TranslateContext], W_],
+) -> Callable[[Record, TranslateContext], W_]:
+    """A writer whose MappingError also names the hub record it is about."""
+
+    @wraps(writer)
+    def write(record: Record, ctx: TranslateContext) -> W_:
+        try:
+            return writer(record, ctx)
+        except MappingError as exc:
+            message = f"{exc.message} (hub record {record.id})"
+            raise MappingError(message, details=exc.details) from None
+
+    return write

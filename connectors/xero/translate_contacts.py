@@ -1,4 +1,4 @@
-"""Xero contacts into canonical suppliers and customers.
+"""Xero contacts and canonical suppliers and customers, both ways.
 
 Rules worth knowing (each is tested):
 - A contact becomes a Supplier when `IsSupplier`, a Customer when `IsCustomer`, both when both.
@@ -11,6 +11,12 @@ Rules worth knowing (each is tested):
   out when unrecognisable; the raw text stays in `remote_data`). Payment terms in days come from
   `Bills` for a supplier and `Sales` for a customer, only when counted after the bill date.
 - `BankAccountDetails` is an IBAN when it validates as one, else an account number.
+
+Writes (canonical records into Xero bodies; a write sends the record's own Xero id, its
+`remote_id` or else its binding, so that a POST updates instead of creating; a hub id Xero does
+not know yet is a MappingError naming the Xero field, the canonical path and the hub record):
+- Read-only fields (`IsSupplier`, `Website`) are never sent. Xero keeps one address per type
+  (billing and remit-to go to POBOX, shipping and registered to STREET) and one bank account.
 """
 
 from __future__ import annotations
@@ -37,8 +43,10 @@ from connectors.xero.enums import (
 )
 from connectors.xero.models import (
     XeroAddress,
+    XeroBatchPaymentDetails,
     XeroContact,
     XeroPaymentTerm,
+    XeroPaymentTerms,
     XeroPhone,
 )
 from connectors.xero.translate_common import (
@@ -46,6 +54,8 @@ from connectors.xero.translate_common import (
     build,
     key,
     mapping_error,
+    naming_the_record,
+    own_id,
     text,
 )
 
@@ -208,3 +218,84 @@ def _bank_accounts(contact: XeroContact) -> list[dict[str, Any]]:
     else:
         account["account_number"] = number
     return [account]
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes: canonical suppliers and customers into Xero contact bodies
+
+
+_ADDRESS_TYPES = {
+    "billing": AddressType.POBOX,
+    "remit_to": AddressType.POBOX,
+    "shipping": AddressType.STREET,
+    "registered": AddressType.STREET,
+}
+
+
+@naming_the_record
+def party_to_xero(party: Record, ctx: TranslateContext) -> XeroContact:
+    """A Supplier or Customer as a Xero Contact body."""
+    if not isinstance(party, Supplier | Customer):
+        raise TypeError(f"expected a Supplier or Customer, got {type(party).__name__}")
+    supplier = isinstance(party, Supplier)
+    addresses: dict[AddressType, XeroAddress] = {}
+    for i, address in enumerate(party.addresses):
+        kind = _ADDRESS_TYPES[address.kind]
+        if kind in addresses:
+            raise mapping_error(
+                "Contact",
+                None,
+                f"Addresses[{kind}]",
+                f"{party.OBJECT}.addresses[{i}].kind",
+                f"Xero keeps one {kind} address; another address already maps to it",
+            )
+        addresses[kind] = XeroAddress(
+            address_type=kind,
+            address_line1=address.line1,
+            address_line2=address.line2,
+            city=address.city,
+            region=address.region,
+            postal_code=address.postal_code,
+            country=address.country,
+        )
+    if len(party.bank_accounts) > 1:
+        raise mapping_error(
+            "Contact",
+            None,
+            "BankAccountDetails",
+            f"{party.OBJECT}.bank_accounts",
+            "Xero keeps one bank account per contact",
+        )
+    bank = party.bank_accounts[0] if party.bank_accounts else None
+    number = (bank.iban or bank.account_number) if bank else None
+    term = (
+        XeroPaymentTerm(day=party.payment_terms_days, type=PaymentTermType.DAYSAFTERBILLDATE)
+        if party.payment_terms_days is not None
+        else None
+    )
+    return XeroContact(
+        contact_id=own_id(party, ctx),
+        name=party.name,
+        contact_status=ContactStatus.ARCHIVED
+        if party.status == PartyStatus.ARCHIVED
+        else ContactStatus.ACTIVE,
+        tax_number=party.tax_number,
+        company_number=party.company_number,
+        email_address=party.email,
+        phones=[XeroPhone(phone_type=PhoneType.DEFAULT, phone_number=party.phone)]
+        if party.phone
+        else None,
+        default_currency=party.currency,
+        payment_terms=(XeroPaymentTerms(bills=term) if supplier else XeroPaymentTerms(sales=term))
+        if term
+        else None,
+        addresses=list(addresses.values()) or None,
+        bank_account_details=number,
+        batch_payments=XeroBatchPaymentDetails(
+            bank_account_number=number, bank_account_name=bank.account_name
+        )
+        if bank and bank.account_name
+        else None,
+        purchases_default_account_code=party.default_account_code if supplier else None,
+        sales_default_account_code=None if supplier else party.default_account_code,
+    )

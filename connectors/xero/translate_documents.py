@@ -1,4 +1,4 @@
-"""Xero invoices and credit notes into canonical invoices.
+"""Xero invoices and credit notes and canonical invoices, both ways.
 
 Rules worth knowing (each is tested):
 - Statuses: DRAFT -> draft, SUBMITTED -> submitted, AUTHORISED -> authorised, or partially_paid
@@ -12,6 +12,14 @@ Rules worth knowing (each is tested):
   remaining credit.
 - Inclusive documents: canonical `subtotal` is the sum of the (tax-inclusive) line amounts, which
   is Xero's `SubTotal + TotalTax`.
+
+Writes (canonical records into Xero bodies; a write sends the record's own Xero id, its
+`remote_id` or else its binding, so that a POST updates instead of creating; a hub id Xero does
+not know yet is a MappingError naming the Xero field, the canonical path and the hub record):
+- Totals and `AmountPaid` are never sent: Xero computes them. Statuses `partially_paid` and
+  `paid` are sent as `AUTHORISED` (payments make them paid), `voided` as `VOIDED`.
+- Xero invoices have no memo or purchase-order field: `memo` and `purchase_order_number` are not
+  written. A credit note becomes a `CreditNote` body.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from connectors.xero.enums import (
 )
 from connectors.xero.enums import InvoiceStatus as XStatus
 from connectors.xero.models import (
+    XeroContact,
     XeroCreditNote,
     XeroInvoice,
     XeroLineItem,
@@ -46,7 +55,10 @@ from connectors.xero.translate_common import (
     dec_sum,
     key,
     mapping_error,
+    naming_the_record,
+    own_id,
     text,
+    tracking_to_xero,
 )
 
 DOCUMENT_FIELDS = {
@@ -274,3 +286,87 @@ def dimensions(
             )
         out[ctx.kind_of(name)] = option
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes: canonical invoices into Xero invoice and credit note bodies
+
+
+LINE_AMOUNT_TYPES = {mode: amounts for amounts, mode in TAX_MODES.items()}
+_WRITE_STATUSES = {
+    InvoiceStatus.DRAFT: XStatus.DRAFT,
+    InvoiceStatus.SUBMITTED: XStatus.SUBMITTED,
+    InvoiceStatus.AUTHORISED: XStatus.AUTHORISED,
+    InvoiceStatus.PARTIALLY_PAID: XStatus.AUTHORISED,
+    InvoiceStatus.PAID: XStatus.AUTHORISED,
+    InvoiceStatus.VOIDED: XStatus.VOIDED,
+}
+
+
+def _contact_ref(invoice: Invoice, ctx: TranslateContext, source: str) -> XeroContact:
+    if invoice.party_id is None:
+        raise mapping_error(source, None, "Contact.ContactID", "invoice.party_id", "is required")
+    kind = "supplier" if invoice.direction == InvoiceDirection.PAYABLE else "customer"
+    contact_id = ctx.ids.remote_id(kind, invoice.party_id)
+    if contact_id is None:
+        raise mapping_error(
+            source,
+            None,
+            "Contact.ContactID",
+            "invoice.party_id",
+            f"{invoice.party_id} is not in Xero yet: write the {kind} first",
+        )
+    return XeroContact(contact_id=contact_id)
+
+
+@naming_the_record
+def invoice_to_xero(invoice: Record, ctx: TranslateContext) -> XeroInvoice | XeroCreditNote:
+    """An Invoice as a Xero Invoice body, or a CreditNote body for a credit note."""
+    if not isinstance(invoice, Invoice):
+        raise TypeError(f"expected an Invoice, got {type(invoice).__name__}")
+    payable = invoice.direction == InvoiceDirection.PAYABLE
+    credit = invoice.document_type == DocumentType.CREDIT_NOTE
+    source = "CreditNote" if credit else "Invoice"
+    lines = [
+        XeroLineItem(
+            description=line.description,
+            quantity=line.quantity,
+            unit_amount=line.unit_price,
+            discount_rate=line.discount_percent,
+            line_amount=line.net_amount,
+            tax_type=line.tax_code,
+            tax_amount=line.tax_amount,
+            account_code=line.account_code,
+            item_code=line.item_code,
+            tracking=tracking_to_xero(line.dimensions, ctx, source, f"invoice.lines[{i}]"),
+        )
+        for i, line in enumerate(invoice.lines)
+    ]
+    common = {
+        "contact": _contact_ref(invoice, ctx, source),
+        "date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "line_amount_types": LINE_AMOUNT_TYPES[invoice.tax_mode],
+        "reference": invoice.reference,
+        "currency_code": invoice.currency,
+        "currency_rate": invoice.exchange_rate,
+        "status": _WRITE_STATUSES[invoice.status],
+        "line_items": lines,
+    }
+    if credit:
+        return XeroCreditNote.model_validate(
+            {
+                **common,
+                "type": CreditNoteType.ACCPAYCREDIT if payable else CreditNoteType.ACCRECCREDIT,
+                "credit_note_id": own_id(invoice, ctx),
+                "credit_note_number": invoice.number,
+            }
+        )
+    return XeroInvoice.model_validate(
+        {
+            **common,
+            "type": InvoiceType.ACCPAY if payable else InvoiceType.ACCREC,
+            "invoice_id": own_id(invoice, ctx),
+            "invoice_number": invoice.number,
+        }
+    )

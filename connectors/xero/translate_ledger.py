@@ -1,4 +1,4 @@
-"""Xero manual journals and reference data (accounts, tax rates, tracking) into canonical records.
+"""Xero manual journals and reference data (accounts, tax rates, tracking) and canonical records.
 
 Rules worth knowing (each is tested):
 - Manual journals: positive `LineAmount` debit, negative credit; blank and zero lines are left out
@@ -9,6 +9,12 @@ Rules worth knowing (each is tested):
 - Tax rates: `TaxType` is the code and the remote id; `EffectiveRate` the rate.
 - Tracking categories: one Dimension per option (remote id: the option's id), its kind from
   `TranslateContext.kind_of(category name)`; an archived category archives its options.
+
+Writes (canonical records into Xero bodies; a write sends the record's own Xero id, its
+`remote_id` or else its binding, so that a POST updates instead of creating; a hub id Xero does
+not know yet is a MappingError naming the Xero field, the canonical path and the hub record):
+- Journal entries: debit -> positive `LineAmount`, credit -> negative; the entry must be in the
+  organisation's base currency and its lines carry no party (Xero journals have none).
 """
 
 from __future__ import annotations
@@ -37,10 +43,20 @@ from connectors.xero.enums import (
 from connectors.xero.models import (
     XeroAccount,
     XeroManualJournal,
+    XeroManualJournalLine,
     XeroTaxRate,
     XeroTrackingCategory,
 )
-from connectors.xero.translate_common import TranslateContext, build, key, mapping_error, text
+from connectors.xero.translate_common import (
+    TranslateContext,
+    build,
+    key,
+    mapping_error,
+    naming_the_record,
+    own_id,
+    text,
+    tracking_to_xero,
+)
 from connectors.xero.translate_documents import dimensions
 from connectors.xero.translate_payments import record_base
 
@@ -229,3 +245,64 @@ def tracking_category_to_canonical(
             build(Dimension, data, source="TrackingCategory", remote_id=rid, fields=fields)
         )
     return records
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes: canonical journal entries into Xero manual journal bodies
+
+
+_JOURNAL_STATUSES = {
+    JournalStatus.DRAFT: ManualJournalStatus.DRAFT,
+    JournalStatus.POSTED: ManualJournalStatus.POSTED,
+    JournalStatus.VOIDED: ManualJournalStatus.VOIDED,
+}
+
+
+@naming_the_record
+def journal_to_xero(entry: Record, ctx: TranslateContext) -> XeroManualJournal:
+    """A JournalEntry as a Xero ManualJournal body (debit positive, credit negative)."""
+    if not isinstance(entry, JournalEntry):
+        raise TypeError(f"expected a JournalEntry, got {type(entry).__name__}")
+    if not entry.memo:
+        raise mapping_error(
+            "ManualJournal", None, "Narration", "journal_entry.memo", "Xero requires a narration"
+        )
+    if entry.currency != ctx.base_currency:
+        raise mapping_error(
+            "ManualJournal",
+            None,
+            "JournalLines[].LineAmount",
+            "journal_entry.currency",
+            f"Xero journals are in the base currency {ctx.base_currency}, not {entry.currency}",
+        )
+    lines = []
+    for i, line in enumerate(entry.lines):
+        if line.party_id:
+            raise mapping_error(
+                "ManualJournal",
+                None,
+                f"JournalLines[{i}]",
+                f"journal_entry.lines[{i}].party_id",
+                "Xero journal lines have no contact",
+            )
+        lines.append(
+            XeroManualJournalLine(
+                line_amount=line.debit if line.debit > 0 else -line.credit,
+                account_code=line.account_code,
+                description=line.description,
+                tax_type=line.tax_code,
+                tracking=tracking_to_xero(
+                    line.dimensions, ctx, "ManualJournal", f"journal_entry.lines[{i}]"
+                ),
+            )
+        )
+    taxed = any(line.tax_code for line in entry.lines)
+    return XeroManualJournal(
+        manual_journal_id=own_id(entry, ctx),
+        narration=entry.memo,
+        date=entry.posting_date,
+        status=_JOURNAL_STATUSES[entry.status],
+        # Canonical lines are gross, so tax sits inside the line amounts.
+        line_amount_types=LineAmountType.INCLUSIVE if taxed else LineAmountType.NO_TAX,
+        journal_lines=lines,
+    )

@@ -1,4 +1,4 @@
-"""Xero payments, batch payments, overpayments and prepayments into canonical payments.
+"""Xero payments, batch payments, overpayments and prepayments and canonical payments, both ways.
 
 Rules worth knowing (each is tested):
 - Direction follows the money: paying a bill and refunding a customer (`ACCPAYPAYMENT`,
@@ -14,6 +14,16 @@ Rules worth knowing (each is tested):
 - Overpayments and prepayments are payments whose allocations are their `Allocations`; what is not
   allocated (refunded or still available) is the payment's `unallocated_amount`.
 - A bank account named by `AccountID` only gets its code from `TranslateContext.account_codes`.
+
+Writes (canonical records into Xero bodies; a write sends the record's own Xero id, its
+`remote_id` or else its binding, so that a POST updates instead of creating; a hub id Xero does
+not know yet is a MappingError naming the Xero field, the canonical path and the hub record):
+- A payment with one allocation is one Xero `Payment`; with several it is one `BatchPayment`
+  (one bank transaction, as Xero reads it back). `payment_to_xero_payments` gives one `Payment`
+  per allocation instead. The paid document is a credit note (a refund) when money goes out to a
+  customer or comes in from a supplier, otherwise an invoice. `PaymentType` is never sent.
+- A payment with money left unallocated cannot be written: Xero records that as an
+  overpayment, through bank transactions.
 """
 
 from __future__ import annotations
@@ -47,7 +57,15 @@ from connectors.xero.models import (
     XeroPayment,
     XeroPrepayment,
 )
-from connectors.xero.translate_common import TranslateContext, build, key, mapping_error, text
+from connectors.xero.translate_common import (
+    TranslateContext,
+    build,
+    key,
+    mapping_error,
+    naming_the_record,
+    own_id,
+    text,
+)
 
 PAYMENT_FIELDS = {
     "payment.party_id": "Invoice.Contact.ContactID",
@@ -292,3 +310,107 @@ def prepayment_to_canonical(
     rid = key(prepayment.prepayment_id)  # present: the base refuses an item without its id
     inbound = prepayment.type in (PrepaymentType.RECEIVE_PREPAYMENT, PrepaymentType.ARPREPAYMENT)
     return _credit_payment(prepayment, rid, inbound, "Prepayment", ctx, raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes: canonical payments into Xero payment and batch payment bodies
+
+
+def _pays_credit_note(payment: Payment) -> bool:
+    # Money out to a customer or in from a supplier settles a credit note (a refund).
+    party = payment.party_id or ""
+    if payment.direction == PaymentDirection.OUTBOUND:
+        return party.startswith("cus_")
+    return party.startswith("sup_")
+
+
+def _checked(payment: Record, ctx: TranslateContext) -> tuple[Payment, str]:
+    if not isinstance(payment, Payment):
+        raise TypeError(f"expected a Payment, got {type(payment).__name__}")
+    if not payment.allocations:
+        raise mapping_error(
+            "Payment",
+            None,
+            "Invoice.InvoiceID",
+            "payment.allocations",
+            "a Xero payment pays an invoice or credit note; this payment has no allocation",
+        )
+    if payment.unallocated_amount != 0:
+        raise mapping_error(
+            "Payment",
+            None,
+            "Amount",
+            "payment.unallocated_amount",
+            f"{payment.unallocated_amount} is not allocated; Xero records unallocated money "
+            "as an overpayment, not a payment",
+        )
+    if not payment.bank_account_code:
+        raise mapping_error(
+            "Payment", None, "Account.Code", "payment.bank_account_code", "is required"
+        )
+    return payment, payment.bank_account_code
+
+
+def _document_id(payment: Payment, index: int, ctx: TranslateContext) -> str:
+    allocation = payment.allocations[index]
+    remote = ctx.ids.remote_id("invoice", allocation.invoice_id) if allocation.invoice_id else None
+    if remote is None:
+        raise mapping_error(
+            "Payment",
+            None,
+            "Invoice.InvoiceID",
+            f"payment.allocations[{index}].invoice_id",
+            f"{allocation.invoice_id} is not an invoice Xero knows",
+        )
+    return remote
+
+
+@naming_the_record
+def payment_to_xero_payments(payment: Record, ctx: TranslateContext) -> list[XeroPayment]:
+    """One Xero Payment body per allocation of a canonical payment."""
+    checked, account = _checked(payment, ctx)
+    credit = _pays_credit_note(checked)
+    own = own_id(checked, ctx) if len(checked.allocations) == 1 else None
+    bodies = []
+    for i, allocation in enumerate(checked.allocations):
+        remote = _document_id(checked, i, ctx)
+        bodies.append(
+            XeroPayment(
+                payment_id=own,
+                invoice=None if credit else XeroInvoice(invoice_id=remote),
+                credit_note=XeroCreditNote(credit_note_id=remote) if credit else None,
+                account=XeroAccount(code=account),
+                date=checked.payment_date,
+                amount=allocation.amount,
+                reference=checked.bank_reference,
+                status=XPaymentStatus.DELETED if checked.status == PaymentStatus.VOIDED else None,
+            )
+        )
+    return bodies
+
+
+@naming_the_record
+def payment_to_xero(payment: Record, ctx: TranslateContext) -> XeroPayment | XeroBatchPayment:
+    """A Payment as one Xero Payment (one allocation) or one BatchPayment (several)."""
+    checked, account = _checked(payment, ctx)
+    if len(checked.allocations) == 1:
+        return payment_to_xero_payments(checked, ctx)[0]
+    if _pays_credit_note(checked):
+        raise mapping_error(
+            "BatchPayment",
+            None,
+            "Payments[].Invoice",
+            "payment.allocations",
+            "Xero batch payments pay invoices, not credit-note refunds",
+        )
+    inner = [
+        XeroPayment(invoice=XeroInvoice(invoice_id=_document_id(checked, i, ctx)), amount=a.amount)
+        for i, a in enumerate(checked.allocations)
+    ]
+    return XeroBatchPayment(
+        batch_payment_id=own_id(checked, ctx),
+        account=XeroAccount(code=account),
+        date=checked.payment_date,
+        reference=checked.bank_reference,
+        payments=inner,
+    )

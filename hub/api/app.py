@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from hub import __version__
 from hub.api import (
+    bodies,
     connections,
     dead_letters,
     exceptions,
@@ -78,7 +79,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(
         ApiMiddleware,
         keys=lambda: rt().store.api_keys,
-        limiter=RateLimiter(settings.api_rate_limit_per_minute),
+        limiter=RateLimiter(settings.api_rate_limit_per_minute, lambda: rt().redis),
     )
 
     @app.get("/healthz", tags=["health"], summary="Liveness")
@@ -125,4 +126,15 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(connections.callback_router, responses=PROBLEM_RESPONSES)
     app.include_router(inbound.keys_router, responses=PROBLEM_RESPONSES)
     app.include_router(inbound.router)
+    described = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        # Generated once (FastAPI keeps it), then the canonical write bodies are attached.
+        if app.openapi_schema is None:
+            app.openapi_schema = bodies.attach(
+                described(), {records.FAMILIES[s] for s in writes.WRITABLE}
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

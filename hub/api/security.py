@@ -8,12 +8,18 @@ That id is the correlation id of everything the request causes (jobs, ERP calls,
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redis as redis_lib
+from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -26,8 +32,11 @@ from hub.store.apikeys import ApiKeyRepository
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,80}$")
+RATE_KEY_PREFIX = "ledgerhub:api-rate"
 PUBLIC_PATHS = ("/v1/oauth/callback", "/v1/inbound/")
 """Under /v1 but reached without a key: the browser's OAuth return and ERPs' own webhooks."""
+
+log = logging.getLogger("ledgerhub.api")
 
 
 @dataclass(frozen=True)
@@ -40,25 +49,58 @@ class Caller:
 
 
 class RateLimiter:
-    """A token bucket per API key: `per_minute` requests, refilled continuously."""
+    """At most `per_minute` requests per API key in any 60 seconds (a moving window, the `limits`
+    library's).
 
-    def __init__(self, per_minute: int) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self._buckets: dict[str, tuple[float, float]] = {}
+    Shared by every `hub serve` process when the hub has Redis (`redis()` answers a client: the
+    configured Redis, or the broker's), so N processes do not grant N times the limit; counted in
+    this process when it has none. Redis failing answers from the in-process count (logged once),
+    never an error for the client.
+    """
+
+    def __init__(
+        self, per_minute: int, redis: Callable[[], redis_lib.Redis | None] | None = None
+    ) -> None:
+        self.item = RateLimitItemPerMinute(per_minute)
+        self.local = MovingWindowRateLimiter(MemoryStorage())
+        self._redis = redis
+        self._shared: MovingWindowRateLimiter | None = None
+        self._resolved = redis is None
+        self._warned = False
         self._lock = threading.Lock()
+
+    def _limiter(self) -> MovingWindowRateLimiter:
+        if not self._resolved:
+            with self._lock:
+                if not self._resolved and self._redis is not None:
+                    client = self._redis()
+                    if client is not None:
+                        storage = RedisStorage(
+                            "redis://",  # the client's own pool is used, not this URL
+                            connection_pool=client.connection_pool,
+                            key_prefix=RATE_KEY_PREFIX,
+                            wrap_exceptions=True,
+                        )
+                        self._shared = MovingWindowRateLimiter(storage)
+                    self._resolved = True
+        return self._shared or self.local
 
     def take(self, key_id: str) -> float:
         """0 when the request may go ahead; otherwise the seconds until it may."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, stamp = self._buckets.get(key_id, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - stamp) * self.rate)
-            if tokens >= 1:
-                self._buckets[key_id] = (tokens - 1, now)
-                return 0.0
-            self._buckets[key_id] = (tokens, now)
-            return (1 - tokens) / self.rate
+        limiter = self._limiter()
+        try:
+            return self._take(limiter, key_id)
+        except StorageError as exc:
+            if not self._warned:
+                self._warned = True
+                log.warning("API rate limit: Redis failed (%s); counting in this process", exc)
+            return self._take(self.local, key_id)
+
+    def _take(self, limiter: MovingWindowRateLimiter, key_id: str) -> float:
+        if limiter.hit(self.item, key_id):
+            return 0.0
+        stats = limiter.get_window_stats(self.item, key_id)
+        return max(stats.reset_time - time.time(), 0.001)
 
 
 def request_id_of(headers: Headers) -> str:

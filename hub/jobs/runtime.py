@@ -25,8 +25,18 @@ from connectors.registry import get_adapter
 from hub.broker import broker_kind, broker_url, locks_redis_url, redis_client
 from hub.erpnet import erp_transport
 from hub.jobs.policy import FailurePolicy
+from hub.lifeline import die_with_parent, watch_parent
 from hub.settings import Settings, get_settings
 from hub.store import Store
+
+
+class ParentWatch(dramatiq.Middleware):
+    """A worker process stops (gracefully) when its dramatiq master dies, even by `kill -9`."""
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        """Linux signals the process when its master dies; elsewhere a thread notices."""
+        die_with_parent()
+        watch_parent()
 
 
 def budget_for(options: dict[str, Any], default: Budget) -> Budget:
@@ -84,6 +94,7 @@ class Runtime:
         """The dramatiq broker with our failure policy in place of dramatiq's Retries."""
         middleware = [m() for m in default_middleware if m is not Retries]
         middleware.append(FailurePolicy(self.settings, lambda: self.store))
+        middleware.append(ParentWatch())
         url = broker_url(self.settings)
         if broker_kind(url) == "redis":
             return _PromptRedisBroker(

@@ -289,3 +289,20 @@ def test_an_invoice_paid_since_the_last_read_is_read_again_as_paid(
     (paid,) = newly_paid
     assert paid.amount_paid == paid.total
     assert paid.amount_due == Decimal("0.00")
+
+
+def test_a_pass_resumed_mid_way_lists_every_key_by_a_key_scan(
+    sandbox: tuple[ServerHandle, SapSandboxState],
+) -> None:
+    server, state = sandbox
+    everything = {f"{number}/{year}" for number, year in _invoices(state)}
+    with _connector(server, options={"page_size": "7"}) as connector:
+        first = next(iter(connector.read("supplier_invoices")))
+    assert first.present is None
+    recording = _Recording()
+    with _connector(server, recording, options={"page_size": "7"}) as connector:
+        rest = list(connector.read("supplier_invoices", first.cursor))
+    # The keys of the pages read before the interruption are not in memory any more: the
+    # resumed pass lists them all again, keys only.
+    assert rest[-1].present == everything
+    assert any("$select" in u.params for u in recording.urls)

@@ -196,3 +196,38 @@ def test_a_connection_with_bad_credentials_is_refused_naming_the_field(api: Api)
     assert answer.status_code == 422, answer.text
     assert "client_secret" in answer.text
     assert answer.json()["errors"][0]["path"] == "credentials"
+
+
+def test_the_rate_limit_is_shared_by_every_serve_process_on_the_same_redis(
+    make_api: Callable[..., Api],
+) -> None:
+    # Two API apps, as two `hub serve` processes would be, over one store and one Redis.
+    first = make_api(api_rate_limit_per_minute=4)
+    second = make_api(first.runtime.settings.database_url, api_rate_limit_per_minute=4)
+    acme = first.tenant()
+    codes = [
+        app.client.get("/v1/suppliers", headers=acme.auth()).status_code
+        for app in (first, second, first, second, first, second)
+    ]
+    assert codes == [200, 200, 200, 200, 429, 429]
+    _is_problem(second.client.get("/v1/suppliers", headers=acme.auth()), 429)
+
+
+def test_without_redis_or_with_redis_away_the_limit_counts_in_the_process() -> None:
+    import socket
+
+    import redis
+
+    from hub.api.security import RateLimiter
+
+    alone = RateLimiter(2)
+    assert [alone.take("key_a") > 0 for _ in range(3)] == [False, False, True]
+    assert 0 < alone.take("key_a") <= 60
+    assert alone.take("key_b") == 0
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    away = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.5)
+    limiter = RateLimiter(2, lambda: away)
+    assert [limiter.take("key_a") > 0 for _ in range(3)] == [False, False, True]

@@ -149,3 +149,66 @@ def test_a_patch_writes_the_stored_record_with_the_changes(api: Api) -> None:
     assert request.payload["email"] == "ap@example.com"
     assert request.payload["remote_id"] == "r0"
     assert request.payload["name"] == "Supplier 0"
+
+
+MISSING = object()
+
+
+def _body_schema(document: dict[str, Any], path: str, verb: str) -> dict[str, Any]:
+    """The request body schema of an operation, with the document's components to resolve."""
+    schema = document["paths"][path][verb]["requestBody"]["content"]["application/json"]["schema"]
+    return {**schema, "components": document["components"]}
+
+
+def test_write_bodies_carry_the_canonical_json_schema_in_the_openapi(api: Api) -> None:
+    from canonical.schema import json_schema
+
+    document = api.client.get("/openapi.json").json()
+    for family, name in [("suppliers", "supplier"), ("customers", "customer"),
+                         ("invoices", "invoice"), ("payments", "payment"),
+                         ("journal-entries", "journal_entry")]:  # fmt: skip
+        created = _body_schema(document, f"/v1/{family}", "post")
+        assert created["$ref"] == f"#/components/schemas/canonical.{name}.create"
+        component = document["components"]["schemas"][f"canonical.{name}.create"]
+        canonical = json_schema(name)
+        assert set(component["properties"]) == set(canonical["properties"])
+        assert set(component["required"]) == {"connection_id", *canonical["required"]}
+        assert component["additionalProperties"] is False
+        changed = _body_schema(document, f"/v1/{family}/{{record_id}}", "patch")
+        assert changed["$ref"] == f"#/components/schemas/canonical.{name}.update"
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"connection_id": MISSING}, "connection_id"),
+        ({"name": 42}, "name"),
+        ({"name": None}, "name"),
+        ({"colour": "blue"}, "colour"),
+        ({"payment_terms_days": "soon"}, "payment_terms_days"),
+        ({"addresses": [{"kind": "moon", "line1": "Main St 1"}]}, "addresses"),
+        ({"currency": "euro"}, "currency"),
+    ],
+)
+def test_a_body_the_published_schema_refuses_is_a_422_naming_the_field(
+    api: Api, change: dict[str, Any], path: str
+) -> None:
+    import jsonschema
+
+    acme = api.tenant()
+    connection = api.connection(acme)
+    schema = _body_schema(api.client.get("/openapi.json").json(), "/v1/suppliers", "post")
+    good = _supplier(connection)
+    jsonschema.Draft202012Validator(schema).validate(good)  # the schema takes a good body
+    body = {k: v for k, v in {**good, **change}.items() if v is not MISSING}
+    # What a client validating against the OpenAPI description sees...
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(body))
+    assert errors, f"the published schema takes {body}"
+    # ...the API says too, naming the same field.
+    answer = _post(api, acme, body, f"key-{path}")
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    named = [e["path"] for e in answer.json()["errors"]]
+    assert any(p == path or p.startswith((f"{path}.", f"{path}[")) for p in named), named
+    assert all(e["reason"] for e in answer.json()["errors"])
+    assert api.runtime.store.writes.list(connection) == []

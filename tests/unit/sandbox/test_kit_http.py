@@ -141,3 +141,49 @@ def test_run_in_thread_stops_cleanly(mini: Server):
     assert not mini.handle.running
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{mini.handle.url}/_sandbox/health", timeout=2)
+
+
+def test_an_erp_without_tokens_and_the_kits_change_handler() -> None:
+    from datetime import datetime
+
+    from connectors.sandbox import change_routes
+
+    made: list[tuple[str, dict[str, object]]] = []
+
+    def make_changes(kind: str, **amounts: object) -> dict[str, list[str]]:
+        if kind != "items":
+            raise ValueError(f"unknown object {kind!r}")
+        made.append((kind, amounts))
+        return {"updated": ["1"], "deleted": [], "created": []}
+
+    runtime = SandboxRuntime(name="basic", reset_data=lambda: None, oauth=None, limiter=None)
+    app = build_sandbox_app(
+        runtime=runtime,
+        routes=change_routes(make_changes, lambda: {"items": {"total": 3}}),
+        renderer=Renderer(),
+        faultable=lambda p: False,
+        tenant_of=lambda scope: None,
+    )
+    with run_in_thread(app) as server, httpx.Client(base_url=server.url, timeout=5) as client:
+        assert client.post("/_sandbox/expire-tokens").json() == {"expired": 0}
+        assert client.get("/_sandbox/counts").json() == {"items": {"total": 3}}
+        answer = client.post("/_sandbox/changes", json={"object": "items", "update": 1})
+        assert answer.json()["updated"] == ["1"]
+        at = {"object": "items", "create": 2, "at": "2026-03-08T08:00:00Z"}
+        assert client.post("/_sandbox/changes", json=at).status_code == 200
+        for wrong in ({"update": 1}, {"object": "items", "delete": -1}, {"object": "nope"}, [1]):
+            refused = client.post("/_sandbox/changes", json=wrong)
+            assert refused.status_code == 400, wrong
+            assert refused.json()["error"]
+    assert made == [
+        ("items", {"update": 1, "delete": 0, "create": 0}),
+        (
+            "items",
+            {
+                "update": 0,
+                "delete": 0,
+                "create": 2,
+                "at": datetime.fromisoformat("2026-03-08T08:00:00+00:00"),
+            },
+        ),
+    ]
