@@ -35,6 +35,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from canonical import OBJECTS  # noqa: E402
 from hub.api.app import create_app  # noqa: E402
+from hub.broker import embedded_server  # noqa: E402
 from hub.jobs.runtime import Runtime  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from hub.store.changes import PageWriter, content_hash  # noqa: E402
@@ -226,6 +227,8 @@ def measure(kind: str, records: int, requests: int) -> dict[str, dict[str, float
         figures["load"] = {"p50": loaded, "p99": loaded}
         client.close()
         runtime.close()
+        if settings.uses_embedded_broker:  # its watcher would revive it after tmp is gone
+            embedded_server(settings).stop(force=True)
         return figures
 
 
