@@ -305,6 +305,9 @@ class ErpHttpClient:
             self.stats.calls += 1
             try:
                 response = self._client.request(method, url, headers=headers, **kwargs)
+                # The body is read: drop httpx's stream, which refers back to the response (a
+                # cycle that keeps every page's body alive until the cyclic GC runs).
+                response.stream = httpx.ByteStream(b"")
             except httpx.TimeoutException as exc:
                 raise self._transport_error(method, "timed out", exc, retryable_write) from None
             except httpx.TransportError as exc:

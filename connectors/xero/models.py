@@ -173,7 +173,6 @@ class XeroContact(XeroModel):
     updated_date_utc: XeroDateTime | None = None
     website: str | None = None
     batch_payments: XeroBatchPaymentDetails | None = None
-    discount: XeroDecimal | None = None
     validation_errors: list[XeroValidationMessage] | None = None
 
 
@@ -204,7 +203,6 @@ class XeroLineItem(XeroModel):
     line_amount: XeroDecimal | None = None
     tracking: list[XeroTracking] | None = None
     discount_rate: XeroDecimal | None = None
-    discount_amount: XeroDecimal | None = None
 
 
 class XeroInvoice(XeroModel):
@@ -459,9 +457,7 @@ class XeroTrackingCategory(XeroModel):
 class XeroOrganisation(XeroModel):
     """The connected organisation: its name, base currency and country."""
 
-    api_key: str | None = None
     name: str | None = None
-    legal_name: str | None = None
     version: str | None = None
     base_currency: str | None = None
     tax_number: str | None = None

@@ -174,10 +174,6 @@ class SapSandboxState:
         moment = datetime.now(UTC)
         return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
-    def table_rows(self, svc: str, entity_set: str) -> dict[Any, Row]:
-        """Rows of one table by key (read under the store lock)."""
-        return self.store.table(svc, entity_set).rows
-
     def create(self, svc: Service, es: EntitySet, body: dict[str, Any]) -> Row:
         """Deep insert: check, apply the set's rules, store everything or nothing."""
         from connectors.sap.sandbox.writes import CREATE_RULES

@@ -138,3 +138,27 @@ def test_json_numbers_are_parsed_exactly_as_decimal() -> None:
 def test_a_body_that_is_not_json_is_a_transient_error() -> None:
     with pytest.raises(TransientError, match="not JSON"):
         parse_json(httpx.Response(200, content=b"<html>oops"))
+
+
+def test_a_read_response_is_freed_without_waiting_for_the_cyclic_gc() -> None:
+    import gc
+    import weakref
+
+    seen: list[weakref.ref[httpx.Response]] = []
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"page": "x" * 1000}))
+    client = ErpHttpClient(
+        BASE,
+        classify=classify,
+        transport=transport,
+        on_response=lambda response: seen.append(weakref.ref(response)),
+    )
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert client.get_json("/Things") == {"page": "x" * 1000}
+        # Reference counting alone frees the response and its body: no cycle holds a page.
+        assert seen[0]() is None
+    finally:
+        if enabled:
+            gc.enable()
+        client.close()
