@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Context, Decimal, InvalidOperation, Rounded, localcontext
+from decimal import Context, Decimal, Rounded, localcontext
 from functools import partial
 from typing import Any, ClassVar, Self, get_args
 
@@ -29,7 +29,7 @@ from canonical.errors import CanonicalValidationError
 from canonical.ids import check_id, id_for
 from canonical.jsonio import ExactJsonModel
 from canonical.money import exact_arithmetic, fits_minor_units, is_currency, minor_units
-from canonical.types import CustomValue, Kind, UtcDatetime
+from canonical.types import MAX_MAGNITUDE, CustomValue, Kind, UtcDatetime, to_decimal
 
 Loc = tuple[int | str, ...]
 
@@ -118,20 +118,14 @@ def reference_breach(
 
 
 def as_decimal(value: Any) -> Decimal | None:
-    """Read Decimal, int or a decimal string exactly; anything else (float included) is None."""
-    if isinstance(value, bool):
+    """Read Decimal, int or a decimal string exactly, as the money fields would; anything they
+    refuse (float, blanks, out of range) is None, so a derived sum never overflows."""
+    if type(value) is Decimal and value.is_finite() and value.adjusted() < MAX_MAGNITUDE:
+        return value  # the common case, decided at once
+    try:
+        return to_decimal(value)
+    except PydanticCustomError:
         return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-        return result if result.is_finite() else None
-    return None
 
 
 def _is_money(annotation: Any, metadata: list[Any]) -> bool:

@@ -61,6 +61,10 @@ class CanonicalValidationError(ValueError):
                 reason = f"{err['input']!r} is not one of {allowed}"
             elif err["type"] == "value_error":
                 reason = err["msg"].removeprefix("Value error, ")
+            elif err["type"] == "string_pattern_mismatch" and "\x00" in str(err.get("input")):
+                reason = "contains U+0000 (NUL), which is not text"
+            elif err["type"] in {"int_type", "bool_type"} and isinstance(err.get("input"), bool):
+                reason = f"expected a whole number, got {err['input']!r}"
             elif err["type"].endswith("_parsing") and not quoted:
                 reason = f"{err['msg']} (got {err['input']!r})"
             violations.append(Violation(loc_to_path(object_name, err["loc"]), reason, err["type"]))

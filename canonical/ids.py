@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
 from typing import Final
-
-from ulid import ULID
 
 PREFIXES: Final[dict[str, str]] = {
     "supplier": "sup",
@@ -38,9 +39,43 @@ def ulid_text(value: int) -> str:
     return "".join([_PAIRS[(value >> shift) & 1023] for shift in _SHIFTS])
 
 
+_RANDOM_MAX = (1 << 80) - 1
+_minted = threading.Lock()
+_last = [0, 0]
+"""The last ULID minted by this process: [milliseconds, random part]."""
+
+
+def _forget_last() -> None:
+    _last[:] = [0, 0]  # a forked child starts afresh, not from its parent's last id
+
+
+os.register_at_fork(after_in_child=_forget_last)
+
+
+def new_ulid() -> int:
+    """A new ULID value: the time in milliseconds (48 bits) and 80 random bits.
+
+    Monotonic within a process, as python-ulid's `ULID()`: an id minted in the same millisecond
+    as the last one (or after the clock stepped back) is the last one plus one. A few times
+    faster than building a `ULID` object (each stored record and event mints one).
+    """
+    now = time.time_ns() // 1_000_000
+    with _minted:
+        last_ms, last_random = _last
+        if now <= last_ms:
+            if last_random < _RANDOM_MAX:
+                now, random = last_ms, last_random + 1
+            else:
+                now, random = last_ms + 1, int.from_bytes(os.urandom(10), "big")
+        else:
+            random = int.from_bytes(os.urandom(10), "big")
+        _last[:] = [now, random]
+    return (now << 80) | random
+
+
 def new_id(prefix: str) -> str:
     """A new time-sortable hub id such as `inv_01J9Z3...` (prefix without the underscore)."""
-    return f"{prefix}_{ULID()}"
+    return f"{prefix}_{ulid_text(new_ulid())}"
 
 
 def id_for(object_name: str) -> str:

@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from canonical.base import Breach, CanonicalModel, Doc, Record, as_decimal, reference_breach
 from canonical.enums import DocumentType, InvoiceDirection, InvoiceStatus, TaxMode
 from canonical.money import format_money
-from canonical.types import CurrencyCode, CustomValue, DecimalValue, HubId, Money
+from canonical.types import CurrencyCode, CustomValue, DecimalValue, HubId, Money, Str
 
 Dimensions = dict[str, str]
 """Analytic tags by kind: `cost_center`, `project`, `department`, `location`, or a tenant's own."""
@@ -23,8 +23,8 @@ STANDARD_DIMENSIONS = ("cost_center", "project", "department", "location")
 class InvoiceLine(CanonicalModel):
     """One line of an invoice."""
 
-    line_number: int | None = Field(None, ge=1, description="Position of the line, from 1.")
-    description: str | None = Field(None, description="What the line is for.")
+    line_number: StrictInt | None = Field(None, ge=1, description="Position of the line, from 1.")
+    description: Str | None = Field(None, description="What the line is for.")
     quantity: DecimalValue | None = Field(None, description="Number of units.")
     unit_price: DecimalValue | None = Field(None, description="Price of one unit.")
     discount_percent: DecimalValue | None = Field(
@@ -33,10 +33,10 @@ class InvoiceLine(CanonicalModel):
     net_amount: Money = Field(
         description="Line amount (before tax when tax_mode is exclusive, with tax when inclusive)."
     )
-    tax_code: str | None = Field(None, description="Tax rate code applied to the line.")
+    tax_code: Str | None = Field(None, description="Tax rate code applied to the line.")
     tax_amount: Money | None = Field(None, description="Tax on the line.")
-    account_code: str | None = Field(None, description="General-ledger account code of the line.")
-    item_code: str | None = Field(None, description="Product or service item code.")
+    account_code: Str | None = Field(None, description="General-ledger account code of the line.")
+    item_code: Str | None = Field(None, description="Product or service item code.")
     dimensions: Dimensions = Field(
         default_factory=dict,
         description="Analytic tags by kind: cost_center, project, department, location, ...",
@@ -75,9 +75,9 @@ class Invoice(Record):
     document_type: DocumentType = Field(
         DocumentType.INVOICE, description="An invoice, or a credit note against one."
     )
-    number: str | None = Field(None, description="The invoice number shown on the document.")
-    reference: str | None = Field(None, description="A free reference (the supplier's, or ours).")
-    purchase_order_number: str | None = Field(None, description="The purchase order it bills.")
+    number: Str | None = Field(None, description="The invoice number shown on the document.")
+    reference: Str | None = Field(None, description="A free reference (the supplier's, or ours).")
+    purchase_order_number: Str | None = Field(None, description="The purchase order it bills.")
     party_id: HubId | None = Field(
         None, description="Hub id of the supplier (payable) or customer (receivable)."
     )
@@ -91,7 +91,7 @@ class Invoice(Record):
         InvoiceStatus.DRAFT, description="Where the invoice is in its life."
     )
     tax_mode: TaxMode = Field(TaxMode.EXCLUSIVE, description="How line amounts relate to tax.")
-    memo: str | None = Field(None, description="A note on the whole invoice.")
+    memo: Str | None = Field(None, description="A note on the whole invoice.")
     lines: list[InvoiceLine] = Field(default_factory=list, description="The invoice's lines.")
     subtotal: Money = Field(description="Sum of the lines' net amounts.")
     tax_total: Money = Field(description="Total tax.")

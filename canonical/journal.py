@@ -13,17 +13,17 @@ from canonical.base import Breach, CanonicalModel, Doc, Record, reference_breach
 from canonical.enums import JournalStatus
 from canonical.invoice import Dimensions
 from canonical.money import format_money
-from canonical.types import CurrencyCode, HubId, Money, Text
+from canonical.types import CurrencyCode, HubId, Money, Str, Text
 
 
 class JournalLine(CanonicalModel):
     """One debit or credit of a journal entry."""
 
     account_code: Text = Field(description="General-ledger account code.")
-    description: str | None = Field(None, description="What the line records.")
+    description: Str | None = Field(None, description="What the line records.")
     debit: Money = Field(Decimal(0), description="Debit amount (zero on a credit line).")
     credit: Money = Field(Decimal(0), description="Credit amount (zero on a debit line).")
-    tax_code: str | None = Field(None, description="Tax rate code of the line.")
+    tax_code: Str | None = Field(None, description="Tax rate code of the line.")
     dimensions: Dimensions = Field(
         default_factory=dict, description="Analytic tags by kind: cost_center, project, ..."
     )
@@ -36,11 +36,11 @@ class JournalEntry(Record):
     OBJECT: ClassVar[str] = "journal_entry"
     PREFIX: ClassVar[str] = "jnl"
 
-    number: str | None = Field(None, description="Journal number.")
-    reference: str | None = Field(None, description="A free reference.")
+    number: Str | None = Field(None, description="Journal number.")
+    reference: Str | None = Field(None, description="A free reference.")
     posting_date: date = Field(description="Date the entry posts to the ledger.")
     currency: CurrencyCode = Field(description="ISO 4217 currency of the amounts.")
-    memo: str | None = Field(None, description="Narration of the entry.")
+    memo: Str | None = Field(None, description="Narration of the entry.")
     status: JournalStatus = Field(JournalStatus.DRAFT, description="Whether the entry is posted.")
     lines: list[JournalLine] = Field(description="Debit and credit lines, at least two.")
 

@@ -12,19 +12,19 @@ from pydantic import Field, computed_field
 from canonical.base import Breach, CanonicalModel, Doc, Record, reference_breach
 from canonical.enums import PaymentDirection, PaymentMethod, PaymentStatus
 from canonical.money import exact_arithmetic, format_money
-from canonical.types import CurrencyCode, HubId, Money
+from canonical.types import CurrencyCode, HubId, Money, Str
 
 
 class Allocation(CanonicalModel):
     """The part of a payment applied to one invoice."""
 
     invoice_id: HubId | None = Field(None, description="Hub id of the invoice paid.")
-    invoice_number: str | None = Field(None, description="Number of the invoice paid.")
+    invoice_number: Str | None = Field(None, description="Number of the invoice paid.")
     amount: Money = Field(description="Amount applied to the invoice.")
     discount_amount: Money | None = Field(
         None, description="Early-payment or settlement discount taken on the invoice."
     )
-    short_pay_reason: str | None = Field(None, description="Why less than the amount due was paid.")
+    short_pay_reason: Str | None = Field(None, description="Why less than the amount due was paid.")
 
 
 class Remittance(CanonicalModel):
@@ -33,7 +33,7 @@ class Remittance(CanonicalModel):
     invoice_numbers: list[str] = Field(
         default_factory=list, description="Numbers of the invoices the payment settles."
     )
-    text: str | None = Field(None, description="Free remittance text.")
+    text: Str | None = Field(None, description="Free remittance text.")
 
 
 class Payment(Record):
@@ -50,15 +50,15 @@ class Payment(Record):
     amount: Money = Field(description="Amount of the payment.")
     currency: CurrencyCode = Field(description="ISO 4217 currency of the payment.")
     method: PaymentMethod | None = Field(None, description="The payment rail.")
-    end_to_end_id: str | None = Field(
+    end_to_end_id: Str | None = Field(
         None, description="The one reference carried from approval to the bank statement."
     )
-    bank_reference: str | None = Field(None, description="The rail's own reference.")
-    bank_account_code: str | None = Field(
+    bank_reference: Str | None = Field(None, description="The rail's own reference.")
+    bank_account_code: Str | None = Field(
         None, description="General-ledger code of the bank account paid from or into."
     )
     status: PaymentStatus = Field(PaymentStatus.PENDING, description="Where the payment is.")
-    status_reason: str | None = Field(None, description="Reject or return code and reason.")
+    status_reason: Str | None = Field(None, description="Reject or return code and reason.")
     remittance: Remittance | None = Field(None, description="Remittance information.")
     allocations: list[Allocation] = Field(
         default_factory=list, description="How the payment is applied to invoices."

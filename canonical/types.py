@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,8 +27,22 @@ class Kind:
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 
 
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+"""What decimal text may be: ASCII digits, a sign, a point, an exponent (no spaces, no `_`)."""
+
+MAX_MAGNITUDE = 30
+"""The largest power of ten a decimal may reach (10^30: beyond any amount, quantity or rate)."""
+MAX_PLACES = 40
+"""The most digits after the point a decimal may carry."""
+
+
 def to_decimal(value: Any) -> Decimal:
-    """Read Decimal, int or decimal text exactly; refuse float and bool with a clear error."""
+    """Read Decimal, int or decimal text exactly; refuse float and bool with a clear error.
+
+    Text must be the number alone (`"  3267.26 "`, `"1_000"` and other digits than 0-9 are
+    refused), and any number must lie within 10^30 and 40 places after the point, so that
+    `1e999999999` is an error here rather than an overflow in a sum later.
+    """
     if isinstance(value, bool):
         raise PydanticCustomError("decimal_type", "expected a decimal string, got a boolean")
     if isinstance(value, float):
@@ -40,8 +55,18 @@ def to_decimal(value: Any) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
+        if _DECIMAL_TEXT.fullmatch(value) is None:
+            if value.strip() != value and _DECIMAL_TEXT.fullmatch(value.strip()):
+                raise PydanticCustomError(
+                    "decimal_parsing",
+                    "'{value}' has blanks around the number; give the number alone",
+                    {"value": value},
+                )
+            raise PydanticCustomError(
+                "decimal_parsing", "'{value}' is not a decimal number", {"value": value}
+            )
         try:
-            result = Decimal(value.strip())
+            result = Decimal(value)
         except InvalidOperation:
             raise PydanticCustomError(
                 "decimal_parsing", "'{value}' is not a decimal number", {"value": value}
@@ -52,6 +77,15 @@ def to_decimal(value: Any) -> Decimal:
         )
     if not result.is_finite():
         raise PydanticCustomError("decimal_finite", "the number must be finite")
+    if result and result.adjusted() >= MAX_MAGNITUDE:
+        raise PydanticCustomError(
+            "decimal_range", "the number is too large (at most 30 digits before the point)"
+        )
+    exponent = result.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+        raise PydanticCustomError(
+            "decimal_range", "the number has more than 40 digits after the point"
+        )
     return result
 
 
@@ -146,7 +180,16 @@ Iban = Annotated[str, AfterValidator(_iban), Kind("iban")]
 Bic = Annotated[str, AfterValidator(_bic), Kind("bic")]
 Email = Annotated[str, AfterValidator(_email), Kind("email")]
 UtcDatetime = Annotated[datetime, AfterValidator(_utc), Kind("datetime")]
-Text = Annotated[str, Field(min_length=1), Kind("string")]
-"""A non-empty string."""
+NO_NUL = r"^[^\x00]*$"
+"""Text never holds U+0000 (a C string terminator, not a character anyone writes)."""
+
+Str = Annotated[str, Field(pattern=NO_NUL)]
+"""A string without U+0000 (checked by pydantic-core, at no Python cost per field)."""
+
+Text = Annotated[str, Field(min_length=1, pattern=NO_NUL), Kind("string")]
+"""A non-empty string without U+0000."""
+
+Days = Annotated[int, Field(strict=True, ge=0, le=3650), Kind("integer")]
+"""A whole number of days, 0 to 3650 (ten years); `true` or `30.0` are not days."""
 HubId = Annotated[str, Field(min_length=1), Kind("id")]
 """A hub id of another record (`sup_...`, `inv_...`)."""

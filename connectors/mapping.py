@@ -51,15 +51,37 @@ def field_error(subject: str, erp_field: str, path: str, reason: str) -> Mapping
 def build_record(
     cls: type[R], data: dict[str, Any], *, subject: str, fields: Mapping[str, str]
 ) -> R:
-    """Validate `data` as canonical `cls`; every violation names the ERP field and the path."""
+    """Validate `data` as canonical `cls`; every violation names the ERP field and the path.
+
+    U+0000 is not text, and canonical strings refuse it; an ERP that stores one in a name (a
+    C string terminator left in a field) still gives a record: without the NUL. The raw payload
+    the hub stores keeps it exactly.
+    """
     try:
-        return cls.parse(data)
+        try:
+            return cls.parse(data)
+        except CanonicalValidationError as exc:
+            if not any(v.code == "string_pattern_mismatch" for v in exc.violations):
+                raise
+            # The ERP's own payload (`remote_data`) is kept as it came.
+            cleaned = {k: v if k == "remote_data" else _without_nul(v) for k, v in data.items()}
+            return cls.parse(cleaned)
     except CanonicalValidationError as exc:
         details = [
             f"{erp_field_for(v.path, fields)} -> {v.path}: {v.reason}" for v in exc.violations
         ]
         message = f"{subject} cannot become a valid {cls.OBJECT}: "
         raise MappingError(message + "; ".join(details), details=details) from None
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def text(value: str | None) -> str | None:

@@ -15,7 +15,7 @@ from rich.table import Table
 from canonical import OBJECTS
 from hub.cli.jsonsafe import DocumentError, load_document
 from mappings.eval.dataset import DATA_DIR, load_labelled
-from mappings.eval.loeo import CALIBRATION_FOLDS, Metrics, leave_one_system_out
+from mappings.eval.loeo import CALIBRATION_FOLDS, EPOCHS, Metrics, leave_one_system_out
 from mappings.suggest import (
     DecisionSet,
     Engine,
@@ -224,7 +224,9 @@ def evaluate(
         int,
         typer.Option("--mistakes", min=0, help="Show the N worst mistakes per held-out system."),
     ] = 3,
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Training passes per fit.")] = 10,
+    epochs: Annotated[
+        int, typer.Option("--epochs", min=1, help="Training passes per fit.")
+    ] = EPOCHS,
     folds: Annotated[
         int,
         typer.Option(

@@ -68,7 +68,11 @@ def test_a_contact_with_nul_is_stored_exactly_and_its_neighbours_too(
         assert record.raw is not None
         assert record.raw["Name"] == sent["Name"]
         assert record.raw["X\x00Custom"] == ["a\x00b", "%25", "\ufdd0"]
-        assert "\x00" in str(record.data.get("name") or record.data.get("legal_name") or "")
+        # Canonical text refuses U+0000 (issue 23, finding 9): the record is its name without
+        # the NUL, and nothing else of it is lost (the raw above keeps the NUL exactly).
+        name = str(record.data.get("name") or record.data.get("legal_name") or "")
+        assert "\x00" not in name
+        assert name.startswith("Acme Ltd \ufdd0%00 ")
     contacts = sandbox.counts()["contacts"]["total"]
     assert len({r.remote_id for r in stored}) == contacts
     assert store.cases.list(status="open", connection_id=connection_id) == []

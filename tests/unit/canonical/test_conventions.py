@@ -76,13 +76,30 @@ def test_python_float_is_refused_in_custom_fields(
 def test_decimal_and_int_and_string_money_are_accepted(invoice_data: dict[str, Any]) -> None:
     invoice_data["lines"] = [
         {"net_amount": Decimal("100.00"), "tax_amount": 10},
-        {"net_amount": " 75.50 ", "tax_amount": "7.55"},
+        {"net_amount": "75.50", "tax_amount": "7.55"},
     ]
     invoice = Invoice.parse(invoice_data)
     assert [line.net_amount for line in invoice.lines] == [Decimal("100.00"), Decimal("75.50")]
 
 
-@pytest.mark.parametrize("value", ["12,30", "NaN", "Infinity", "", True])
+# Blanks, `_`, other digits than 0-9, and numbers beyond 10^30 or 40 places (issue 23, finding 9).
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12,30",
+        "NaN",
+        "Infinity",
+        "",
+        True,
+        "  3267.26 ",
+        "1_000",
+        "\u0661\u0662",
+        "1e999999999",
+        "1e-999999999",
+        Decimal("1E+30"),
+        10**30,
+    ],
+)
 def test_unreadable_money_is_refused(
     invoice_data: dict[str, Any], errors: Errors, value: object
 ) -> None:

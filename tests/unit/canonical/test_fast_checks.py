@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from decimal import Decimal, InvalidOperation
 
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 from ulid import ULID
 
 from canonical.base import Doc
-from canonical.ids import check_id, ulid_text
+from canonical.ids import check_id, new_id, ulid_text
 from canonical.invoice import Invoice, InvoiceLine
 from canonical.money import fits_minor_units, minor_units, round_money
 
@@ -128,3 +130,28 @@ def test_money_within_says_no_amount_has_too_many_digits(
         assert all(fits_minor_units(v, currency) for v in values)
     if all(abs(v) < Decimal("1E+40") for v in values):  # the sum is exact: decided either way
         assert decided == within
+
+
+def test_new_ids_are_ulids_of_the_time_they_were_made_and_strictly_increasing() -> None:
+    before = time.time_ns() // 1_000_000
+    ids = [new_id("evt") for _ in range(3000)]  # many in one millisecond
+    after = time.time_ns() // 1_000_000
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    for hub_id in ids:
+        assert check_id(hub_id, "evt") == hub_id
+        assert before <= ULID.from_str(hub_id[4:]).milliseconds <= after + 1
+
+
+def test_a_forked_child_does_not_continue_its_parents_sequence() -> None:
+    new_id("evt")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id in this millisecond is not the parent's next
+        os.write(write, new_id("evt").encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 100).decode()
+    os.close(read)
+    os.close(write)
+    assert child != new_id("evt")
