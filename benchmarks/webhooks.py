@@ -45,7 +45,7 @@ from canonical import OBJECTS  # noqa: E402
 from connectors.sandbox import run_in_thread  # noqa: E402
 from connectors.xero.sandbox import XeroSandboxConfig, create_app  # noqa: E402
 from connectors.xero.webhooks import signature  # noqa: E402
-from hub.broker import embedded_env  # noqa: E402
+from hub.broker import embedded_env, embedded_server  # noqa: E402
 from hub.connect import authorize_client_credentials, create_connection  # noqa: E402
 from hub.jobs.dispatch import dispatch_pending  # noqa: E402
 from hub.jobs.enqueue import sync_sender  # noqa: E402
@@ -106,6 +106,8 @@ def hub(tmp: Path, **settings: Any) -> Iterator[Runtime]:
         yield runtime
     finally:
         runtime.close()
+        if runtime.settings.uses_embedded_broker:  # not left to be revived by its watcher
+            embedded_server(runtime.settings).stop(force=True)
 
 
 def throughput(events: int) -> dict[str, float]:

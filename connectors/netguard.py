@@ -205,7 +205,10 @@ class NetGuard:
         if parsed.userinfo:
             raise DestinationRefused(parsed.host, "credentials in the URL are not accepted")
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        self.checked_addresses(parsed.host, port)
+        try:
+            self.checked_addresses(parsed.host, port)
+        except UnicodeError:  # a label over 63 characters, or empty: IDNA refuses the name
+            raise DestinationRefused(parsed.host[:60], "not a valid host name") from None
         return parsed
 
 

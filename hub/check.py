@@ -83,7 +83,7 @@ def check_credentials(
 ) -> CheckReport:
     """Check new credentials: a throw-away connector whose token stays in memory."""
     from hub.connect import auth_mode_of
-    from hub.erpnet import check_base_url, erp_transport
+    from hub.erpnet import check_base_url, guarded_connector
     from hub.settings import get_settings
 
     spec = get_adapter(erp)
@@ -104,11 +104,12 @@ def check_credentials(
         grant=mode.grant or "none",
         tenant_id=tenant,
     )
-    connector = spec.connector(
+    connector = guarded_connector(
+        settings,
+        spec,
         config,
         limiter=MemoryRateLimiter(spec.budget),
         ids=StableIds(config.connection_id, remember=False),
-        transport=erp_transport(settings),
     )
     try:
         return check_connector(connector, sign_in=True)

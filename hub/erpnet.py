@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
+from connectors.base import ConnectionConfig, Connector
 from connectors.netguard import (
     DestinationRefused,
     GuardedTransport,
@@ -22,6 +24,7 @@ from connectors.netguard import (
     NetGuard,
     address_problem,
 )
+from connectors.registry import AdapterSpec
 from hub.settings import Settings
 
 ALLOW_SETTING = "LEDGERHUB_ERP_ALLOWED_HOSTS"
@@ -64,6 +67,19 @@ def check_base_url(settings: Settings, url: str) -> httpx.URL:
         if "private" in exc.reason or "loopback" in exc.reason or "unique-local" in exc.reason:
             hint = f" (set {ALLOW_SETTING} to allow an ERP on this network)"
         raise ValueError(f"base URL refused: {exc}{hint}") from None
+
+
+def guarded_connector(
+    settings: Settings, spec: AdapterSpec, config: ConnectionConfig, **kwargs: Any
+) -> Connector:
+    """The adapter's connector for `config`, behind the guard: the base URL checked before
+    anything is sent (ValueError naming why), and every connect checked where it resolves.
+
+    The one way the hub builds a connector from a URL a user gave (`hub extract`, `hub
+    connections check`); the runtime builds stored connections with the same transport.
+    """
+    check_base_url(settings, config.base_url)
+    return spec.connector(config, transport=erp_transport(settings), **kwargs)
 
 
 def erp_transport(settings: Settings) -> httpx.BaseTransport:

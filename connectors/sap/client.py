@@ -330,20 +330,26 @@ class SapConnector(Connector):
     def _add_clearings(self, read: SapRead, items: list[dict[str, Any]]) -> None:
         """Give each supplier invoice of a page its `to_Clearing` (None: open), from the supplier
         items of the journal entries the invoices posted (`RMRP`, `OriginalReferenceDocument` =
-        invoice + fiscal year) that a payment cleared: one request for the page's key range."""
+        invoice + fiscal year) that a payment cleared: one request for the page's key range (for
+        the few invoices of a page read by key, their own references)."""
         if not read.clearing or not items:
             return
         refs = {f"{i['SupplierInvoice']}{i['FiscalYear']}": i for i in items}
+        field = "OriginalReferenceDocument"
+        if len(refs) <= _KEYS_PER_CALL:  # a few invoices read by key: scattered, so each one
+            which = " or ".join(f"{field} eq {string_literal(r)}" for r in sorted(refs))
+        else:  # a page in key order: its range
+            which = (
+                f"{field} ge {string_literal(min(refs))} and {field} le {string_literal(max(refs))}"
+            )
         cleared = self._all(
             _JOURNAL_ITEMS,
             {
                 "$filter": (
                     "ReferenceDocumentType eq 'RMRP' and FinancialAccountType eq 'K' and "
-                    f"ClearingJournalEntry ne '' and OriginalReferenceDocument ge "
-                    f"{string_literal(min(refs))} and OriginalReferenceDocument le "
-                    f"{string_literal(max(refs))}"
+                    f"ClearingJournalEntry ne '' and ({which})"
                 ),
-                "$select": f"OriginalReferenceDocument,{','.join(_CLEARING)}",
+                "$select": f"{field},{','.join(_CLEARING)}",
             },
         )
         clearings = {

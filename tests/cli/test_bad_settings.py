@@ -30,6 +30,7 @@ INVALID: dict[str, list[str]] = {
     "JOB_MAX_BACKOFF_MS": ["x"],
     "JOB_TIME_LIMIT_MS": ["10"],
     "JOB_HEARTBEAT_TIMEOUT_MS": ["5"],
+    "JOB_POLL_MS": ["0", "60000", "fast"],
     "JOB_MAINTENANCE_CHANCE": ["1000001", "-1"],
     "RUN_LOCK_TTL_MS": ["0"],
     "API_RATE_LIMIT_PER_MINUTE": ["lots"],

@@ -306,3 +306,26 @@ def test_a_pass_resumed_mid_way_lists_every_key_by_a_key_scan(
     # resumed pass lists them all again, keys only.
     assert rest[-1].present == everything
     assert any("$select" in u.params for u in recording.urls)
+
+
+@pytest.mark.parametrize("page_size", ["7", "5000"])
+def test_paid_invoices_are_found_for_pages_read_by_reference_or_by_key_range(
+    page_size: str,
+) -> None:
+    app = create_app(
+        SapSandboxConfig(
+            seed=11, records=120, client_id=ID, client_secret=SecretStr(SECRET), no_limits=True
+        )
+    )
+    with run_in_thread(app) as server:
+        recording = _Recording()
+        with _connector(server, recording, options={"page_size": page_size}) as connector:
+            records = [r for page in connector.read("supplier_invoices") for r in page.records]
+        expected = app.state.sandbox.counts()["supplier_invoices"]["paid"]
+    assert expected > 0
+    assert sum(1 for r in records if r.status == "paid") == expected
+    filters = [u.params.get("$filter", "") for u in recording.urls]
+    clearings = [f for f in filters if "ClearingJournalEntry ne" in f]
+    # Pages of 7 name their invoices; one page of every invoice (over 40) asks for its range.
+    assert clearings
+    assert all((" ge " in f) == (page_size == "5000") for f in clearings)

@@ -110,6 +110,37 @@ def test_full_read_matches_the_golden_canonical_snapshot(erp: ErpUnderTest, sand
     assert text.splitlines() == expected.splitlines()
 
 
+def test_records_read_again_by_id_equal_what_the_full_read_gave(
+    erp: ErpUnderTest, sandboxes: Any
+) -> None:
+    """Records that failed to translate are read again by id on every sync (issue 23): each
+    adapter's `fetch_items` gives the items with those ids (the ids a failure names) exactly as
+    a page of the full read does, and leaves out ids the ERP does not have."""
+    sandbox = sandboxes(seed=SEED, records=SMALL)
+    checked = []
+    with erp.connector(sandbox) as connector:
+        for name in erp.resources:
+            resource = connector.resource(name)
+            connector.prepare_read(resource)
+            listed = connector.fetch_page(resource, None, None).items
+            wanted = {key: item for item in listed[:3] if (key := resource.remote_id(item))}
+            if not wanted:
+                continue
+            again = connector.fetch_items(resource, [*wanted, "999999999"])
+            assert again is not None, f"{erp.name} cannot read {name} by id"
+            assert {resource.remote_id(item): item for item in again} == wanted, name
+            page = connector.read_ids(name, list(wanted), "cursor-unchanged")
+            assert page is not None
+            assert (page.cursor, page.failures, page.fetched) == (
+                "cursor-unchanged",
+                [],
+                len(wanted),
+            )
+            assert page.records, name
+            checked.append(name)
+    assert len(checked) == len(erp.resources), checked
+
+
 def test_incremental_read_after_changes_returns_exactly_the_changes_including_deletes(
     erp: ErpUnderTest, sandboxes: Any
 ) -> None:

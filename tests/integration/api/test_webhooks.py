@@ -395,3 +395,71 @@ def test_endpoints_are_the_tenants_own(make_api: Callable[..., Api]) -> None:
         ).status_code
         == 404
     )  # fmt: skip
+
+
+def test_a_job_delivers_its_events_itself_and_leaves_a_round_as_the_guarantee(
+    make_api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hub.jobs.enqueue
+    import hub.webhooks.delivery
+    from hub.jobs.dispatch import dispatch_and_deliver
+
+    api = make_api(**FAST)
+    acme = api.tenant()
+    connection = api.connection(acme)
+    rounds: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        hub.jobs.enqueue, "send_deliveries", lambda _rt, e, delay=0: rounds.append((e, delay))
+    )
+    with receiver() as hooks:
+        endpoint = _endpoint(api, acme, hooks.url)
+        api.suppliers(connection, 3)
+        # What a sync or write job runs when it ends: the webhooks are out when it returns.
+        assert dispatch_and_deliver(api.runtime, budget_s=10) == 3
+        assert len(hooks.got) == 3
+        assert api.runtime.store.outbox.pending() == []
+        # The round sent for later (the guarantee) comes after the job's own delivery time.
+        assert [e for e, _ in rounds] == [endpoint["id"]]
+        assert rounds[0][1] >= 10_000
+
+        # A process that dies after the fan-out, before delivering: the round delivers.
+        rounds.clear()
+        real_drain = hub.webhooks.delivery.drain
+
+        def killed(*_args: object, **_kwargs: object) -> int:
+            raise RuntimeError("the worker was killed")
+
+        monkeypatch.setattr(hub.webhooks.delivery, "drain", killed)
+        api.suppliers(connection, 2, start=10)
+        with pytest.raises(RuntimeError):
+            dispatch_and_deliver(api.runtime, budget_s=10)
+        assert len(hooks.got) == 3
+        assert [e for e, _ in rounds] == [endpoint["id"]]
+        real_drain(api.runtime, rounds[0][0])  # the round, when it comes
+        assert len(hooks.got) == 5
+    statuses = {m.status for m in api.runtime.store.webhooks.messages(endpoint["id"])}
+    assert statuses == {"delivered"}
+
+
+def test_dispatchers_running_at_once_hand_each_event_to_the_log_once(api: Api) -> None:
+    import threading
+
+    from hub.jobs.dispatch import read_event_log
+
+    acme = api.tenant()
+    connection = api.connection(acme)
+    api.suppliers(connection, 400)
+    start = threading.Barrier(4)
+
+    def dispatcher() -> None:
+        start.wait()
+        dispatch_pending(api.runtime, batch=50)
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    logged = [e["id"] for e in read_event_log(api.runtime.settings.data_dir / "events.jsonl")]
+    assert len(logged) == 400
+    assert len(set(logged)) == 400

@@ -144,3 +144,31 @@ def test_a_stored_base_url_is_checked_again_at_connect_time(
         strict.connector(view.id).authorize()
     assert sandbox.control("GET", "stats")["requests"] == before
     strict.close()
+
+
+@pytest.mark.parametrize("url", REFUSED_ALWAYS + REFUSED_BY_DEFAULT)
+def test_hub_extract_refuses_the_same_base_urls_before_any_packet(
+    url: str, tmp_path: Path, connects: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`hub extract` builds its connector through the same guard (`guarded_connector`)."""
+    from typer.testing import CliRunner
+
+    from hub.cli import app
+    from hub.settings import reset_settings
+
+    for name in [n for n in __import__("os").environ if n.startswith("LEDGERHUB_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("LEDGERHUB_DATA_DIR", str(tmp_path / "data"))
+    reset_settings()
+    connects.clear()
+    out = tmp_path / "out.jsonl"
+    args = ["extract", "xero", "--base-url", url, "--client-id", "id", "--out", str(out)]
+    try:
+        result = CliRunner().invoke(app, [*args, "--client-secret", "secret"])
+    finally:
+        reset_settings()
+    assert result.exit_code == 2, result.output
+    assert "base URL refused" in " ".join(result.output.split()), result.output
+    assert "secret" not in result.output
+    assert connects == []
+    assert not out.exists() or out.read_text() == ""
