@@ -29,7 +29,7 @@ from canonical.errors import CanonicalValidationError
 from canonical.ids import check_id, id_for
 from canonical.jsonio import ExactJsonModel
 from canonical.money import exact_arithmetic, fits_minor_units, is_currency, minor_units
-from canonical.types import MAX_MAGNITUDE, CustomValue, Kind, UtcDatetime, to_decimal
+from canonical.types import MAX_MAGNITUDE, MIN_MAGNITUDE, CustomValue, Kind, UtcDatetime, to_decimal
 
 Loc = tuple[int | str, ...]
 
@@ -120,7 +120,11 @@ def reference_breach(
 def as_decimal(value: Any) -> Decimal | None:
     """Read Decimal, int or a decimal string exactly, as the money fields would; anything they
     refuse (float, blanks, out of range) is None, so a derived sum never overflows."""
-    if type(value) is Decimal and value.is_finite() and value.adjusted() < MAX_MAGNITUDE:
+    if (
+        type(value) is Decimal
+        and value.is_finite()
+        and MIN_MAGNITUDE <= value.adjusted() < MAX_MAGNITUDE
+    ):
         return value  # the common case, decided at once
     try:
         return to_decimal(value)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -95,3 +97,12 @@ def bill_payload(runtime: Runtime, connection_id: str, number: str) -> dict[str,
             }
         ],
     }
+
+
+def wait_for(probe: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll `probe` until it is true; AssertionError naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not probe():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)

@@ -22,6 +22,7 @@ import redis
 from hub.broker_keeper import GRACE_SECONDS
 from hub.demo import remove_finished_demos
 from hub.lifeline import pid_alive, process_start
+from tests.integration.hub.checks import wait_for
 from tests.integration.hub.conftest import ROOT, HubEnv, Sandbox
 
 pytestmark = pytest.mark.integration
@@ -51,14 +52,6 @@ def running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-def wait_for(probe: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

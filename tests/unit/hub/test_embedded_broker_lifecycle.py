@@ -20,17 +20,10 @@ import redis
 
 from hub.broker import IDENTITY_KEY, EmbeddedServer, redis_client
 from hub.broker_keeper import GRACE_SECONDS
+from tests.integration.hub.checks import wait_for
 from tests.integration.hub.conftest import ROOT
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for(probe: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def responds(url: str) -> bool:
