@@ -472,6 +472,20 @@ class WebhookRepository:
                 clock = clock.where(endpoints.c.failing_since.is_(None))
                 session.execute(clock.values(failing_since=now))
 
+    def release(self, message_ids: Sequence[str]) -> int:
+        """Give messages this worker just claimed back unsent (due as they were, no attempt
+        counted); the number released. Only for a claim whose lease is still running."""
+        if not message_ids:
+            return 0
+        messages = _MESSAGES
+        with self._sessions.begin() as session:
+            done = session.connection().execute(
+                messages.update()
+                .where(messages.c.id.in_(list(message_ids)), messages.c.status == "sending")
+                .values(status="pending", lease_until=None)
+            )
+            return int(done.rowcount or 0)
+
     def next_due(self, endpoint_id: str) -> datetime | None:
         """When the endpoint's next message becomes claimable (None: nothing is waiting)."""
         with self._sessions() as session:

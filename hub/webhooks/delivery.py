@@ -184,26 +184,41 @@ def _after(runtime: Runtime, endpoint: EndpointView, outcomes: list[Outcome]) ->
             _notice(runtime, disabled, reason)
 
 
-def deliver_batch(
-    runtime: Runtime,
-    endpoint: EndpointView,
-    secrets: list[str],
-    batch: list[MessageView],
-    pool: ThreadPoolExecutor,
-) -> list[Outcome]:
-    """Send a claimed batch in parallel (never two of one record: see `claim`), signed with
-    `secrets`, then record every attempt in one transaction."""
-    post = partial(sender(runtime).post, endpoint.url, secrets=secrets)
-    answers = list(pool.map(post, batch))
-    scale = runtime.settings.webhook_retry_scale
-    outcomes = [decide(m, a, scale) for m, a in zip(batch, answers, strict=True)]
+class _Flight:
+    """A claimed batch on its way: its posts run in the pool while the caller goes on."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        endpoint: EndpointView,
+        secrets: list[str],
+        batch: list[MessageView],
+        pool: ThreadPoolExecutor,
+    ) -> None:
+        self.endpoint = endpoint
+        self.batch = batch
+        post = partial(sender(runtime).post, endpoint.url, secrets=secrets)
+        self.answers = [pool.submit(post, message) for message in batch]
+
+    def outcomes(self, scale: float) -> list[Outcome]:
+        """Wait for every post of the batch; what each answer means."""
+        answers = [future.result() for future in self.answers]
+        return [decide(m, a, scale) for m, a in zip(self.batch, answers, strict=True)]
+
+
+def _record(runtime: Runtime, endpoint: EndpointView, outcomes: list[Outcome]) -> None:
     runtime.store.webhooks.record_attempts(endpoint.id, outcomes)
     _after(runtime, endpoint, outcomes)
-    return outcomes
 
 
 def drain(runtime: Runtime, endpoint_id: str, deadline: float | None = None) -> int:
     """Deliver every due message of an endpoint; schedule the next round; the number sent.
+
+    Pipelined: while one batch's posts are on their way, the next batch is claimed, and while
+    that one is on its way, the first one's attempts are recorded; the store work overlaps the
+    sending instead of leaving the connections idle. The order per record holds all the same:
+    a claim never takes a record's message while an earlier one of it is in the air (`claim`).
+    A `410 Gone` stops the round before the next batch goes out (its claim is released).
 
     With a `deadline` (`time.monotonic()`), no batch starts after it: a round job at once
     takes the rest over.
@@ -211,20 +226,39 @@ def drain(runtime: Runtime, endpoint_id: str, deadline: float | None = None) -> 
     from hub.jobs.enqueue import send_deliveries
 
     store = runtime.store.webhooks
+    scale = runtime.settings.webhook_retry_scale
     lease = timedelta(seconds=runtime.settings.webhook_timeout_seconds * 2 + 10)
     sent = 0
+    flight: _Flight | None = None
     with ThreadPoolExecutor(PARALLEL, thread_name_prefix="webhook") as pool:
         while True:
             if deadline is not None and time.monotonic() >= deadline:
+                if flight is not None:
+                    outcomes = flight.outcomes(scale)
+                    _record(runtime, flight.endpoint, outcomes)
+                    sent += len(outcomes)
                 send_deliveries(runtime, endpoint_id, 0)
                 return sent
             batch = store.claim(endpoint_id, BATCH, lease)
-            if not batch:
-                break
-            endpoint, secrets = store.delivery_target(endpoint_id)
-            outcomes = deliver_batch(runtime, endpoint, secrets, batch, pool)
-            sent += len(outcomes)
-            if any(o.outcome == "gone" for o in outcomes):
+            landed: tuple[EndpointView, list[Outcome]] | None = None
+            if flight is not None:
+                landed = flight.endpoint, flight.outcomes(scale)
+                flight = None
+                sent += len(landed[1])
+                if any(o.outcome == "gone" for o in landed[1]):
+                    store.release([m.id for m in batch])
+                    _record(runtime, *landed)
+                    break
+            if batch:
+                endpoint, secrets = store.delivery_target(endpoint_id)
+                if endpoint.status != "enabled":  # disabled since the claim: send nothing
+                    store.release([m.id for m in batch])
+                    batch = []
+                else:
+                    flight = _Flight(runtime, endpoint, secrets, batch, pool)
+            if landed is not None:
+                _record(runtime, *landed)
+            elif flight is None:
                 break
     schedule_next(runtime, endpoint_id)
     return sent

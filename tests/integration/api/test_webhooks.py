@@ -16,6 +16,7 @@ import pytest
 from canonical import OBJECTS
 from hub.jobs.dispatch import dispatch_pending
 from hub.jobs.runtime import Runtime
+from hub.webhooks import delivery
 from hub.webhooks.delivery import SCHEDULE_S, drain
 from tests.integration.api.conftest import Api, Tenant
 from tests.integration.api.receiver import receiver
@@ -463,3 +464,48 @@ def test_dispatchers_running_at_once_hand_each_event_to_the_log_once(api: Api) -
     logged = [e["id"] for e in read_event_log(api.runtime.settings.data_dir / "events.jsonl")]
     assert len(logged) == 400
     assert len(set(logged)) == 400
+
+
+def test_a_round_pipelines_its_batches_and_keeps_each_records_order(
+    make_api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery, "BATCH", 4)  # 18 messages: several batches in one round
+    api = make_api(**FAST)
+    acme = api.tenant()
+    connection = api.connection(acme)
+    with receiver() as hooks:
+        endpoint = _endpoint(api, acme, hooks.url)
+        api.suppliers(connection, 6)
+        for name in ("Second", "Third"):
+            api.suppliers(connection, 6, name=name)
+        dispatch_pending(api.runtime)
+        assert drain(api.runtime, endpoint["id"]) == 18  # one round sends them all
+        payloads = [d.verify(endpoint["secret"]) for d in hooks.got]
+    assert len({d.webhook_id for d in hooks.got}) == 18
+    by_record: dict[str, list[int]] = {}
+    for payload in payloads:
+        by_record.setdefault(payload["data"]["id"], []).append(payload["data"]["version"])
+    assert sorted(by_record.values()) == [[1, 2, 3]] * 6
+    messages = api.runtime.store.webhooks.messages(endpoint["id"])
+    assert {(m.status, m.attempts) for m in messages} == {("delivered", 1)}
+
+
+def test_gone_in_the_middle_of_a_round_sends_no_further_batch(
+    make_api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    api = make_api(**FAST)
+    acme = api.tenant()
+    connection = api.connection(acme)
+    store = api.runtime.store.webhooks
+    with receiver() as hooks:
+        hooks.script = [(200, {}), (200, {}), (410, {})]
+        endpoint = _endpoint(api, acme, hooks.url)
+        api.suppliers(connection, 8)
+        dispatch_pending(api.runtime)
+        assert drain(api.runtime, endpoint["id"]) == 4
+        assert len(hooks.got) == 4  # the batch claimed while the 410 was on its way stays unsent
+    assert store.endpoint(endpoint["id"]).status == "disabled"
+    statuses = [(m.status, m.attempts, m.lease_until) for m in store.messages(endpoint["id"])]
+    assert statuses[:4] == [("delivered", 1, None)] * 2 + [("dead", 1, None)] * 2
+    assert statuses[4:] == [("pending", 0, None)] * 4  # released, not left leased

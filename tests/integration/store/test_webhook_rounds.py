@@ -114,6 +114,12 @@ def test_a_message_gone_from_the_store_is_skipped_and_an_empty_round_is_nothing(
     tenant_id = store.connections.get(connection_id).tenant_id
     assert hooks.attempts(tenant_id, endpoint_id, None, 10) == []
     assert hooks.messages(endpoint_id)[0].status == "sending"
+    # given back unsent: due again at once, no attempt counted
+    assert hooks.release([msg.id, "msg_gone"]) == 1
+    assert hooks.release([msg.id]) == 0
+    (back,) = hooks.messages(endpoint_id)
+    assert (back.status, back.attempts, back.lease_until) == ("pending", 0, None)
+    assert [m.id for m in hooks.claim(endpoint_id, 10, LEASE)] == [msg.id]
 
 
 def test_delivery_target_follows_changes_and_rotations(store: Store, connection_id: str) -> None:
