@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import base64
 import secrets
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from canonical.ids import new_id
@@ -32,6 +33,13 @@ from hub.store.upsert import insert_ignore
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix, not a secret
 UNFINISHED = ("pending", "sending")
+OPENED_CACHE = 1024
+"""Endpoints whose opened secrets a repository keeps (`delivery_target`)."""
+
+_MESSAGES = cast(Table, WebhookMessage.__table__)
+_ATTEMPTS = cast(Table, WebhookAttempt.__table__)
+_ENDPOINTS = cast(Table, WebhookEndpoint.__table__)
+"""The tables, for the set-based statements of a delivery round (no ORM objects)."""
 
 
 def new_secret() -> str:
@@ -133,12 +141,57 @@ def _message(row: WebhookMessage) -> MessageView:
     return MessageView.model_validate(row, from_attributes=True)
 
 
+def _move(session: Session, outcomes: Sequence[Outcome], now: datetime) -> None:
+    """Move attempted messages on: delivered, dead, or back in line for their retry."""
+    messages = _MESSAGES
+    moved = messages.update().where(messages.c.id == bindparam("b_id"))
+    moved = moved.values(attempts=messages.c.attempts + 1, lease_until=None)
+    delivered = [o.message.id for o in outcomes if o.outcome == "delivered"]
+    if delivered:
+        session.execute(
+            messages.update()
+            .where(messages.c.id.in_(delivered))
+            .values(
+                attempts=messages.c.attempts + 1,
+                lease_until=None,
+                last_error=None,
+                status="delivered",
+                finished_at=now,
+            )
+        )
+    finished = [o for o in outcomes if o.outcome in ("dead", "gone")]
+    if finished:
+        session.execute(
+            moved.values(status="dead", finished_at=now, last_error=bindparam("b_error")),
+            [{"b_id": o.message.id, "b_error": o.result.error} for o in finished],
+        )
+    retried = [o for o in outcomes if o.outcome not in ("delivered", "dead", "gone")]
+    if retried:
+        session.execute(
+            moved.values(
+                status="pending",
+                next_attempt_at=bindparam("b_next"),
+                last_error=bindparam("b_error"),
+            ),
+            [
+                {
+                    "b_id": o.message.id,
+                    "b_error": o.result.error,
+                    "b_next": o.next_attempt_at or now,
+                }
+                for o in retried
+            ],
+        )
+
+
 class WebhookRepository:
     """Endpoints, messages and attempts."""
 
     def __init__(self, sessions: sessionmaker[Session], box: SecretBox) -> None:
         self._sessions = sessions
         self._box = box
+        self._opened: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._opened_lock = threading.Lock()
 
     # ------------------------------------------------------------------ endpoints
 
@@ -227,16 +280,37 @@ class WebhookRepository:
 
     def signing_secrets(self, endpoint_id: str) -> list[str]:
         """The secrets that sign deliveries now: the newest first, then those in overlap."""
+        return self.delivery_target(endpoint_id)[1]
+
+    def delivery_target(self, endpoint_id: str) -> tuple[EndpointView, list[str]]:
+        """The endpoint as stored now and the secrets that sign its deliveries now (newest
+        first, then those in overlap), read in one query; NotFound when there is none.
+
+        A delivery round reads this before every batch, so a new URL, a disabled endpoint or
+        a rotated secret counts from the next batch on. The sealed secrets are only opened
+        again when they changed (the envelope is the cache key).
+        """
         with self._sessions() as session:
             row = session.get(WebhookEndpoint, endpoint_id)
             if row is None:
                 raise NotFound(f"no webhook endpoint {endpoint_id}")
-            now = utcnow()
-            return [
-                s["secret"]
-                for s in self._open(row)
-                if s["expires_at"] is None or datetime.fromisoformat(s["expires_at"]) > now
-            ]
+            view = _endpoint(row)
+            sealed = row.secrets
+        values = self._opened.get((endpoint_id, sealed))
+        if values is None:
+            values = self._box.open_json(sealed, context=f"webhook:{endpoint_id}")
+            for value in values:
+                register_secret(value["secret"])
+            with self._opened_lock:
+                if len(self._opened) >= OPENED_CACHE:
+                    self._opened.clear()
+                self._opened[(endpoint_id, sealed)] = values
+        now = utcnow()
+        return view, [
+            s["secret"]
+            for s in values
+            if s["expires_at"] is None or datetime.fromisoformat(s["expires_at"]) > now
+        ]
 
     def disable(self, endpoint_id: str, reason: str) -> EndpointView | None:
         """Stop delivering to an endpoint (410 Gone, or failing for too long)."""
@@ -328,8 +402,9 @@ class WebhookRepository:
             and_(WebhookMessage.status == "pending", WebhookMessage.next_attempt_at <= now),
             and_(WebhookMessage.status == "sending", WebhookMessage.lease_until <= now),
         )
+        messages = _MESSAGES
         stmt = (
-            select(WebhookMessage)
+            select(messages)
             .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
             .where(WebhookMessage.endpoint_id == endpoint_id, WebhookEndpoint.status == "enabled")
             .where(due, ~blocked)
@@ -338,64 +413,64 @@ class WebhookRepository:
         )
         leased = {"status": "sending", "lease_until": now + lease}
         with self._sessions.begin() as session:
-            rows = session.scalars(stmt).all()
+            rows = session.execute(stmt).mappings().all()
             # One statement claims them all; a row another worker claimed first is left out
             # (its status or lease changed since the select).
             won = set(
                 session.scalars(
-                    update(WebhookMessage)
-                    .where(WebhookMessage.id.in_([r.id for r in rows]), due)
+                    messages.update()
+                    .where(messages.c.id.in_([r["id"] for r in rows]), due)
                     .values(**leased)
-                    .returning(WebhookMessage.id)
-                    .execution_options(synchronize_session=False)
+                    .returning(messages.c.id)
                 )
             )
-            return [_message(r).model_copy(update=leased) for r in rows if r.id in won]
+            return [MessageView.model_validate({**r, **leased}) for r in rows if r["id"] in won]
 
     def record_attempts(self, endpoint_id: str, outcomes: Sequence[Outcome]) -> None:
         """Keep a batch's attempts and move each message, in one transaction; the endpoint's
-        failing clock starts at a batch without a success and stops at one with a success."""
+        failing clock starts at a batch without a success and stops at one with a success.
+
+        Set-based (a handful of statements per batch, whatever its size): the attempt numbers
+        come from the stored counts read in the same transaction, as each message's count
+        moves up by one.
+        """
         if not outcomes:
             return
         now = utcnow()
-        ids = [o.message.id for o in outcomes]
+        messages = _MESSAGES
         with self._sessions.begin() as session:
-            rows = {
-                r.id: r
-                for r in session.scalars(select(WebhookMessage).where(WebhookMessage.id.in_(ids)))
-            }
-            for item in outcomes:
-                row = rows.get(item.message.id)
-                if row is None:
-                    continue
-                row.attempts += 1
-                session.add(
-                    WebhookAttempt(
-                        message_id=row.id,
-                        endpoint_id=row.endpoint_id,
-                        attempt=row.attempts,
-                        status_code=item.result.status_code,
-                        latency_ms=item.result.latency_ms,
-                        response_snippet=item.result.snippet,
-                        error=item.result.error,
-                        created_at=now,
-                    )
+            ids = [o.message.id for o in outcomes]
+            found = session.execute(
+                select(messages.c.id, messages.c.attempts).where(messages.c.id.in_(ids))
+            )
+            counts: dict[str, int] = {mid: n for mid, n in found.all()}  # noqa: C416
+            kept = [o for o in outcomes if o.message.id in counts]
+            if kept:
+                session.execute(
+                    insert(_ATTEMPTS),
+                    [
+                        {
+                            "message_id": o.message.id,
+                            "endpoint_id": endpoint_id,
+                            "attempt": counts[o.message.id] + 1,
+                            "status_code": o.result.status_code,
+                            "latency_ms": o.result.latency_ms,
+                            "response_snippet": o.result.snippet,
+                            "error": o.result.error,
+                            "created_at": now,
+                        }
+                        for o in kept
+                    ],
                 )
-                row.lease_until = None
-                row.last_error = item.result.error
-                if item.outcome == "delivered":
-                    row.status, row.finished_at = "delivered", now
-                elif item.outcome in ("dead", "gone"):
-                    row.status, row.finished_at = "dead", now
-                else:
-                    row.status = "pending"
-                    row.next_attempt_at = item.next_attempt_at or now
-            endpoint = session.get(WebhookEndpoint, endpoint_id)
-            if endpoint is not None:
-                if any(o.outcome == "delivered" for o in outcomes):
-                    endpoint.failing_since = None
-                elif endpoint.failing_since is None:
-                    endpoint.failing_since = now
+                _move(session, kept, now)
+            endpoints = _ENDPOINTS
+            clock = endpoints.update().where(endpoints.c.id == endpoint_id)
+            if any(o.outcome == "delivered" for o in outcomes):
+                clock = clock.where(endpoints.c.failing_since.is_not(None))
+                session.execute(clock.values(failing_since=None))
+            else:
+                clock = clock.where(endpoints.c.failing_since.is_(None))
+                session.execute(clock.values(failing_since=now))
 
     def next_due(self, endpoint_id: str) -> datetime | None:
         """When the endpoint's next message becomes claimable (None: nothing is waiting)."""

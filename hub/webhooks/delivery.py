@@ -185,11 +185,14 @@ def _after(runtime: Runtime, endpoint: EndpointView, outcomes: list[Outcome]) ->
 
 
 def deliver_batch(
-    runtime: Runtime, endpoint: EndpointView, batch: list[MessageView], pool: ThreadPoolExecutor
+    runtime: Runtime,
+    endpoint: EndpointView,
+    secrets: list[str],
+    batch: list[MessageView],
+    pool: ThreadPoolExecutor,
 ) -> list[Outcome]:
-    """Send a claimed batch in parallel (never two of one record: see `claim`), then record
-    every attempt in one transaction."""
-    secrets = runtime.store.webhooks.signing_secrets(endpoint.id)
+    """Send a claimed batch in parallel (never two of one record: see `claim`), signed with
+    `secrets`, then record every attempt in one transaction."""
     post = partial(sender(runtime).post, endpoint.url, secrets=secrets)
     answers = list(pool.map(post, batch))
     scale = runtime.settings.webhook_retry_scale
@@ -218,7 +221,8 @@ def drain(runtime: Runtime, endpoint_id: str, deadline: float | None = None) -> 
             batch = store.claim(endpoint_id, BATCH, lease)
             if not batch:
                 break
-            outcomes = deliver_batch(runtime, store.endpoint(endpoint_id), batch, pool)
+            endpoint, secrets = store.delivery_target(endpoint_id)
+            outcomes = deliver_batch(runtime, endpoint, secrets, batch, pool)
             sent += len(outcomes)
             if any(o.outcome == "gone" for o in outcomes):
                 break
