@@ -173,16 +173,16 @@ class EmbeddedServer:
 
     _registered_atexit = False
 
-    def _connect_or_launch(self, timeout: float, port: int | None = None) -> None:
+    def _connect_or_launch(self, timeout: float, port: int | None = None) -> bool:
         """Under the lock: use the verified running server, or launch one (on `port`, else the
-        recorded one, when free)."""
+        recorded one, when free); True when this process launched it."""
         identity = self.identity
         state = self._read_state() or {}
         url = state.get("url")
         if url and self._verified(url, identity):
             self._url = url
             log.info("using the running embedded broker at %s", url)
-            return
+            return False
         if url and _responds(url):
             log.warning(
                 "the server at %s named in %s is not this data directory's broker: "
@@ -194,6 +194,7 @@ class EmbeddedServer:
         else:
             port = self.port or port or state.get("port")
         self._launch(identity, port, timeout)
+        return True
 
     def _verified(self, url: str, identity: str) -> bool:
         """True when the server at `url` is this directory's: it holds its identity."""
@@ -314,14 +315,15 @@ class EmbeddedServer:
             before = self._url
             self._url = None
             try:
-                self._connect_or_launch(timeout, _port_of(before))
+                launched = self._connect_or_launch(timeout, _port_of(before))
             except BaseException:
                 self._url = before
                 raise
             if self._url != before and before is not None:
                 log.warning("the embedded broker moved from %s to %s", before, self._url)
-            self.restarts += 1
-            log.warning("the embedded broker had stopped: it runs again at %s", self._url)
+            if launched:  # (else another of its users had started it already)
+                self.restarts += 1
+                log.warning("the embedded broker had stopped: started it again at %s", self._url)
         return self.url
 
     # -- stopping ------------------------------------------------------------------------------

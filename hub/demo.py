@@ -166,7 +166,10 @@ def _workers(runtime: Runtime, processes: int, threads: int) -> Iterator[subproc
     env["LEDGERHUB_WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1"  # the demo's own webhook receiver
     log = (runtime.settings.data_dir / "demo-workers.log").open("ab")
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "hub", "worker", "-p", str(processes), "-t", str(threads)],
+        [
+            *(sys.executable, "-m", "hub", "worker", "-p", str(processes), "-t", str(threads)),
+            "--exit-with-parent",  # where Linux's parent-death signal is not available
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

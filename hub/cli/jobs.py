@@ -27,6 +27,14 @@ def worker(
             "--queues", "-Q", help="Only these queues: sync,backfill,write,dispatch,webhooks."
         ),
     ] = None,
+    exit_with_parent: Annotated[
+        bool,
+        typer.Option(
+            "--exit-with-parent",
+            help="Stop (gracefully) when the process that started this one dies, even by "
+            "kill -9: for a program that runs workers as its children (hub demo does).",
+        ),
+    ] = False,
 ) -> None:
     """Run dramatiq workers that process sync, write and dispatch jobs.
 
@@ -45,6 +53,10 @@ def worker(
         runtime.store  # noqa: B018 - refuse to start without the key the credentials need
     if settings.uses_embedded_broker:
         os.environ.update(embedded_env(settings))
+    if exit_with_parent:
+        from hub.lifeline import watch_parent
+
+        watch_parent()  # SIGTERM to this master, which stops its worker processes in turn
     args = [
         "dramatiq",
         "hub.jobs.actors",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from canonical.ids import PREFIXES, new_id
 from connectors.errors import ValidationError
 from hub.store.models import Binding, utcnow
-from hub.store.upsert import chunks, insert_ignore
+from hub.store.upsert import chunks, insert_for, insert_ignore
 
 REMOTE_ID_MAX = 200
 """The longest remote id the bindings (and records) table holds."""
@@ -159,12 +159,24 @@ class StoreIdResolver:
         missing = [r for r in wanted if r not in found]
         if missing:
             prefix = PREFIXES[object_name]
-            rows = [self._row(object_name, r, new_id(prefix)) for r in sorted(missing)]
+            minted = {r: new_id(prefix) for r in sorted(missing)}
+            rows = [self._row(object_name, r, hub_id) for r, hub_id in minted.items()]
+            table = Binding.__table__
+            stmt = (
+                insert_for(session, table)
+                .on_conflict_do_nothing(index_elements=["connection_id", "object", "remote_id"])
+                .returning(table.c.remote_id)
+            )
+            inserted: set[str] = set()
             for chunk in chunks(rows, 200):
-                insert_ignore(
-                    session, Binding.__table__, chunk, ["connection_id", "object", "remote_id"]
-                )
-            found.update(self._load(session, object_name, sorted(missing)))
+                inserted.update(session.scalars(stmt, chunk))
+            for remote in inserted:  # ours: known without reading them back
+                self._remember(object_name, remote, minted[remote])
+                found[remote] = minted[remote]
+            # Bound meanwhile by another worker: theirs is the one that counts.
+            lost = [r for r in minted if r not in inserted]
+            if lost:
+                found.update(self._load(session, object_name, lost))
         return found
 
     def _row(self, object_name: str, remote_id: str, hub_id: str) -> dict[str, object]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -138,3 +139,34 @@ def test_a_demo_removes_only_the_connections_of_demos_that_ended(
     finally:
         other_demo.kill()
         other_demo.wait(timeout=10)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_hub_worker_exit_with_parent_stops_when_its_parent_is_killed(
+    tmp_path: Path, redis_url: str, make_hub: Callable[..., HubEnv]
+) -> None:
+    """The parent watch alone (no parent-death signal): what stops the demo's workers on an OS
+    without Linux's `PR_SET_PDEATHSIG`."""
+    hub = make_hub(f"sqlite:///{tmp_path / 'orphan.db'}", redis_url)
+    hub.runtime.store.connections.list()  # migrated before the worker starts
+    starter = (
+        "import subprocess, sys, time\n"
+        "w = subprocess.Popen([sys.executable, '-m', 'hub', 'worker', '-p', '1', '-t', '1',"
+        " '--exit-with-parent'])\n"
+        "print(w.pid, flush=True); time.sleep(120)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", starter], cwd=ROOT, env=hub.env, stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    master = int(parent.stdout.readline())
+    try:
+        wait_for(lambda: len(descendants(master)) >= 1, 60, "the worker's process")
+        below = {master, *descendants(master)}
+        parent.kill()  # kill -9: no signal reaches the worker from its parent
+        parent.wait(timeout=10)
+        wait_for(lambda: not any(running(p) for p in below), 40, "the orphaned worker to stop")
+    finally:
+        for pid in [master, *descendants(master)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

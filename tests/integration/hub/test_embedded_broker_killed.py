@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from hub.broker import embedded_server
 from hub.jobs.scheduler import syncable_resources
 from hub.store import SyncRunView
 from tests.integration.hub.checks import stored
@@ -35,7 +36,7 @@ def test_the_embedded_broker_killed_mid_sync_is_restarted_and_nothing_is_lost(
     hub = make_hub(f"sqlite:///{tmp_path / 'embedded.db'}", "", defaults=True)
     assert hub.settings.uses_embedded_broker
     connection_id = hub.connect(sandbox)
-    hub.start_worker(processes=1, threads=2)
+    worker = hub.start_worker(processes=1, threads=2)
     state_file = hub.settings.data_dir / "broker" / "embedded.json"
     hub.wait_until(state_file.exists, timeout=60, what="the worker's embedded broker")
     url = json.loads(state_file.read_text())["url"]
@@ -53,6 +54,9 @@ def test_the_embedded_broker_killed_mid_sync_is_restarted_and_nothing_is_lost(
         what="the first page of invoices",
     )
     assert any(r.status == "running" for r in store.runs.list(connection_id, "invoices"))
+    # This test process uses the broker too (its locks): it stops watching, so that the running
+    # worker is the one that starts the broker again.
+    embedded_server(hub.settings)._closing.set()
     first = int(redis.Redis.from_url(url).info("server")["process_id"])
     os.kill(first, signal.SIGKILL)
     killed_at = time.monotonic()
@@ -65,6 +69,7 @@ def test_the_embedded_broker_killed_mid_sync_is_restarted_and_nothing_is_lost(
 
     hub.wait_until(back, timeout=30, what="the embedded broker to be started again")
     print(f"embedded broker back after {time.monotonic() - killed_at:.1f} s")
+    assert "the embedded broker had stopped: started it again" in worker.output()
     run_ids = [r.id for r in runs()]
     assert len(run_ids) == len(resources)
     finished = hub.wait_runs(run_ids, timeout=240)
