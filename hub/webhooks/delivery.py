@@ -214,11 +214,11 @@ def _record(runtime: Runtime, endpoint: EndpointView, outcomes: list[Outcome]) -
 def drain(runtime: Runtime, endpoint_id: str, deadline: float | None = None) -> int:
     """Deliver every due message of an endpoint; schedule the next round; the number sent.
 
-    Pipelined: while one batch's posts are on their way, the next batch is claimed, and while
-    that one is on its way, the first one's attempts are recorded; the store work overlaps the
-    sending instead of leaving the connections idle. The order per record holds all the same:
-    a claim never takes a record's message while an earlier one of it is in the air (`claim`).
-    A `410 Gone` stops the round before the next batch goes out (its claim is released).
+    Pipelined: as soon as a batch's answers are in, the next batch is claimed and sent, and
+    the finished batch's attempts are recorded while it is on its way, so the store work
+    overlaps the sending instead of leaving the connections idle. The order per record holds
+    all the same: a claim never takes a record's message while an earlier one of it is
+    unfinished (`claim`). A `410 Gone` stops the round before another batch is claimed.
 
     With a `deadline` (`time.monotonic()`), no batch starts after it: a round job at once
     takes the rest over.
@@ -239,21 +239,21 @@ def drain(runtime: Runtime, endpoint_id: str, deadline: float | None = None) -> 
                     sent += len(outcomes)
                 send_deliveries(runtime, endpoint_id, 0)
                 return sent
-            batch = store.claim(endpoint_id, BATCH, lease)
             landed: tuple[EndpointView, list[Outcome]] | None = None
             if flight is not None:
                 landed = flight.endpoint, flight.outcomes(scale)
                 flight = None
                 sent += len(landed[1])
                 if any(o.outcome == "gone" for o in landed[1]):
-                    store.release([m.id for m in batch])
                     _record(runtime, *landed)
                     break
+            # Claimed only now, so a lease starts when its batch goes out, never while it
+            # waits behind another one.
+            batch = store.claim(endpoint_id, BATCH, lease)
             if batch:
                 endpoint, secrets = store.delivery_target(endpoint_id)
                 if endpoint.status != "enabled":  # disabled since the claim: send nothing
                     store.release([m.id for m in batch])
-                    batch = []
                 else:
                     flight = _Flight(runtime, endpoint, secrets, batch, pool)
             if landed is not None:

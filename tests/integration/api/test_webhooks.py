@@ -504,8 +504,8 @@ def test_gone_in_the_middle_of_a_round_sends_no_further_batch(
         api.suppliers(connection, 8)
         dispatch_pending(api.runtime)
         assert drain(api.runtime, endpoint["id"]) == 4
-        assert len(hooks.got) == 4  # the batch claimed while the 410 was on its way stays unsent
+        assert len(hooks.got) == 4  # no batch goes out after the one that got Gone
     assert store.endpoint(endpoint["id"]).status == "disabled"
     statuses = [(m.status, m.attempts, m.lease_until) for m in store.messages(endpoint["id"])]
     assert statuses[:4] == [("delivered", 1, None)] * 2 + [("dead", 1, None)] * 2
-    assert statuses[4:] == [("pending", 0, None)] * 4  # released, not left leased
+    assert statuses[4:] == [("pending", 0, None)] * 4  # unsent, not left leased
