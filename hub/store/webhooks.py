@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from canonical.ids import new_id
@@ -182,6 +182,51 @@ def _move(session: Session, outcomes: Sequence[Outcome], now: datetime) -> None:
                 for o in retried
             ],
         )
+
+
+def _claim_statements() -> tuple[Select[Any], Any]:
+    """The claim's two statements, built once (a round claims often): the due, unblocked
+    messages of an enabled endpoint in order, and the lease on those still due."""
+    now = bindparam("now", type_=_MESSAGES.c.next_attempt_at.type)
+    earlier = aliased(WebhookMessage)
+    blocked = (
+        select(earlier.id)
+        .where(
+            earlier.endpoint_id == WebhookMessage.endpoint_id,
+            earlier.ordering_key == WebhookMessage.ordering_key,
+            earlier.event_seq < WebhookMessage.event_seq,
+            earlier.status.in_(UNFINISHED),
+        )
+        .exists()
+    )
+    due = or_(
+        and_(WebhookMessage.status == "pending", WebhookMessage.next_attempt_at <= now),
+        and_(WebhookMessage.status == "sending", WebhookMessage.lease_until <= now),
+    )
+    claimable = (
+        select(_MESSAGES)
+        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
+        .where(
+            WebhookMessage.endpoint_id == bindparam("endpoint_id"),
+            WebhookEndpoint.status == "enabled",
+        )
+        .where(due, ~blocked)
+        .order_by(WebhookMessage.event_seq)
+        .limit(bindparam("limit", type_=Integer()))
+    )
+    lease = (
+        _MESSAGES.update()
+        .where(_MESSAGES.c.id.in_(bindparam("ids", expanding=True)), due)
+        .values(
+            status="sending",
+            lease_until=bindparam("lease_until", type_=_MESSAGES.c.lease_until.type),
+        )
+        .returning(_MESSAGES.c.id)
+    )
+    return claimable, lease
+
+
+_CLAIMABLE, _LEASE = _claim_statements()
 
 
 class WebhookRepository:
@@ -387,41 +432,20 @@ class WebhookRepository:
     def claim(self, endpoint_id: str, limit: int, lease: timedelta) -> list[MessageView]:
         """Up to `limit` due messages of an enabled endpoint, leased to the caller, in order."""
         now = utcnow()
-        earlier = aliased(WebhookMessage)
-        blocked = (
-            select(earlier.id)
-            .where(
-                earlier.endpoint_id == WebhookMessage.endpoint_id,
-                earlier.ordering_key == WebhookMessage.ordering_key,
-                earlier.event_seq < WebhookMessage.event_seq,
-                earlier.status.in_(UNFINISHED),
-            )
-            .exists()
-        )
-        due = or_(
-            and_(WebhookMessage.status == "pending", WebhookMessage.next_attempt_at <= now),
-            and_(WebhookMessage.status == "sending", WebhookMessage.lease_until <= now),
-        )
-        messages = _MESSAGES
-        stmt = (
-            select(messages)
-            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
-            .where(WebhookMessage.endpoint_id == endpoint_id, WebhookEndpoint.status == "enabled")
-            .where(due, ~blocked)
-            .order_by(WebhookMessage.event_seq)
-            .limit(limit)
-        )
         leased = {"status": "sending", "lease_until": now + lease}
+        params = {"endpoint_id": endpoint_id, "now": now, "limit": limit}
         with self._sessions.begin() as session:
-            rows = session.execute(stmt).mappings().all()
+            rows = session.execute(_CLAIMABLE, params).mappings().all()
             # One statement claims them all; a row another worker claimed first is left out
             # (its status or lease changed since the select).
             won = set(
                 session.scalars(
-                    messages.update()
-                    .where(messages.c.id.in_([r["id"] for r in rows]), due)
-                    .values(**leased)
-                    .returning(messages.c.id)
+                    _LEASE,
+                    {
+                        "now": now,
+                        "ids": [r["id"] for r in rows],
+                        "lease_until": leased["lease_until"],
+                    },
                 )
             )
             return [MessageView.model_validate({**r, **leased}) for r in rows if r["id"] in won]
