@@ -8,6 +8,7 @@ process shares it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime
 from functools import cached_property
@@ -15,8 +16,10 @@ from typing import Any
 
 import dramatiq
 import redis
-from dramatiq.broker import Consumer
-from dramatiq.brokers.redis import RedisBroker
+from dramatiq.broker import Consumer, MessageProxy
+from dramatiq.brokers.redis import RedisBroker, _RedisConsumer
+from dramatiq.common import dq_name
+from dramatiq.errors import ConnectionClosed
 from dramatiq.middleware import Retries, default_middleware
 
 from connectors.base import ConnectionConfig, Connector
@@ -55,18 +58,93 @@ def budget_for(options: dict[str, Any], default: Budget) -> Budget:
     )
 
 
-class _PromptRedisBroker(RedisBroker):
-    """dramatiq's Redis broker whose idle consumers look at their queue at least every
-    `poll_ms` (dramatiq backs off up to its worker timeout, 1 s): a job sent to an idle
-    worker — the sync an ERP's webhook asks for, a retry falling due — starts within it."""
+log = logging.getLogger("ledgerhub.jobs")
+
+
+class _HeldConsumer(_RedisConsumer):
+    """dramatiq's Redis consumer that tells its broker which fetched messages this process
+    holds (handed to the worker and not yet acknowledged)."""
+
+    broker: PromptRedisBroker
+
+    def __next__(self) -> MessageProxy | None:
+        message: MessageProxy | None = super().__next__()  # type: ignore[no-untyped-call]
+        if message is not None:
+            self.broker.hold(self.queue_name, message.options["redis_message_id"])
+        return message
+
+    def ack(self, message: MessageProxy) -> None:
+        try:
+            super().ack(message)  # type: ignore[no-untyped-call]
+        finally:
+            self.broker.release(self.queue_name, message.options["redis_message_id"])
+
+    def nack(self, message: MessageProxy) -> None:
+        try:
+            super().nack(message)  # type: ignore[no-untyped-call]
+        finally:
+            self.broker.release(self.queue_name, message.options["redis_message_id"])
+
+
+class PromptRedisBroker(RedisBroker):
+    """dramatiq's Redis broker, with two changes.
+
+    - Idle consumers look at their queue at least every `poll_ms` (dramatiq backs off up to its
+      worker timeout, 1 s): a job sent to an idle worker — the sync an ERP's webhook asks for, a
+      retry falling due — starts within it.
+    - No job is stranded by a broker that goes away. A fetch the server carried out while the
+      connection dropped moves messages into this worker's acknowledgement set without the
+      worker ever receiving them, and a delay consumer's held messages are dropped with it.
+      dramatiq gives such messages back only when the worker itself is dead, so a live worker
+      would strand them. Each (re)started consumer therefore puts back on its queue every
+      message of its acknowledgement set that this process does not hold.
+    """
 
     def __init__(self, poll_ms: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]
         self.poll_ms = poll_ms
+        self._held: dict[str, set[str]] = {}
+        self._held_lock = threading.Lock()
+
+    @property
+    def consumer_class(self) -> type[_HeldConsumer]:
+        return _HeldConsumer
+
+    def hold(self, queue_name: str, message_id: str) -> None:
+        """Note a fetched message this process works on (or delays)."""
+        with self._held_lock:
+            self._held.setdefault(queue_name, set()).add(message_id)
+
+    def release(self, queue_name: str, message_id: str) -> None:
+        """Forget a message once acknowledged or rejected."""
+        with self._held_lock:
+            self._held.get(queue_name, set()).discard(message_id)
 
     def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
-        """A consumer whose idle back-off stops at `poll_ms`."""
+        """A consumer whose idle back-off stops at `poll_ms`, once the queue's stranded
+        messages are back on it."""
+        if dq_name(queue_name) == queue_name:
+            # A delay consumer that restarts has dropped the messages it was holding.
+            with self._held_lock:
+                self._held.pop(queue_name, None)
+        self.requeue_stranded(queue_name)
         return super().consume(queue_name, prefetch, min(timeout, self.poll_ms))
+
+    def requeue_stranded(self, queue_name: str) -> int:
+        """Put back on `queue_name` the messages of this worker's acknowledgement set that this
+        process does not hold; how many."""
+        key = f"{self.namespace}:__acks__.{self.broker_id}.{queue_name}"
+        try:
+            members = {m.decode() for m in self.client.smembers(key)}  # type: ignore[union-attr]
+            with self._held_lock:
+                stranded = members - self._held.get(queue_name, set())
+            if stranded:
+                self.do_requeue(queue_name, *sorted(stranded))
+        except redis.ConnectionError as exc:
+            raise ConnectionClosed(exc) from None  # type: ignore[no-untyped-call]  # the consumer thread tries again
+        if stranded:
+            log.warning("%d stranded job(s) put back on %s", len(stranded), queue_name)
+        return len(stranded)
 
 
 class Runtime:
@@ -97,7 +175,7 @@ class Runtime:
         middleware.append(ParentWatch())
         url = broker_url(self.settings)
         if broker_kind(url) == "redis":
-            return _PromptRedisBroker(
+            return PromptRedisBroker(
                 self.settings.job_poll_ms,
                 url=url,
                 middleware=middleware,
