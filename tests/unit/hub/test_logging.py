@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import hub.logging as hub_logging
 from hub.logging import (
     MASK,
     configure_logging,
@@ -30,12 +31,20 @@ def capture_text() -> Iterator[tuple[io.StringIO, logging.Logger]]:
 
 
 def _capture(fmt: str) -> Iterator[tuple[io.StringIO, logging.Logger]]:
+    # Secrets registered by earlier tests of the process (a connection whose client secret was
+    # "secret" masks that word everywhere after it) would mask the names these tests look for.
+    registered = (set(hub_logging._registered), hub_logging._registered_re)
+    hub_logging._registered.clear()
+    hub_logging._registered_re = None
     stream = io.StringIO()
     handler = configure_logging("DEBUG", fmt, stream)
     try:
         yield stream, logging.getLogger("test.hub")
     finally:
         logging.getLogger().removeHandler(handler)
+        hub_logging._registered.clear()
+        hub_logging._registered.update(registered[0])
+        hub_logging._registered_re = registered[1]
 
 
 def test_json_lines_carry_the_context_and_extra_fields(
@@ -76,8 +85,7 @@ def test_secret_fields_and_secret_looking_text_are_masked(
         "at-999999",
     ):
         assert secret not in out, secret
-    # The handler sits on the root logger, so a thread left by an earlier test may log here too:
-    # pick this test's event by its logger.
+    # The handler sits on the root logger: pick this test's event by its message.
     ours = [json.loads(text) for text in out.splitlines()]
     line = next(event for event in ours if event["event"].startswith("refreshing with"))
     assert line["client_secret"] == MASK
